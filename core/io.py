@@ -1,0 +1,355 @@
+"""Reading store exports into a raw table of strings.
+
+Handles CSV (optionally gzip-compressed) and XLSX; UTF-8 with or without BOM,
+UTF-16 with BOM (Excel's "Unicode text"), GBK/GB18030 and, last, whatever
+charset-normalizer guesses; comma, semicolon, tab and pipe separators; CR, LF
+and CRLF line endings; title lines above the header. Everything is read as
+text (``00123`` stays ``00123``); typing happens in :mod:`core.importer`.
+
+Every refusal is an :class:`~core.errors.InputError` with a message in Chinese
+and English: empty, binary, header-only, legacy ``.xls``, damaged ``.xlsx``,
+several data sheets without ``sheet=``, and files too large for free memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import os
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from core.dataset import SourceInfo
+from core.errors import InputError
+from core.report import Report
+
+SEPARATORS = (",", ";", "\t", "|")
+#: Bytes of memory a CSV byte costs once read as text cells (measured ~10x; margin).
+CSV_MEMORY_FACTOR = 12
+XLSX_MEMORY_FACTOR = 60
+SNIFF_LINES = 50
+
+
+@dataclass
+class ReadOptions:
+    """How to read a file; ``None`` means detect."""
+
+    encoding: str | None = None
+    sep: str | None = None
+    sheet: str | None = None
+
+
+@dataclass
+class RawTable:
+    """A file's cells as strings, with how it was read and what was noticed."""
+
+    frame: pd.DataFrame
+    info: SourceInfo
+    report: Report = field(default_factory=Report)
+
+
+def available_memory() -> int:
+    """Bytes of memory free for a new allocation (psutil's ``available``)."""
+    import psutil
+
+    return int(psutil.virtual_memory().available)
+
+
+def _fmt_size(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit in ("B", "KB") else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} GB"
+
+
+def _check_memory(path: Path, expanded: int, factor: int) -> None:
+    need = expanded * factor
+    free = available_memory()
+    if need > 0.8 * free:
+        raise InputError(
+            f"'{path.name}' is {_fmt_size(expanded)}; reading it needs about "
+            f"{_fmt_size(need)} of memory but only {_fmt_size(free)} is free. Export a "
+            "shorter period or fewer products, or sum order lines to daily totals first, "
+            "then import the smaller files.",
+            f"文件“{path.name}”大小为 {_fmt_size(expanded)}，读取约需 {_fmt_size(need)} 内存，"
+            f"但当前仅有 {_fmt_size(free)} 可用。请按时间段或商品拆分导出，"
+            "或先将订单明细汇总为每日销量，再分别导入。",
+        )
+
+
+def _gzip_size(path: Path) -> int:
+    """Uncompressed size from the gzip trailer (mod 4 GiB; a lower bound)."""
+    with open(path, "rb") as fh:
+        fh.seek(-4, os.SEEK_END)
+        return int.from_bytes(fh.read(4), "little")
+
+
+def read_table(path: str | os.PathLike, options: ReadOptions | None = None) -> RawTable:
+    """Read a CSV/XLSX file into a :class:`RawTable` of strings.
+
+    Parameters
+    ----------
+    path : path-like
+        The file to read.
+    options : ReadOptions, optional
+        Encoding, separator or sheet overrides.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be used; the message says why and what to do.
+    """
+    options = options or ReadOptions()
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"File not found: {path}", f"找不到文件：{path}")
+    size = path.stat().st_size
+    if size == 0:
+        raise _empty(path)
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head.startswith(b"PK\x03\x04"):
+        _check_memory(path, size, XLSX_MEMORY_FACTOR)
+        from core.xlsx import read_xlsx
+
+        return read_xlsx(path, options.sheet)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(
+            f"'{path.name}' is an old Excel 97-2003 (.xls) workbook. Open it in Excel or WPS "
+            "and save it as .xlsx or .csv, then import that file.",
+            f"“{path.name}”是旧版 Excel 97-2003（.xls）文件。请用 Excel 或 WPS 打开后另存为 "
+            ".xlsx 或 .csv，再导入。",
+        )
+    gz = head.startswith(b"\x1f\x8b")
+    _check_memory(path, _gzip_size(path) if gz else size, CSV_MEMORY_FACTOR)
+    try:
+        data = gzip.decompress(path.read_bytes()) if gz else path.read_bytes()
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise InputError(
+            f"'{path.name}' looks gzip-compressed but cannot be decompressed ({exc}).",
+            f"“{path.name}”看起来是 gzip 压缩文件，但无法解压（{exc}）。",
+        ) from None
+    return read_csv_bytes(data, path, options)
+
+
+def _empty(path: Path) -> InputError:
+    return InputError(
+        f"'{path.name}' is empty: it has no header and no rows. Export the sales again.",
+        f"文件“{path.name}”是空的：没有表头也没有数据行。请重新导出销售数据。",
+    )
+
+
+def _binary(path: Path) -> InputError:
+    return InputError(
+        f"'{path.name}' is not a text table (CSV) or an Excel workbook (XLSX); it looks like a "
+        "binary file. Choose the CSV or XLSX file exported from your shop back-end.",
+        f"“{path.name}”不是文本表格（CSV）或 Excel 工作簿（XLSX），看起来是二进制文件。"
+        "请选择从店铺后台导出的 CSV 或 XLSX 文件。",
+    )
+
+
+def decode_bytes(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, str]:
+    """Decode ``data``; return ``(text, encoding)``.
+
+    Order: explicit ``encoding``; BOM; strict UTF-8; GB18030 (a superset of GBK);
+    charset-normalizer. A file with NUL bytes and no UTF-16 BOM is binary.
+    """
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise InputError(
+                f"'{path.name}' cannot be read as {encoding} ({exc}). Leave the encoding on "
+                "automatic or choose another one (utf-8, gbk, gb18030, utf-16).",
+                f"无法按 {encoding} 编码读取“{path.name}”（{exc}）。请改为自动检测，"
+                "或选择其他编码（utf-8、gbk、gb18030、utf-16）。",
+            ) from None
+    for bom, name in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"),
+                      (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(name), name
+            except UnicodeDecodeError:
+                raise _binary(path) from None
+    if b"\x00" in data[:65536]:
+        raise _binary(path)
+    for name in ("utf-8", "gb18030"):
+        try:
+            return data.decode(name), name
+        except UnicodeDecodeError:
+            pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    if best is not None:
+        try:
+            return data.decode(best.encoding), best.encoding
+        except (UnicodeDecodeError, LookupError):
+            pass
+    raise InputError(
+        f"The text encoding of '{path.name}' could not be recognised. Choose it by hand "
+        "(for Chinese exports usually gbk or utf-8).",
+        f"无法识别“{path.name}”的文本编码。请手动选择编码（中文导出文件通常为 gbk 或 utf-8）。",
+    )
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:20000]
+    if not sample:
+        return False
+    bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t\f\v")
+    return bad / len(sample) > 0.01
+
+
+def sniff_separator(lines: list[str]) -> str:
+    """Pick the separator whose field count is most consistent (and > 1) over ``lines``."""
+    best, best_score = ",", -1.0
+    for sep in SEPARATORS:
+        counts = [len(row) for row in csv.reader(lines, delimiter=sep)]
+        counts = [c for c in counts if c > 0]
+        if not counts:
+            continue
+        width, freq = Counter(counts).most_common(1)[0]
+        if width < 2:
+            continue
+        score = freq / len(counts) + 0.001 * width
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def find_header(rows: list[list[str]]) -> int:
+    """Index of the header row: the first row as wide as the table's modal width.
+
+    Shop exports often put a title, the shop name or the export time above the
+    real header; those rows are narrower than the table.
+    """
+    widths = [sum(1 for cell in row if cell.strip()) for row in rows]
+    full = [w for w in widths if w > 0]
+    if not full:
+        return 0
+    modal = Counter(full).most_common(1)[0][0]
+    for i, w in enumerate(widths):
+        if w >= max(2, modal) or (modal < 2 and w > 0):
+            return i
+    return 0
+
+
+def clean_header(names: list[str]) -> tuple[list[str], list[str]]:
+    """Strip header names, name blanks ``column_N`` and make duplicates unique.
+
+    Returns the new names and the list of names that were duplicated.
+    """
+    out: list[str] = []
+    dups: list[str] = []
+    seen: Counter[str] = Counter()
+    for i, raw in enumerate(names):
+        name = str(raw).replace("\ufeff", "").strip() or f"column_{i + 1}"
+        seen[name] += 1
+        if seen[name] > 1:
+            dups.append(name)
+            name = f"{name}.{seen[name] - 1}"
+        out.append(name)
+    return out, dups
+
+
+def read_csv_bytes(data: bytes, path: Path, options: ReadOptions) -> RawTable:
+    """Decode and parse CSV bytes (see :func:`read_table`)."""
+    text, encoding = decode_bytes(data, path, options.encoding)
+    del data
+    if _looks_binary(text):
+        raise _binary(path)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise _empty(path)
+    head_lines = [ln for ln in text[:200_000].split("\n")[:SNIFF_LINES] if ln.strip()]
+    sep = options.sep or sniff_separator(head_lines)
+    rows = list(csv.reader(head_lines, delimiter=sep))
+    header_idx = find_header(rows)
+    report = Report()
+    skip = _blank_lines_before(text, head_lines[header_idx]) if header_idx else 0
+    if header_idx:
+        report.add(
+            "info", "title_rows_skipped",
+            f"Skipped {header_idx} title line(s) above the header",
+            f"已跳过表头上方的 {header_idx} 行标题信息",
+            rows=list(range(1, skip + 1)),
+            action_en="not imported", action_zh="未导入",
+        )
+    names, dups = clean_header(rows[header_idx])
+    frame, bad_lines = _parse_csv(text, sep, skip, names)
+    del text
+    _report_header(report, dups)
+    if bad_lines:
+        report.add(
+            "warning", "bad_lines",
+            "Rows with a different number of fields than the header were skipped",
+            "部分行的字段数与表头不一致，已跳过",
+            rows=bad_lines, action_en="rows skipped", action_zh="已跳过这些行",
+        )
+    if frame.empty:
+        raise InputError(
+            f"'{path.name}' has a header but no data rows. Export a period that has sales.",
+            f"“{path.name}”只有表头，没有数据行。请导出有销售记录的时间段。",
+        )
+    info = SourceInfo(
+        path=str(path), kind="csv", encoding=encoding, separator=sep,
+        header_row=skip + 1, rows_read=int(frame.shape[0]),
+    )
+    return RawTable(frame, info, report)
+
+
+def _blank_lines_before(text: str, header_line: str) -> int:
+    """Physical line index (0-based) of ``header_line`` in ``text``."""
+    for i, line in enumerate(text[:200_000].split("\n")):
+        if line == header_line:
+            return i
+    return 0
+
+
+def _parse_csv(
+    text: str, sep: str, skip: int, names: list[str]
+) -> tuple[pd.DataFrame, list[int]]:
+    """Parse with the fast C engine; on ragged rows, re-parse and collect them."""
+    kwargs = dict(sep=sep, dtype=str, keep_default_na=False, na_filter=False,
+                  skiprows=skip, skip_blank_lines=True, header=0, names=names)
+    try:
+        return pd.read_csv(io.StringIO(text), engine="c", **kwargs), []
+    except pd.errors.ParserError:
+        pass
+    frame = pd.read_csv(io.StringIO(text), engine="python", on_bad_lines="skip", **kwargs)
+    return frame, _ragged_rows(text, sep, skip, frame.shape[1])
+
+
+def _ragged_rows(text: str, sep: str, skip: int, width: int) -> list[int]:
+    """1-based line numbers whose field count differs from ``width``."""
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    return [i + 1 for i, row in enumerate(reader) if i > skip and row and len(row) != width]
+
+
+def _report_header(report: Report, dups: list[str]) -> None:
+    if dups:
+        report.add(
+            "warning", "duplicate_header",
+            "Several columns have the same name; later ones were renamed with .1, .2",
+            "多个列名称相同，后出现的列已重命名为 .1、.2",
+            column=", ".join(sorted(set(dups))),
+            action_en="renamed", action_zh="已重命名",
+        )
+
+
+def list_sheets(path: str | os.PathLike) -> list[tuple[str, int]]:
+    """Names and row counts of an XLSX workbook's sheets (for the GUI's sheet picker)."""
+    from core.xlsx import sheet_sizes
+
+    try:
+        return sheet_sizes(Path(path))
+    except (zipfile.BadZipFile, OSError, KeyError) as exc:
+        raise InputError(f"Cannot open workbook: {exc}", f"无法打开工作簿：{exc}") from None
