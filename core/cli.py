@@ -67,15 +67,18 @@ def _unescape(sep: str | None) -> str | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python main.py",
-                     description="SkuCast: sales and product-lifecycle forecasting, offline.")
-    parser.add_argument("--lang", choices=["zh", "en", "both"], default="both",
+    common = _Parser(add_help=False)
+    common.add_argument("--lang", choices=["zh", "en", "both"], default=argparse.SUPPRESS,
                         help="language of messages (default: both)")
+    parser = _Parser(prog="python main.py", parents=[common],
+                     description="SkuCast: sales and product-lifecycle forecasting, offline.")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, required=True)
-    p = sub.add_parser("inspect", help="check a sales file: mapping, frequency, problems")
+    p = sub.add_parser("inspect", parents=[common],
+                       help="check a sales file: mapping, frequency, problems")
     add_import_args(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p = sub.add_parser("sample", help="write the bundled sample shop (GBK CSV) to a file")
+    p = sub.add_parser("sample", parents=[common],
+                       help="write the bundled sample shop (GBK CSV) to a file")
     p.add_argument("--out", required=True, help="output CSV path")
     p.add_argument("--seed", type=int, default=None, help="generator seed")
     p.add_argument("--encoding", default="gbk", help="output encoding (default gbk)")
@@ -116,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang = "both"
     try:
         args = build_parser().parse_args(argv)
-        lang = args.lang
+        args.lang = lang = getattr(args, "lang", "both")
         return COMMANDS[args.command](args)
     except SkuCastError as exc:
         print(exc.message(lang), file=sys.stderr)
