@@ -38,8 +38,7 @@ print(json.dumps(dict(import_s=t2 - t1, clean_s=t3 - t2, modules_s=t1 - t0, peak
 
 def run_once(path: Path, ids: list[str] | None) -> dict:
     code = CHILD.format(root=str(ROOT), path=str(path), ids=ids)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -53,11 +52,16 @@ def main() -> None:
         sys.exit(f"benchmark data not found: {args.file}")
     ids = [c for c in args.id_cols.split(",") if c] or None
     runs = [run_once(args.file, ids) for _ in range(args.runs)]
-    print(f"file: {args.file.name}; {runs[0]['series']} series, {runs[0]['rows']} rows; "
-          f"{args.runs} runs")
+    print(
+        f"file: {args.file.name}; {runs[0]['series']} series, {runs[0]['rows']} rows; "
+        f"{args.runs} runs"
+    )
     print("| measure | median | min | max |\n|---|---|---|---|")
-    for key, label in (("import_s", "import + validate (s)"), ("clean_s", "default cleaning (s)"),
-                       ("peak_mb", "peak memory, whole process (MB)")):
+    for key, label in (
+        ("import_s", "import + validate (s)"),
+        ("clean_s", "default cleaning (s)"),
+        ("peak_mb", "peak memory, whole process (MB)"),
+    ):
         vals = [r[key] for r in runs]
         print(f"| {label} | {statistics.median(vals):.2f} | {min(vals):.2f} | {max(vals):.2f} |")
 

@@ -20,8 +20,7 @@ class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose usage errors are bilingual and raise :class:`InputError`."""
 
     def error(self, message: str) -> None:  # noqa: D401 - argparse hook
-        raise InputError(f"{message}\n{self.format_usage().strip()}",
-                         f"命令行参数有误：{message}")
+        raise InputError(f"{message}\n{self.format_usage().strip()}", f"命令行参数有误：{message}")
 
 
 def _csv_list(text: str) -> list[str]:
@@ -44,10 +43,16 @@ def add_import_args(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--start-date", help="date of d_1 in a wide table with day-number columns")
     g.add_argument("--calendar", help="calendar CSV with columns d,date for day-number columns")
     order = g.add_mutually_exclusive_group()
-    order.add_argument("--dayfirst", dest="dayfirst", action="store_true", default=None,
-                       help="read 01/02/2024 as 1 February")
-    order.add_argument("--monthfirst", dest="dayfirst", action="store_false",
-                       help="read 01/02/2024 as 2 January")
+    order.add_argument(
+        "--dayfirst",
+        dest="dayfirst",
+        action="store_true",
+        default=None,
+        help="read 01/02/2024 as 1 February",
+    )
+    order.add_argument(
+        "--monthfirst", dest="dayfirst", action="store_false", help="read 01/02/2024 as 2 January"
+    )
 
 
 def import_options(args: argparse.Namespace):
@@ -55,10 +60,18 @@ def import_options(args: argparse.Namespace):
     from core.importer import ImportOptions
 
     return ImportOptions(
-        encoding=args.encoding, sep=_unescape(args.sep), sheet=args.sheet,
-        date_col=args.date_col, id_cols=args.id_cols, target_col=args.target_col,
-        feature_cols=args.feature_cols, layout=args.layout, dayfirst=args.dayfirst,
-        start_date=args.start_date, calendar=args.calendar, freq=args.freq,
+        encoding=args.encoding,
+        sep=_unescape(args.sep),
+        sheet=args.sheet,
+        date_col=args.date_col,
+        id_cols=args.id_cols,
+        target_col=args.target_col,
+        feature_cols=args.feature_cols,
+        layout=args.layout,
+        dayfirst=args.dayfirst,
+        start_date=args.start_date,
+        calendar=args.calendar,
+        freq=args.freq,
     )
 
 
@@ -68,17 +81,26 @@ def _unescape(sep: str | None) -> str | None:
 
 def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
-    common.add_argument("--lang", choices=["zh", "en", "both"], default=argparse.SUPPRESS,
-                        help="language of messages (default: both)")
-    parser = _Parser(prog="python main.py", parents=[common],
-                     description="SkuCast: sales and product-lifecycle forecasting, offline.")
+    common.add_argument(
+        "--lang",
+        choices=["zh", "en", "both"],
+        default=argparse.SUPPRESS,
+        help="language of messages (default: both)",
+    )
+    parser = _Parser(
+        prog="python main.py",
+        parents=[common],
+        description="SkuCast: sales and product-lifecycle forecasting, offline.",
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, required=True)
-    p = sub.add_parser("inspect", parents=[common],
-                       help="check a sales file: mapping, frequency, problems")
+    p = sub.add_parser(
+        "inspect", parents=[common], help="check a sales file: mapping, frequency, problems"
+    )
     add_import_args(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p = sub.add_parser("sample", parents=[common],
-                       help="write the bundled sample shop (GBK CSV) to a file")
+    p = sub.add_parser(
+        "sample", parents=[common], help="write the bundled sample shop (GBK CSV) to a file"
+    )
     p.add_argument("--out", required=True, help="output CSV path")
     p.add_argument("--seed", type=int, default=None, help="generator seed")
     p.add_argument("--encoding", default="gbk", help="output encoding (default gbk)")
@@ -128,5 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("已中断 / Interrupted", file=sys.stderr)
         return 130
     except MemoryError:
-        print("内存不足，请导入更小的文件。\nOut of memory: import a smaller file.", file=sys.stderr)
+        print(
+            "内存不足，请导入更小的文件。\nOut of memory: import a smaller file.", file=sys.stderr
+        )
         return EXIT_INPUT

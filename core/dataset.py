@@ -59,9 +59,19 @@ class ColumnMapping:
     def used_columns(self) -> list[str]:
         """All source columns the mapping uses, each once, in a stable order."""
         cols: list[str] = []
-        for value in (self.date, *self.ids, self.target, self.price, self.revenue,
-                      self.promo, self.stock, self.name, self.category, self.brand,
-                      *self.features):
+        for value in (
+            self.date,
+            *self.ids,
+            self.target,
+            self.price,
+            self.revenue,
+            self.promo,
+            self.stock,
+            self.name,
+            self.category,
+            self.brand,
+            *self.features,
+        ):
             if value and value not in cols:
                 cols.append(value)
         return cols

@@ -28,6 +28,11 @@ from core.wide import find_date_columns, melt_wide
 
 LAYOUTS = ("auto", "long", "wide", "orders")
 _SUMMARY = re.compile(r"^(合计|总计|小计|汇总|total|grand total|subtotal|sum)[:：]?$", re.I)
+_NOT_SOLD = re.compile(
+    r"关闭|取消|退款|已退|未付款|待付款|等待买家付款|cancel|refund|void|unpaid|"
+    r"pending|closed",
+    re.IGNORECASE,
+)
 _SCI_ID = re.compile(r"^\d(\.\d+)?[eE]\+\d+$")
 
 
@@ -67,8 +72,10 @@ def load_dataset(path: str | Path, options: ImportOptions | None = None) -> Data
     """
     options = options or ImportOptions()
     if options.layout not in LAYOUTS:
-        raise InputError(f"Unknown layout '{options.layout}'; use one of {', '.join(LAYOUTS)}.",
-                         f"未知的表格布局“{options.layout}”；可选：{'、'.join(LAYOUTS)}。")
+        raise InputError(
+            f"Unknown layout '{options.layout}'; use one of {', '.join(LAYOUTS)}.",
+            f"未知的表格布局“{options.layout}”；可选：{'、'.join(LAYOUTS)}。",
+        )
     raw = read_table(path, ReadOptions(options.encoding, options.sep, options.sheet))
     report = raw.report
     date_cols = find_date_columns(list(raw.frame.columns))
@@ -81,37 +88,75 @@ def load_dataset(path: str | Path, options: ImportOptions | None = None) -> Data
     freq = options.freq or detect_freq(frame, report)
     frame["ds"] = snap_to_freq(frame["ds"], freq)
     check_table(frame, freq, report)
-    return Dataset(frame=frame, series=series, mapping=mapping, freq=freq, report=report,
-                   source=raw.info)
+    return Dataset(
+        frame=frame, series=series, mapping=mapping, freq=freq, report=report, source=raw.info
+    )
 
 
 def _long_table(raw: RawTable, options: ImportOptions, report: Report):
     table = raw.frame
-    mapping, order_col, guessed = detect_mapping(
-        table, options.date_col, options.id_cols, options.target_col, options.feature_cols)
+    mapping, hints, guessed = detect_mapping(
+        table, options.date_col, options.id_cols, options.target_col, options.feature_cols
+    )
+    if "status" in hints:
+        table = _drop_non_sales(table, hints["status"], raw.info.header_row, report)
     for role in guessed:
         col = getattr(mapping, role)
-        report.add("info", f"guessed_{role}",
-                   f"No header names the {role}; column '{col}' was chosen from its contents",
-                   f"没有表头标明{'日期' if role == 'date' else '销量'}列，已根据内容选择列“{col}”",
-                   column=col, action_en="check the mapping", action_zh="请核对列映射")
-    rownum = np.arange(table.shape[0], dtype=np.int64) + raw.info.header_row + 1
+        report.add(
+            "info",
+            f"guessed_{role}",
+            f"No header names the {role}; column '{col}' was chosen from its contents",
+            f"没有表头标明{'日期' if role == 'date' else '销量'}列，已根据内容选择列“{col}”",
+            column=col,
+            action_en="check the mapping",
+            action_zh="请核对列映射",
+        )
+    rownum = table.index.to_numpy(dtype=np.int64) + raw.info.header_row + 1
     keep = _drop_bad_dates(table, mapping, options, report, rownum)
     table, rownum = table.loc[keep.values], rownum[keep.to_numpy()]
     dates = keep.attrs["dates"][keep.to_numpy()]
-    frame = pd.DataFrame({"unique_id": _unique_ids(table, mapping.ids, report, rownum),
-                          "ds": dates.to_numpy(), "_row": rownum})
+    frame = pd.DataFrame(
+        {
+            "unique_id": _unique_ids(table, mapping.ids, report, rownum),
+            "ds": dates.to_numpy(),
+            "_row": rownum,
+        }
+    )
     frame["y"] = _target(table[mapping.target], mapping.target, report, rownum)
     _add_roles(frame, table, mapping, report)
     series = _series_table(frame, table, mapping)
     is_orders = options.layout == "orders" or (
-        options.layout == "auto" and (keep.attrs["has_time"] or order_col is not None)
-        and frame.duplicated(["unique_id", "ds"]).any())
+        options.layout == "auto"
+        and (keep.attrs["has_time"] or "order" in hints)
+        and frame.duplicated(["unique_id", "ds"]).any()
+    )
     raw.info.layout = "orders" if is_orders else "long"
     if is_orders:
         frame = _sum_order_lines(frame, report)
     frame = frame.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
     return frame, series, mapping
+
+
+def _drop_non_sales(table: pd.DataFrame, col: str, header_row: int, report: Report):
+    """Drop closed, cancelled, refunded and unpaid orders: they are not demand that was met."""
+    status = table[col].astype(str).str.strip()
+    drop = (
+        status.str.contains(_NOT_SOLD, regex=True)
+        & ~status.str.contains(r"部分|partial", case=False, regex=True)
+    ).to_numpy()
+    if drop.any():
+        kinds = ", ".join(f"{k} ({n})" for k, n in status[drop].value_counts().head(6).items())
+        report.add(
+            "info",
+            "orders_not_sold",
+            f"{int(drop.sum())} order lines are closed, cancelled, refunded or unpaid: {kinds}",
+            f"有 {int(drop.sum())} 行订单已关闭、取消、退款或未付款：{kinds}",
+            column=col,
+            rows=(table.index[drop].to_numpy() + header_row + 1).tolist(),
+            action_en="not counted as sales",
+            action_zh="不计入销量",
+        )
+    return table.loc[~drop]
 
 
 def _drop_bad_dates(table, mapping: ColumnMapping, options, report: Report, rownum) -> pd.Series:
@@ -141,26 +186,51 @@ def _drop_bad_dates(table, mapping: ColumnMapping, options, report: Report, rown
 
 def _report_dates(report, col, parsed, bad, empty, summary, rownum) -> None:
     if summary.any():
-        report.add("info", "summary_rows", "Total/summary rows (合计, Total ...) were found",
-                   "发现合计/汇总行（合计、总计等）", column=col, rows=rownum[summary].tolist(),
-                   action_en="not imported", action_zh="未导入")
+        report.add(
+            "info",
+            "summary_rows",
+            "Total/summary rows (合计, Total ...) were found",
+            "发现合计/汇总行（合计、总计等）",
+            column=col,
+            rows=rownum[summary].tolist(),
+            action_en="not imported",
+            action_zh="未导入",
+        )
     if bad.any():
-        report.add("warning", "bad_dates", f"{int(bad.sum())} values are not readable dates",
-                   f"有 {int(bad.sum())} 个值无法识别为日期", column=col,
-                   rows=rownum[bad].tolist(), action_en="rows skipped", action_zh="已跳过这些行")
+        report.add(
+            "warning",
+            "bad_dates",
+            f"{int(bad.sum())} values are not readable dates",
+            f"有 {int(bad.sum())} 个值无法识别为日期",
+            column=col,
+            rows=rownum[bad].tolist(),
+            action_en="rows skipped",
+            action_zh="已跳过这些行",
+        )
     if empty.any():
-        report.add("warning", "empty_dates", f"{int(empty.sum())} rows have no date",
-                   f"有 {int(empty.sum())} 行没有日期", column=col, rows=rownum[empty].tolist(),
-                   action_en="rows skipped", action_zh="已跳过这些行")
+        report.add(
+            "warning",
+            "empty_dates",
+            f"{int(empty.sum())} rows have no date",
+            f"有 {int(empty.sum())} 行没有日期",
+            column=col,
+            rows=rownum[empty].tolist(),
+            action_en="rows skipped",
+            action_zh="已跳过这些行",
+        )
     if parsed.ambiguous:
-        report.add("warning", "ambiguous_dates",
-                   f"Dates such as 01/02/2024 could be day/month or month/day; read as "
-                   f"{'day/month' if parsed.fmt.startswith('%d') else 'month/day'}, the order "
-                   "that gives regular dates",
-                   f"类似 01/02/2024 的日期可能是日/月或月/日；已按"
-                   f"{'日/月' if parsed.fmt.startswith('%d') else '月/日'}读取（日期更规律）",
-                   column=col, action_en="use --dayfirst / --monthfirst to change",
-                   action_zh="可用 --dayfirst / --monthfirst 更改")
+        report.add(
+            "warning",
+            "ambiguous_dates",
+            f"Dates such as 01/02/2024 could be day/month or month/day; read as "
+            f"{'day/month' if parsed.fmt.startswith('%d') else 'month/day'}, the order "
+            "that gives regular dates",
+            f"类似 01/02/2024 的日期可能是日/月或月/日；已按"
+            f"{'日/月' if parsed.fmt.startswith('%d') else '月/日'}读取（日期更规律）",
+            column=col,
+            action_en="use --dayfirst / --monthfirst to change",
+            action_zh="可用 --dayfirst / --monthfirst 更改",
+        )
 
 
 def _factor(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -178,13 +248,17 @@ def _unique_ids(table, ids: list[str], report: Report, rownum) -> np.ndarray:
         codes, uniques = _factor(table[col])
         sci = np.array([bool(_SCI_ID.match(u)) for u in uniques], dtype=bool)
         if sci.any():
-            report.add("warning", "mangled_ids",
-                       "IDs written in scientific notation (like 6.01E+11): Excel has rounded "
-                       "them and they cannot be recovered",
-                       "ID 为科学计数法（如 6.01E+11）：已被 Excel 截断，无法恢复原值",
-                       column=col, rows=rownum[sci[codes]].tolist(),
-                       action_en="kept as written; export the IDs as text",
-                       action_zh="按原样保留；请将 ID 列以文本格式导出")
+            report.add(
+                "warning",
+                "mangled_ids",
+                "IDs written in scientific notation (like 6.01E+11): Excel has rounded "
+                "them and they cannot be recovered",
+                "ID 为科学计数法（如 6.01E+11）：已被 Excel 截断，无法恢复原值",
+                column=col,
+                rows=rownum[sci[codes]].tolist(),
+                action_en="kept as written; export the IDs as text",
+                action_zh="按原样保留；请将 ID 列以文本格式导出",
+            )
         combined = combined * len(uniques) + codes
         labels.append((codes, uniques))
     keys, inverse = np.unique(combined, return_inverse=True)
@@ -198,25 +272,39 @@ def _target(column: pd.Series, name: str, report: Report, rownum) -> np.ndarray:
     values, bad, empty = parse_numbers(column)
     if bad.any():
         sample = ", ".join(column[bad].astype(str).unique()[:5])
-        report.add("warning", "non_numeric", f"{int(bad.sum())} quantities are not numbers "
-                   f"(e.g. {sample})", f"有 {int(bad.sum())} 个销量不是数字（例如 {sample}）",
-                   column=name, rows=rownum[bad].tolist(),
-                   action_en="treated as missing; cleaning fills them (fill=zero)",
-                   action_zh="视为缺失值；清洗时填补（fill=zero）")
+        report.add(
+            "warning",
+            "non_numeric",
+            f"{int(bad.sum())} quantities are not numbers (e.g. {sample})",
+            f"有 {int(bad.sum())} 个销量不是数字（例如 {sample}）",
+            column=name,
+            rows=rownum[bad].tolist(),
+            action_en="treated as missing; cleaning fills them (fill=zero)",
+            action_zh="视为缺失值；清洗时填补（fill=zero）",
+        )
     if empty.any():
-        report.add("warning", "empty_values", f"{int(empty.sum())} quantities are empty",
-                   f"有 {int(empty.sum())} 个销量为空", column=name, rows=rownum[empty].tolist(),
-                   action_en="treated as missing; cleaning fills them (fill=zero)",
-                   action_zh="视为缺失值；清洗时填补（fill=zero）")
+        report.add(
+            "warning",
+            "empty_values",
+            f"{int(empty.sum())} quantities are empty",
+            f"有 {int(empty.sum())} 个销量为空",
+            column=name,
+            rows=rownum[empty].tolist(),
+            action_en="treated as missing; cleaning fills them (fill=zero)",
+            action_zh="视为缺失值；清洗时填补（fill=zero）",
+        )
     if values.isna().all():
-        raise InputError(f"The quantity column '{name}' holds no numbers. Choose the column with "
-                         "units sold (--target-col).",
-                         f"销量列“{name}”中没有数字。请指定记录销售件数的列（--target-col）。")
+        raise InputError(
+            f"The quantity column '{name}' holds no numbers. Choose the column with "
+            "units sold (--target-col).",
+            f"销量列“{name}”中没有数字。请指定记录销售件数的列（--target-col）。",
+        )
     return values.to_numpy(dtype="float64")
 
 
-def _add_roles(frame: pd.DataFrame, table: pd.DataFrame, mapping: ColumnMapping,
-               report: Report) -> None:
+def _add_roles(
+    frame: pd.DataFrame, table: pd.DataFrame, mapping: ColumnMapping, report: Report
+) -> None:
     for role in ("price", "revenue", "stock"):
         col = getattr(mapping, role)
         if col:
@@ -226,8 +314,13 @@ def _add_roles(frame: pd.DataFrame, table: pd.DataFrame, mapping: ColumnMapping,
     if mapping.revenue and not mapping.price:
         with np.errstate(divide="ignore", invalid="ignore"):
             frame["price"] = np.where(frame["y"] > 0, frame["revenue"] / frame["y"], np.nan)
-        report.add("info", "price_from_revenue", "Unit price computed as amount / quantity",
-                   "单价按金额 / 数量计算", column=mapping.revenue)
+        report.add(
+            "info",
+            "price_from_revenue",
+            "Unit price computed as amount / quantity",
+            "单价按金额 / 数量计算",
+            column=mapping.revenue,
+        )
     for col in mapping.features:
         values, bad, _ = parse_numbers(table[col])
         frame[col] = values.to_numpy() if bad.mean() < 0.1 else table[col].astype(str).to_numpy()
@@ -237,7 +330,8 @@ def _series_table(frame: pd.DataFrame, table: pd.DataFrame, mapping: ColumnMappi
     last = ~frame["unique_id"].duplicated(keep="last").to_numpy()
     cols = {"unique_id": frame["unique_id"].to_numpy()[last]}
     roles = [(c, c) for c in mapping.ids] + [
-        (r, getattr(mapping, r)) for r in ("name", "category", "brand") if getattr(mapping, r)]
+        (r, getattr(mapping, r)) for r in ("name", "category", "brand") if getattr(mapping, r)
+    ]
     for key, col in roles:
         cols[key] = np.array([str(v).strip() for v in table[col].to_numpy()[last]], dtype=object)
     return pd.DataFrame(cols).sort_values("unique_id").reset_index(drop=True)
@@ -249,17 +343,27 @@ def _sum_order_lines(frame: pd.DataFrame, report: Report) -> pd.DataFrame:
     agg.update({c: "sum" for c in ("revenue",) if c in frame})
     agg.update({c: "max" for c in ("promo",) if c in frame})
     agg.update({c: "last" for c in ("stock",) if c in frame})
-    agg.update({c: "mean" for c in frame.columns if c not in agg and c not in ("unique_id", "ds")
-                and pd.api.types.is_numeric_dtype(frame[c])})
+    agg.update(
+        {
+            c: "mean"
+            for c in frame.columns
+            if c not in agg
+            and c not in ("unique_id", "ds")
+            and pd.api.types.is_numeric_dtype(frame[c])
+        }
+    )
     agg.update({c: "first" for c in frame.columns if c not in agg and c not in ("unique_id", "ds")})
     out = frame.groupby(["unique_id", "ds"], sort=True, as_index=False).agg(agg)
     out["y"] = out["y"].where(frame.groupby(["unique_id", "ds"])["y"].count().to_numpy() > 0)
     if "revenue" in out and "price" in out:
         with np.errstate(divide="ignore", invalid="ignore"):
             out["price"] = np.where(out["y"] > 0, out["revenue"] / out["y"], out["price"])
-    report.add("info", "order_lines_summed",
-               f"Order lines: {n_lines} lines summed into {len(out)} product-days",
-               f"订单明细：{n_lines} 行已按商品和日期合计为 {len(out)} 行",
-               action_en="quantities added up per product and day",
-               action_zh="按商品和日期合计销量")
+    report.add(
+        "info",
+        "order_lines_summed",
+        f"Order lines: {n_lines} lines summed into {len(out)} product-days",
+        f"订单明细：{n_lines} 行已按商品和日期合计为 {len(out)} 行",
+        action_en="quantities added up per product and day",
+        action_zh="按商品和日期合计销量",
+    )
     return out

@@ -170,8 +170,11 @@ def decode_bytes(data: bytes, path: Path, encoding: str | None = None) -> tuple[
                 f"无法按 {encoding} 编码读取“{path.name}”（{exc}）。请改为自动检测，"
                 "或选择其他编码（utf-8、gbk、gb18030、utf-16）。",
             ) from None
-    for bom, name in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"),
-                      (b"\xfe\xff", "utf-16")):
+    for bom, name in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 return data.decode(name), name
@@ -277,11 +280,13 @@ def read_csv_bytes(data: bytes, path: Path, options: ReadOptions) -> RawTable:
     skip = _blank_lines_before(text, head_lines[header_idx]) if header_idx else 0
     if header_idx:
         report.add(
-            "info", "title_rows_skipped",
+            "info",
+            "title_rows_skipped",
             f"Skipped {header_idx} title line(s) above the header",
             f"已跳过表头上方的 {header_idx} 行标题信息",
             rows=list(range(1, skip + 1)),
-            action_en="not imported", action_zh="未导入",
+            action_en="not imported",
+            action_zh="未导入",
         )
     names, dups = clean_header(rows[header_idx])
     frame, bad_lines = _parse_csv(text, sep, skip, names)
@@ -289,10 +294,13 @@ def read_csv_bytes(data: bytes, path: Path, options: ReadOptions) -> RawTable:
     _report_header(report, dups)
     if bad_lines:
         report.add(
-            "warning", "bad_lines",
+            "warning",
+            "bad_lines",
             "Rows with a different number of fields than the header were skipped",
             "部分行的字段数与表头不一致，已跳过",
-            rows=bad_lines, action_en="rows skipped", action_zh="已跳过这些行",
+            rows=bad_lines,
+            action_en="rows skipped",
+            action_zh="已跳过这些行",
         )
     if frame.empty:
         raise InputError(
@@ -300,8 +308,12 @@ def read_csv_bytes(data: bytes, path: Path, options: ReadOptions) -> RawTable:
             f"“{path.name}”只有表头，没有数据行。请导出有销售记录的时间段。",
         )
     info = SourceInfo(
-        path=str(path), kind="csv", encoding=encoding, separator=sep,
-        header_row=skip + 1, rows_read=int(frame.shape[0]),
+        path=str(path),
+        kind="csv",
+        encoding=encoding,
+        separator=sep,
+        header_row=skip + 1,
+        rows_read=int(frame.shape[0]),
     )
     return RawTable(frame, info, report)
 
@@ -314,12 +326,18 @@ def _blank_lines_before(text: str, header_line: str) -> int:
     return 0
 
 
-def _parse_csv(
-    text: str, sep: str, skip: int, names: list[str]
-) -> tuple[pd.DataFrame, list[int]]:
+def _parse_csv(text: str, sep: str, skip: int, names: list[str]) -> tuple[pd.DataFrame, list[int]]:
     """Parse with the fast C engine; on ragged rows, re-parse and collect them."""
-    kwargs = dict(sep=sep, dtype=str, keep_default_na=False, na_filter=False,
-                  skiprows=skip, skip_blank_lines=True, header=0, names=names)
+    kwargs = dict(
+        sep=sep,
+        dtype=str,
+        keep_default_na=False,
+        na_filter=False,
+        skiprows=skip,
+        skip_blank_lines=True,
+        header=0,
+        names=names,
+    )
     try:
         return pd.read_csv(io.StringIO(text), engine="c", **kwargs), []
     except pd.errors.ParserError:
@@ -337,11 +355,13 @@ def _ragged_rows(text: str, sep: str, skip: int, width: int) -> list[int]:
 def _report_header(report: Report, dups: list[str]) -> None:
     if dups:
         report.add(
-            "warning", "duplicate_header",
+            "warning",
+            "duplicate_header",
             "Several columns have the same name; later ones were renamed with .1, .2",
             "多个列名称相同，后出现的列已重命名为 .1、.2",
             column=", ".join(sorted(set(dups))),
-            action_en="renamed", action_zh="已重命名",
+            action_en="renamed",
+            action_zh="已重命名",
         )
 
 

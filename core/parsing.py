@@ -19,10 +19,22 @@ import pandas as pd
 
 # Tried in order on a sample of the unique values; the first that reads them all wins.
 DATE_FORMATS = (
-    "%Y-%m-%d", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S",
-    "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y%m%d", "%Y.%m.%d",
-    "%Y年%m月%d日", "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y-%m", "%Y/%m",
-    "%Y年%m月", "%d.%m.%Y",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y%m%d",
+    "%Y.%m.%d",
+    "%Y年%m月%d日",
+    "%Y年%m月%d日 %H:%M:%S",
+    "%Y年%m月%d日 %H:%M",
+    "%Y-%m",
+    "%Y/%m",
+    "%Y年%m月",
+    "%d.%m.%Y",
 )
 AMBIGUOUS = ("%m/%d/%Y", "%d/%m/%Y")
 AMBIGUOUS_TIME = ("%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%d/%m/%Y %H:%M:%S")
@@ -30,11 +42,34 @@ EXCEL_SERIAL_RANGE = (20000, 80000)  # 1954-10-03 .. 2119-01-10
 EXCEL_ORIGIN = "1899-12-30"
 _TZ_SUFFIX = re.compile(r"\s*(?:[+-]\d{2}:?\d{2}|Z|UTC|GMT)$")
 
-_NUM_JUNK = re.compile(r"[¥￥$€£,，\s]|元|RMB|CNY|USD|人民币|[件个只份套双箱瓶盒袋包台条支张]$",
-                       re.IGNORECASE)
+_NUM_JUNK = re.compile(
+    r"[¥￥$€£,，\s]|元|RMB|CNY|USD|人民币|[件个只份套双箱瓶盒袋包台条支张]$", re.IGNORECASE
+)
 _NUM_RE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-FALSE_WORDS = {"", "0", "0.0", "否", "无", "不", "没有", "n", "no", "false", "f", "none", "-", "--",
-               "—", "n/a", "na", "null", "nan", "非促销", "无活动", "未参加"}
+FALSE_WORDS = {
+    "",
+    "0",
+    "0.0",
+    "否",
+    "无",
+    "不",
+    "没有",
+    "n",
+    "no",
+    "false",
+    "f",
+    "none",
+    "-",
+    "--",
+    "—",
+    "n/a",
+    "na",
+    "null",
+    "nan",
+    "非促销",
+    "无活动",
+    "未参加",
+}
 
 
 @dataclass
@@ -106,9 +141,14 @@ def parse_date_values(
         return parsed[i], pair[i], True
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        mixed = pd.to_datetime(pd.Series(uniques).str.replace(r"[年月]", "-", regex=True)
-                               .str.replace("日", "", regex=False),
-                               format="mixed", errors="coerce", dayfirst=bool(dayfirst))
+        mixed = pd.to_datetime(
+            pd.Series(uniques)
+            .str.replace(r"[年月]", "-", regex=True)
+            .str.replace("日", "", regex=False),
+            format="mixed",
+            errors="coerce",
+            dayfirst=bool(dayfirst),
+        )
     return pd.DatetimeIndex(mixed), "mixed", False
 
 

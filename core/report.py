@@ -37,7 +37,7 @@ class Finding:
     def text(self, lang: str = "en") -> str:
         """Render the finding as one line of text in ``lang`` (``en`` or ``zh``)."""
         msg, act = (self.zh, self.action_zh) if lang == "zh" else (self.en, self.action_en)
-        parts = [msg]
+        parts = [msg.rstrip("。.")]
         if self.column:
             parts.append(("列" if lang == "zh" else "column") + f" {self.column!r}")
         if self.rows:
@@ -80,8 +80,15 @@ class Report:
         """Append a finding and return it. ``rows`` may be longer than the listed sample."""
         listed, count = row_sample(rows or [])
         finding = Finding(
-            severity, code, en, zh, column, listed,
-            count if n_rows is None else n_rows, action_en, action_zh,
+            severity,
+            code,
+            en,
+            zh,
+            column,
+            listed,
+            count if n_rows is None else n_rows,
+            action_en,
+            action_zh,
         )
         self.findings.append(finding)
         return finding
@@ -117,8 +124,10 @@ class Report:
     def format(self, lang: str = "both") -> str:
         """Render the whole report, one finding per line, grouped by severity."""
         if not self.findings:
-            return "没有发现问题。 / No problems found." if lang == "both" else (
-                "没有发现问题。" if lang == "zh" else "No problems found."
+            return (
+                "没有发现问题。 / No problems found."
+                if lang == "both"
+                else ("没有发现问题。" if lang == "zh" else "No problems found.")
             )
         labels = {
             "error": ("错误", "ERROR"),

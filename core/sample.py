@@ -35,6 +35,10 @@ maturity) and ``intermittent`` (slow movers, a fraction of a unit a day). A prod
 a row every day from launch (or the window start) to discontinuation (or the window end).
 Names, categories, list prices and seasons come from ``resources/sample/catalogue.json``.
 
+The pieces live beside this module: :mod:`core.sample_products` (catalogue, roles, life
+curves and parameters of each SKU), :mod:`core.sample_calendar` (festivals, the New Year
+shutdown, shop promotions) and :mod:`core.sample_stock` (the order-up-to stock policy).
+
 True lifecycle stages
 ---------------------
 Read off the noise-free, de-seasonalised curve ``c`` (peak 1):
@@ -51,22 +55,36 @@ so no ``inactive`` stage, after discontinuation.
 from __future__ import annotations
 
 import contextlib
-import functools
-import json
 import os
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import holidays
 import numpy as np
 import pandas as pd
 
 from core.resources import resource_path
+from core.sample_calendar import ShopCalendar, build_calendar, spring_festivals
+from core.sample_products import CATALOGUE_PATH, plan_products
+from core.sample_stock import simulate_stock
 
-#: Product templates (categories, names, list prices, seasons, kinds of life).
-CATALOGUE_PATH = resource_path("sample", "catalogue.json")
+__all__ = [
+    "CATALOGUE_PATH",
+    "COLUMNS",
+    "DEFAULT_SEED",
+    "INTRO_MAX",
+    "MATURE_MIN",
+    "SAMPLE_PATH",
+    "STAGES",
+    "SampleShop",
+    "generate_shop",
+    "main",
+    "spring_festivals",
+    "stage_intervals",
+    "write_sample",
+]
+
 #: The shipped sample sales table (its truth is ``sample_shop_stages.csv`` beside it).
 SAMPLE_PATH = resource_path("sample", "sample_shop.csv")
 #: Seed of the shipped sample.
@@ -82,34 +100,6 @@ COLUMNS = ("日期", "商品编码", "商品名称", "类目", "销量", "单价
 
 # Weekday demand factors, Monday first.
 _WEEKLY = np.array([1.10, 0.95, 0.90, 0.93, 0.97, 1.00, 1.15])
-# Season -> (day of year at the peak, amplitude of the log-cosine).
-_SEASONS = {"summer": (196, 1.0), "winter": (355, 1.2), "autumn": (250, 1.6)}
-# Life-curve hint -> ranges of days to peak, plateau days, decline stretch (< 1: slower).
-_LIFE = {
-    "short": ((35, 80), (0, 40), (0.6, 1.0)),
-    "long": ((90, 220), (60, 360), (0.3, 0.7)),
-    "staple": ((120, 300), (2000, 4000), (0.3, 0.5)),
-    "slow": ((60, 90), (5000, 6000), (0.5, 0.5)),
-}
-# Label -> (anchor month and day, discount, segments (first and last day offset, factor
-# from, to, labelled)); the unlabelled segments are post-festival dips.
-# fmt: off
-_FESTIVALS = {
-    "618年中大促": ((6, 18), 0.12, ((-18, -18, 1.6, 1.6, True), (-17, -1, 1.3, 1.8, True),
-                                  (0, 0, 3.5, 3.5, True), (1, 4, 0.75, 0.75, False))),
-    "双11大促": ((11, 11), 0.20, ((-22, -12, 1.05, 1.3, True), (-11, -8, 2.0, 1.6, True),
-                                (-7, -2, 1.2, 1.3, True), (-1, -1, 2.0, 2.0, True),
-                                (0, 0, 5.0, 5.0, True), (1, 5, 0.6, 0.85, False))),
-    "双12": ((12, 12), 0.10, ((-2, -1, 1.2, 1.3, True), (0, 0, 2.5, 2.5, True),
-                            (1, 3, 0.85, 0.85, False))),
-}
-# Around the Spring Festival: 年货节 before it, then the logistics shutdown.
-_SPRING = (("年货节", 0.05, ((-25, -11, 1.15, 1.3, True),)),
-           ("", 0.0, ((-10, -8, 0.7, 0.45, False), (-7, 7, 0.22, 0.22, False),
-                      (8, 12, 0.5, 0.9, False))))
-# fmt: on
-# Share of products joining an event: platform festivals, 年货节 and shop promotions.
-_JOIN = {"年货节": 0.5, "店铺满减": 0.5}
 
 
 @dataclass
@@ -134,176 +124,6 @@ class SampleShop:
     products: pd.DataFrame
 
 
-@dataclass
-class _Calendar:
-    """Shop-wide event calendar over the window."""
-
-    dates: pd.DatetimeIndex
-    mult: np.ndarray
-    event: np.ndarray
-    labels: list[str] = field(default_factory=list)
-    discounts: list[float] = field(default_factory=list)
-    join: list[float] = field(default_factory=list)
-
-    def paint(self, anchor: pd.Timestamp, label: str, discount: float, segments) -> None:
-        """Add one event around ``anchor`` (see ``_FESTIVALS`` for ``segments``)."""
-        ev = len(self.labels)
-        self.labels.append(label)
-        self.discounts.append(discount)
-        self.join.append(_JOIN.get(label, 0.85))
-        base = (anchor - self.dates[0]).days
-        for first, last, f0, f1, labelled in segments:
-            idx = base + np.arange(first, last + 1)
-            fac = np.linspace(f0, f1, last - first + 1)
-            ok = (idx >= 0) & (idx < len(self.dates))
-            self.mult[idx[ok]] = fac[ok]
-            if labelled:
-                self.event[idx[ok]] = ev
-
-
-def spring_festivals(years) -> list[pd.Timestamp]:
-    """Return the first day of the Spring Festival holiday of each year, per ``holidays``."""
-    days = holidays.China(years=list(years))
-    firsts: dict[int, pd.Timestamp] = {}
-    for day, name in days.items():
-        if name.startswith("Chinese New Year (Spring Festival)"):
-            prev = firsts.get(day.year)
-            firsts[day.year] = min(prev, pd.Timestamp(day)) if prev else pd.Timestamp(day)
-    return [firsts[y] for y in sorted(firsts)]
-
-
-def _calendar(rng: np.random.Generator, dates: pd.DatetimeIndex) -> _Calendar:
-    """Build festivals, the New Year shutdown and random shop promotions."""
-    n = len(dates)
-    cal = _Calendar(dates, np.ones(n), np.full(n, -1))
-    years = range(dates[0].year, dates[-1].year + 2)
-    for sf in spring_festivals(years):
-        for label, discount, segments in _SPRING:
-            cal.paint(sf, label, discount, segments)
-    for year in years:
-        for label, ((month, day), discount, segments) in _FESTIVALS.items():
-            cal.paint(pd.Timestamp(year, month, day), label, discount, segments)
-    wanted, placed = max(1, round(n / 365 * 6)), 0
-    for s in rng.permutation(max(n - 8, 1)):
-        length = 3 + int(s) % 3
-        if np.any(cal.mult[max(s - 3, 0) : s + length + 3] != 1.0):
-            continue  # keep promotions clear of festivals, dips and each other
-        cal.paint(
-            dates[s],
-            "店铺满减",
-            0.10,
-            ((0, length - 1, 1.5, 1.5, True), (length, length + 2, 0.8, 0.8, False)),
-        )
-        placed += 1
-        if placed == wanted:
-            break
-    return cal
-
-
-def _roles(n: int) -> list[str]:
-    """Return the role of each of ``n`` products, in a fixed mix."""
-    counts = {
-        "staple": 0.15 * n,
-        "slow": max(1, 0.07 * n),
-        "new": max(1, 0.06 * n),
-        "pre": 0.12 * n,
-    }
-    roles = [role for role, k in counts.items() for _ in range(round(k))]
-    return (roles + ["in"] * max(0, n - len(roles)))[:n]
-
-
-@functools.cache
-def _catalogue() -> tuple[tuple, ...]:
-    """Templates from ``catalogue.json``: (category no., category, template no., name,
-    list price, season, life hint, name variants)."""
-    data = json.loads(CATALOGUE_PATH.read_text(encoding="utf-8"))
-    cats = [c for c in data if not c.startswith("_")]
-    return tuple(
-        (c_i, c, i, *item, tuple(data[c]["variants"]))
-        for c_i, c in enumerate(cats)
-        for i, item in enumerate(data[c]["items"])
-    )
-
-
-def _pick_template(rng: np.random.Generator, role: str, used: dict) -> dict:
-    """Choose a catalogue template fitting ``role`` and name a fresh variant of it."""
-    hint = {"staple": "staple", "slow": "slow", "pre": "long"}.get(role)
-    hint = hint or ("short" if rng.random() < 0.5 else "long")
-    options = [t for t in _catalogue() if t[6] == hint]
-    c_i, cat, i, name, price, season, _, variants = options[rng.integers(len(options))]
-    k = used[(c_i, i)] = used.get((c_i, i), -1) + 1
-    if k >= len(variants):  # a later generation of a best seller
-        name = f"{name}{k // len(variants) + 1}代"
-    name = f"{name} {variants[k % len(variants)]}"
-    return {
-        "商品编码": f"00{c_i + 1}{i:02d}{k:02d}",
-        "商品名称": name,
-        "类目": cat,
-        "hint": hint,
-        "list_price": price,
-        "season": season,
-    }
-
-
-def _life_params(rng: np.random.Generator, role: str, prod: dict, days: int) -> dict:
-    """Draw the life curve, launch and discontinuation of one product (day offsets)."""
-    (tp0, tp1), (pl0, pl1), (st0, st1) = _LIFE[prod["hint"]]
-    t_peak, plateau, stretch = rng.uniform(tp0, tp1), rng.uniform(pl0, pl1), rng.uniform(st0, st1)
-    r = float(np.exp(rng.uniform(np.log(30), np.log(150))))
-    a = np.log(r) / t_peak
-    end_share = rng.uniform(0.03, 0.25)
-    disc_age = t_peak + plateau + 2 * np.arccosh(end_share**-0.5) / a / stretch
-    if role == "staple":
-        launch = -rng.uniform(400, 1500)
-    elif role == "slow":
-        launch = -rng.uniform(200, 1000)
-    elif role == "pre":
-        launch = max(-rng.uniform(0.7, 1.3) * (t_peak + plateau), 60 - disc_age)
-    elif role == "new":
-        launch = days - rng.uniform(14, 60)
-    else:
-        launch = rng.uniform(0, max(days - 75, 1))
-    launch = int(np.floor(launch))
-    disc = launch + int(disc_age) if role in ("pre", "new", "in") else None
-    return {
-        "launch_off": launch,
-        "disc_off": disc if disc is not None and disc < days else None,
-        "t_peak": t_peak,
-        "plateau": plateau,
-        "stretch": stretch,
-        "r": r,
-    }
-
-
-def _plan_products(rng: np.random.Generator, n: int, days: int) -> list[dict]:
-    """Draw every product's identity, life curve and selling/stocking parameters."""
-    products, used = [], {}
-    for role in _roles(n):
-        prod = _pick_template(rng, role, used)
-        prod.update(_life_params(rng, role, prod, days))
-        slow = role == "slow"
-        peak, amp = _SEASONS.get(prod["season"], (0, 0.0))
-        prod.update(
-            kind={"slow": "intermittent", "staple": "staple"}.get(role, "lifecycle"),
-            base_price=max(round(prod["list_price"] * rng.uniform(0.9, 1.15)) - 0.1, 9.9),
-            level=rng.uniform(0.12, 0.35)
-            if slow
-            else float(np.clip(rng.lognormal(np.log(25 if role == "staple" else 15), 0.8), 3, 150)),
-            season_peak=peak,
-            season_amp=amp * rng.uniform(0.8, 1.2),
-            weekly_w=rng.uniform(0.6, 1.3),
-            fest_s=rng.uniform(0.6, 1.2),
-            elasticity=rng.uniform(0.8, 2.0),
-            dispersion=rng.uniform(0.8, 2.0) if slow else rng.uniform(4, 15),
-            review=int(rng.choice([7, 14])),
-            lead=int(rng.integers(2, 12)),
-            safety=rng.uniform(1.0, 1.8),
-            guess=rng.uniform(0.6, 1.4),
-        )
-        products.append(prod)
-    return products
-
-
 def _life_curve(age: np.ndarray, prod: dict) -> np.ndarray:
     """Bass adoption rate relative to its peak, with plateau and stretched decline."""
     a = np.log(prod["r"]) / prod["t_peak"]
@@ -318,7 +138,7 @@ def _stage_codes(curve: np.ndarray, rising: np.ndarray) -> np.ndarray:
     return np.where(curve >= MATURE_MIN, 2, np.where(rising, before, 3))
 
 
-def _prices_and_demand(rng, prod: dict, cal: _Calendar) -> tuple:
+def _prices_and_demand(rng, prod: dict, cal: ShopCalendar) -> tuple:
     """Daily price, 活动 label and known demand multiplier over the whole window."""
     n, ev = len(cal.dates), cal.event
     joined = np.append(rng.random(len(cal.labels)) < np.asarray(cal.join), False)
@@ -342,37 +162,7 @@ def _prices_and_demand(rng, prod: dict, cal: _Calendar) -> tuple:
     return price, label, known
 
 
-def _simulate_stock(
-    rng, draws: np.ndarray, known: np.ndarray, first_level: float, prod: dict
-) -> tuple[np.ndarray, np.ndarray]:
-    """Sell ``draws`` from stock under a periodic-review order-up-to policy."""
-    n, review, lead = len(draws), prod["review"], prod["lead"]
-    delay = (rng.integers(1, 5, size=n) * (rng.random(n) < 0.25)).tolist()
-    csum = np.concatenate([[0.0], np.cumsum(known)])
-    ends = np.arange(n) + review + lead
-    cover = csum[np.minimum(ends, n)] - csum[:n] + np.maximum(ends - n, 0) * known.mean()
-    cover, known_l, draws_l = cover.tolist(), known.tolist(), draws.tolist()
-    level, safety, phase = first_level, prod["safety"], int(rng.integers(review))
-    arrivals = [0] * (n + lead + 8)
-    stock, pipeline = int(np.ceil(safety * level * cover[0])) + 1, 0
-    sales, onhand = [0] * n, [0] * n
-    for t in range(n):
-        stock += arrivals[t]
-        pipeline -= arrivals[t]
-        if t % review == phase:
-            order = int(np.ceil(safety * level * cover[t])) + 2 - stock - pipeline
-            if order > 0:
-                arrivals[t + lead + delay[t]] += order
-                pipeline += order
-        sold = min(draws_l[t], stock)
-        stock -= sold
-        if stock > 0:  # a day that ran dry says nothing about demand
-            level += 0.25 * (sold / known_l[t] - level)
-        sales[t], onhand[t] = sold, stock
-    return np.asarray(sales, dtype=np.int64), np.asarray(onhand, dtype=np.int64)
-
-
-def _product_rows(rng, prod: dict, cal: _Calendar) -> pd.DataFrame:
+def _product_rows(rng, prod: dict, cal: ShopCalendar) -> pd.DataFrame:
     """Simulate one product; one row per day on sale, with internal column names."""
     n = len(cal.dates)
     price, label, known = _prices_and_demand(rng, prod, cal)
@@ -385,7 +175,7 @@ def _product_rows(rng, prod: dict, cal: _Calendar) -> pd.DataFrame:
     last = n - 1 if prod["disc_off"] is None else prod["disc_off"]
     on = slice(first, last + 1)
     guess = prod["level"] * max(curve[first], 0.3) * prod["guess"]
-    sales, stock = _simulate_stock(rng, draws[on], known[on], guess, prod)
+    sales, stock = simulate_stock(rng, draws[on], known[on], guess, prod)
     return pd.DataFrame(
         {
             "day": np.arange(first, last + 1),
@@ -452,8 +242,8 @@ def generate_shop(
     """
     rng = np.random.default_rng(seed)
     dates = pd.date_range(start, periods=days, freq="D")
-    products = _plan_products(rng, n_skus, days)
-    cal = _calendar(rng, dates)
+    products = plan_products(rng, n_skus, days)
+    cal = build_calendar(rng, dates)
     rows = pd.concat([_product_rows(rng, p, cal) for p in products], ignore_index=True)
     sales, stages = _export_frames(rows, products, dates)
     return SampleShop(sales, stages, _products_frame(products, dates[0]))

@@ -21,38 +21,226 @@ from core.parsing import looks_like_dates, numeric_share
 
 # Ordered by preference within each role.
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "date": ("日期", "统计日期", "销售日期", "付款时间", "订单付款时间", "支付时间", "下单时间",
-             "订单创建时间", "创建时间", "成交时间", "下单日期", "时间", "date", "ds", "day",
-             "orderdate", "paidat", "purchasedate", "createdat", "salesdate", "week", "month",
-             "period", "timestamp", "time"),
-    "store": ("店铺", "店铺名称", "店铺id", "门店", "门店编号", "门店名称", "仓库", "store",
-              "storeid", "storenbr", "shop", "shopid", "location", "warehouse"),
-    "item": ("sku", "skuid", "sku编码", "商家编码", "商品编码", "商家sku", "货号", "商品货号",
-             "商品id", "宝贝id", "商品编号", "规格id", "款号", "itemid", "item", "productid",
-             "product", "asin", "sellersku", "lineitemsku", "variantsku", "itemnbr", "id",
-             "unique_id", "uniqueid", "series", "商品"),
-    "target": ("销量", "销售数量", "销售量", "数量", "件数", "购买数量", "宝贝数量", "商品数量",
-               "成交件数", "成交数量", "售出数量", "支付件数", "sales", "quantity", "qty",
-               "units", "unitssold", "sold", "lineitemquantity", "quantitypurchased",
-               "quantityordered", "demand", "y", "volume"),
-    "price": ("单价", "价格", "售价", "成交价", "商品价格", "销售单价", "price", "unitprice",
-              "sellprice", "sellingprice", "lineitemprice", "sellprice"),
-    "revenue": ("实付金额", "支付金额", "实收金额", "成交金额", "销售额", "销售金额", "金额",
-                "gmv", "revenue", "amount", "salesamount", "itemprice", "total", "subtotal"),
-    "promo": ("促销", "活动", "是否促销", "活动名称", "促销活动", "营销活动", "参与活动", "促销类型",
-              "promo", "promotion", "onpromotion", "campaign", "event", "discount"),
-    "stock": ("库存", "可用库存", "现有库存", "库存数量", "实际库存", "期末库存", "stock", "onhand",
-              "inventory", "stockonhand", "qtyonhand", "available"),
-    "name": ("商品名称", "宝贝标题", "商品标题", "宝贝名称", "标题", "名称", "品名", "name", "title",
-             "productname", "lineitemname", "itemname", "producttitle", "description"),
-    "category": ("类目", "分类", "品类", "商品类目", "一级类目", "叶子类目", "类别", "category", "cat",
-                 "catid", "deptid", "dept", "department", "producttype", "family"),
+    "date": (
+        "日期",
+        "统计日期",
+        "销售日期",
+        "付款时间",
+        "订单付款时间",
+        "支付时间",
+        "下单时间",
+        "订单创建时间",
+        "创建时间",
+        "成交时间",
+        "下单日期",
+        "时间",
+        "date",
+        "ds",
+        "day",
+        "orderdate",
+        "paidat",
+        "purchasedate",
+        "createdat",
+        "salesdate",
+        "week",
+        "month",
+        "period",
+        "timestamp",
+        "time",
+    ),
+    "store": (
+        "店铺",
+        "店铺名称",
+        "店铺id",
+        "门店",
+        "门店编号",
+        "门店名称",
+        "仓库",
+        "store",
+        "storeid",
+        "storenbr",
+        "shop",
+        "shopid",
+        "location",
+        "warehouse",
+    ),
+    "item": (
+        "sku",
+        "skuid",
+        "sku编码",
+        "商家编码",
+        "商品编码",
+        "商家sku",
+        "货号",
+        "商品货号",
+        "商品id",
+        "宝贝id",
+        "商品编号",
+        "规格id",
+        "款号",
+        "itemid",
+        "item",
+        "productid",
+        "product",
+        "asin",
+        "sellersku",
+        "lineitemsku",
+        "variantsku",
+        "itemnbr",
+        "id",
+        "unique_id",
+        "uniqueid",
+        "series",
+        "商品",
+    ),
+    "target": (
+        "销量",
+        "销售数量",
+        "销售量",
+        "数量",
+        "件数",
+        "购买数量",
+        "宝贝数量",
+        "商品数量",
+        "成交件数",
+        "成交数量",
+        "售出数量",
+        "支付件数",
+        "sales",
+        "quantity",
+        "qty",
+        "units",
+        "unitssold",
+        "sold",
+        "lineitemquantity",
+        "quantitypurchased",
+        "quantityordered",
+        "demand",
+        "y",
+        "volume",
+    ),
+    "price": (
+        "单价",
+        "价格",
+        "售价",
+        "成交价",
+        "商品价格",
+        "销售单价",
+        "price",
+        "unitprice",
+        "sellprice",
+        "sellingprice",
+        "lineitemprice",
+        "sellprice",
+    ),
+    "revenue": (
+        "实付金额",
+        "支付金额",
+        "实收金额",
+        "成交金额",
+        "销售额",
+        "销售金额",
+        "金额",
+        "gmv",
+        "revenue",
+        "amount",
+        "salesamount",
+        "itemprice",
+        "total",
+        "subtotal",
+    ),
+    "promo": (
+        "促销",
+        "活动",
+        "是否促销",
+        "活动名称",
+        "促销活动",
+        "营销活动",
+        "参与活动",
+        "促销类型",
+        "promo",
+        "promotion",
+        "onpromotion",
+        "campaign",
+        "event",
+        "discount",
+    ),
+    "stock": (
+        "库存",
+        "可用库存",
+        "现有库存",
+        "库存数量",
+        "实际库存",
+        "期末库存",
+        "stock",
+        "onhand",
+        "inventory",
+        "stockonhand",
+        "qtyonhand",
+        "available",
+    ),
+    "name": (
+        "商品名称",
+        "宝贝标题",
+        "商品标题",
+        "宝贝名称",
+        "标题",
+        "名称",
+        "品名",
+        "name",
+        "title",
+        "productname",
+        "lineitemname",
+        "itemname",
+        "producttitle",
+        "description",
+    ),
+    "category": (
+        "类目",
+        "分类",
+        "品类",
+        "商品类目",
+        "一级类目",
+        "叶子类目",
+        "类别",
+        "category",
+        "cat",
+        "catid",
+        "deptid",
+        "dept",
+        "department",
+        "producttype",
+        "family",
+    ),
     "brand": ("品牌", "brand", "vendor"),
     "order": ("订单号", "订单编号", "主订单编号", "子订单编号", "orderid", "ordernumber", "order"),
+    "status": (
+        "订单状态",
+        "交易状态",
+        "子订单状态",
+        "退款状态",
+        "状态",
+        "orderstatus",
+        "status",
+        "financialstatus",
+    ),
 }
 #: Roles a column can take once each, in the order they are claimed.
-ROLE_ORDER = ("date", "target", "item", "store", "revenue", "price", "promo", "stock",
-              "name", "category", "brand", "order")
+ROLE_ORDER = (
+    "date",
+    "target",
+    "item",
+    "store",
+    "revenue",
+    "price",
+    "promo",
+    "stock",
+    "name",
+    "category",
+    "brand",
+    "order",
+    "status",
+)
 _BRACKETS = re.compile(r"[\(（\[【].*?[\)）\]】]")
 _PUNCT = re.compile(r"[\s_\-./:：#]+")
 
@@ -72,9 +260,18 @@ def _match_headers(columns: list[str]) -> dict[str, str]:
             if role in found:
                 continue
             for syn in SYNONYMS[role]:
-                hit = next((c for c in columns if c not in used and (
-                    norm[c] == syn or (contains and len(syn) >= 2 and not syn.isascii()
-                                       and syn in norm[c]))), None)
+                hit = next(
+                    (
+                        c
+                        for c in columns
+                        if c not in used
+                        and (
+                            norm[c] == syn
+                            or (contains and len(syn) >= 2 and not syn.isascii() and syn in norm[c])
+                        )
+                    ),
+                    None,
+                )
                 if hit:
                     found[role] = hit
                     used.add(hit)
@@ -104,22 +301,25 @@ def detect_mapping(
     id_cols: list[str] | None = None,
     target_col: str | None = None,
     feature_cols: list[str] | None = None,
-) -> tuple[ColumnMapping, str | None, list[str]]:
+) -> tuple[ColumnMapping, dict[str, str], list[str]]:
     """Detect the long-table mapping, applying the user's overrides.
 
     Returns
     -------
     mapping : ColumnMapping
-    order_col : str or None
-        An order-number column, a hint that the table holds order lines.
+    hints : dict
+        ``order``: an order-number column (the table holds order lines);
+        ``status``: an order-status column (closed or refunded orders are not sales).
     guessed : list of str
         Roles decided from contents rather than headers (to tell the user).
     """
     columns = [str(c) for c in frame.columns]
-    for flag, names in (("--date-col", [date_col] if date_col else []),
-                        ("--id-cols", id_cols or []),
-                        ("--target-col", [target_col] if target_col else []),
-                        ("--feature-cols", feature_cols or [])):
+    for flag, names in (
+        ("--date-col", [date_col] if date_col else []),
+        ("--id-cols", id_cols or []),
+        ("--target-col", [target_col] if target_col else []),
+        ("--feature-cols", feature_cols or []),
+    ):
         check_columns(names, columns, flag)
     explicit = {c for c in [date_col, target_col, *(id_cols or []), *(feature_cols or [])] if c}
     found = _match_headers([c for c in columns if c not in explicit])
@@ -145,8 +345,8 @@ def detect_mapping(
         if col and col not in taken:
             setattr(mapping, role, col)
             taken.add(col)
-    order = found.get("order") if found.get("order") not in taken else None
-    return mapping, order, guessed
+    hints = {r: found[r] for r in ("order", "status") if r in found and found[r] not in taken}
+    return mapping, hints, guessed
 
 
 def _no_date(columns: list[str]) -> InputError:

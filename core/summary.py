@@ -33,10 +33,19 @@ def dataset_summary(dataset: Dataset) -> dict:
 
 
 def _mapping_lines(mapping: dict) -> list[str]:
-    labels = {"date": "日期 date", "ids": "商品ID ids", "target": "销量 target",
-              "price": "价格 price", "revenue": "金额 revenue", "promo": "促销 promo",
-              "stock": "库存 stock", "name": "名称 name", "category": "类目 category",
-              "brand": "品牌 brand", "features": "特征 features"}
+    labels = {
+        "date": "日期 date",
+        "ids": "商品ID ids",
+        "target": "销量 target",
+        "price": "价格 price",
+        "revenue": "金额 revenue",
+        "promo": "促销 promo",
+        "stock": "库存 stock",
+        "name": "名称 name",
+        "category": "类目 category",
+        "brand": "品牌 brand",
+        "features": "特征 features",
+    }
     lines = []
     for key, label in labels.items():
         value = mapping.get(key)
@@ -55,8 +64,8 @@ def format_summary(summary: dict, lang: str = "both") -> str:
     lines = [
         f"文件 file:        {summary['file']}",
         f"格式 format:      {summary['format']}  编码 encoding: {summary['encoding'] or '-'}"
-        f"  分隔符 separator: {sep}" + (f"  工作表 sheet: {summary['sheet']}"
-                                       if summary["sheet"] else ""),
+        f"  分隔符 separator: {sep}"
+        + (f"  工作表 sheet: {summary['sheet']}" if summary["sheet"] else ""),
         f"布局 layout:      {summary['layout']}  (表头 header row {summary['header_row']},"
         f" {summary['rows_read']} rows read)",
         "列映射 mapping:",

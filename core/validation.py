@@ -50,7 +50,8 @@ def detect_freq(frame: pd.DataFrame, report: Report) -> str:
         return "MS"
     if mode != 1:
         report.add(
-            "warning", "irregular_dates",
+            "warning",
+            "irregular_dates",
             f"Dates are spaced irregularly (most often {mode} days apart); treated as daily",
             f"日期间隔不规则（最常见间隔 {mode} 天），按日数据处理",
             action_en="missing days are filled by cleaning",
@@ -97,7 +98,8 @@ def _check_duplicates(frame: pd.DataFrame, report: Report) -> None:
     dup = frame.duplicated(["unique_id", "ds"], keep=False).to_numpy()
     if dup.any():
         report.add(
-            "warning", "duplicate_keys",
+            "warning",
+            "duplicate_keys",
             f"{int(dup.sum())} rows share a product and date with another row",
             f"有 {int(dup.sum())} 行与其他行的商品和日期相同",
             rows=_rows(frame, dup),
@@ -110,7 +112,8 @@ def _check_negatives(frame: pd.DataFrame, report: Report) -> None:
     neg = (frame["y"] < 0).to_numpy()
     if neg.any():
         report.add(
-            "warning", "negative_values",
+            "warning",
+            "negative_values",
             f"{int(neg.sum())} negative quantities (returns or corrections)",
             f"有 {int(neg.sum())} 个负数销量（退货或冲销）",
             rows=_rows(frame, neg),
@@ -125,7 +128,8 @@ def _check_gaps(stats: pd.DataFrame, periods: np.ndarray, freq: str, report: Rep
     if n_series:
         en_unit, zh_unit = FREQ_NAMES[freq_kind(freq)]
         report.add(
-            "warning", "missing_dates",
+            "warning",
+            "missing_dates",
             f"{n_series} product(s) miss {int(missing.sum())} {en_unit} period(s) between "
             "their first and last date",
             f"{n_series} 个商品在首末日期之间共缺少 {int(missing.sum())} 个{zh_unit}的数据",
@@ -142,7 +146,8 @@ def _check_short(stats: pd.DataFrame, periods: np.ndarray, freq: str, report: Re
         names = ", ".join(stats.index[short][:10].astype(str))
         more = f" (+{int(short.sum()) - 10})" if short.sum() > 10 else ""
         report.add(
-            "warning", "short_series",
+            "warning",
+            "short_series",
             f"{int(short.sum())} product(s) have fewer than {MIN_PERIODS[kind]} {en_unit} "
             f"periods of history: {names}{more}",
             f"{int(short.sum())} 个商品的历史少于 {MIN_PERIODS[kind]} 个{zh_unit}：{names}{more}",

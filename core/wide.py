@@ -44,9 +44,10 @@ def _day_number_dates(date_cols: list[str], options) -> pd.DatetimeIndex:
         try:
             start = pd.Timestamp(options.start_date)
         except (ValueError, TypeError):
-            raise InputError(f"--start-date '{options.start_date}' is not a date (YYYY-MM-DD).",
-                             f"--start-date“{options.start_date}”不是日期（格式 YYYY-MM-DD）。"
-                             ) from None
+            raise InputError(
+                f"--start-date '{options.start_date}' is not a date (YYYY-MM-DD).",
+                f"--start-date“{options.start_date}”不是日期（格式 YYYY-MM-DD）。",
+            ) from None
         return pd.DatetimeIndex(start + pd.to_timedelta(nums - nums.min(), unit="D"))
     first, last = date_cols[0], date_cols[-1]
     raise InputError(
@@ -109,21 +110,36 @@ def melt_wide(raw: RawTable, date_cols: list[str], options, report: Report):
     values, bad, _ = parse_numbers(pd.Series(table[date_cols].to_numpy().ravel()))
     rownum = np.repeat(np.arange(n_rows) + raw.info.header_row + 1, n_dates)
     if bad.any():
-        report.add("warning", "non_numeric", f"{int(bad.sum())} cells are not numbers",
-                   f"有 {int(bad.sum())} 个单元格不是数字", rows=rownum[bad].tolist(),
-                   action_en="treated as missing; cleaning fills them (fill=zero)",
-                   action_zh="视为缺失值；清洗时填补（fill=zero）")
-    frame = pd.DataFrame({
-        "unique_id": np.repeat(uid, n_dates),
-        "ds": np.tile(dates.to_numpy().astype("datetime64[ns]"), n_rows),
-        "_row": rownum, "y": values.to_numpy(),
-    }).sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
+        report.add(
+            "warning",
+            "non_numeric",
+            f"{int(bad.sum())} cells are not numbers",
+            f"有 {int(bad.sum())} 个单元格不是数字",
+            rows=rownum[bad].tolist(),
+            action_en="treated as missing; cleaning fills them (fill=zero)",
+            action_zh="视为缺失值；清洗时填补（fill=zero）",
+        )
+    frame = (
+        pd.DataFrame(
+            {
+                "unique_id": np.repeat(uid, n_dates),
+                "ds": np.tile(dates.to_numpy().astype("datetime64[ns]"), n_rows),
+                "_row": rownum,
+                "y": values.to_numpy(),
+            }
+        )
+        .sort_values(["unique_id", "ds"], kind="stable")
+        .reset_index(drop=True)
+    )
     series = _wide_series(table, uid, ids, mapping)
-    report.add("info", "wide_table",
-               f"Wide table: {n_rows} products x {n_dates} date columns turned into rows",
-               f"宽表：{n_rows} 个商品 x {n_dates} 个日期列已转换为逐行数据",
-               action_en=f"dates {dates.min().date()} .. {dates.max().date()}",
-               action_zh=f"日期 {dates.min().date()} 至 {dates.max().date()}")
+    report.add(
+        "info",
+        "wide_table",
+        f"Wide table: {n_rows} products x {n_dates} date columns turned into rows",
+        f"宽表：{n_rows} 个商品 x {n_dates} 个日期列已转换为逐行数据",
+        action_en=f"dates {dates.min().date()} .. {dates.max().date()}",
+        action_zh=f"日期 {dates.min().date()} 至 {dates.max().date()}",
+    )
     return frame, series, mapping
 
 

@@ -87,13 +87,16 @@ def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:  # noqa: F821
     header_idx = find_header(rows[:50])
     if header_idx:
         report.add(
-            "info", "title_rows_skipped",
+            "info",
+            "title_rows_skipped",
             f"Skipped {header_idx} title row(s) above the header",
             f"已跳过表头上方的 {header_idx} 行标题信息",
-            rows=list(range(1, header_idx + 1)), action_en="not imported", action_zh="未导入",
+            rows=list(range(1, header_idx + 1)),
+            action_en="not imported",
+            action_zh="未导入",
         )
     header = rows[header_idx]
-    body = rows[header_idx + 1:]
+    body = rows[header_idx + 1 :]
     if not body:
         raise InputError(
             f"Sheet '{name}' of '{path.name}' has a header but no data rows.",
@@ -104,12 +107,22 @@ def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:  # noqa: F821
     names, dups = clean_header(header)
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in body], columns=names, dtype=str)
     if dups:
-        report.add("warning", "duplicate_header",
-                   "Several columns have the same name; later ones were renamed with .1, .2",
-                   "多个列名称相同，后出现的列已重命名为 .1、.2",
-                   column=", ".join(sorted(set(dups))), action_en="renamed", action_zh="已重命名")
-    info = SourceInfo(path=str(path), kind="xlsx", sheet=name, header_row=header_idx + 1,
-                      rows_read=int(frame.shape[0]))
+        report.add(
+            "warning",
+            "duplicate_header",
+            "Several columns have the same name; later ones were renamed with .1, .2",
+            "多个列名称相同，后出现的列已重命名为 .1、.2",
+            column=", ".join(sorted(set(dups))),
+            action_en="renamed",
+            action_zh="已重命名",
+        )
+    info = SourceInfo(
+        path=str(path),
+        kind="xlsx",
+        sheet=name,
+        header_row=header_idx + 1,
+        rows_read=int(frame.shape[0]),
+    )
     return RawTable(frame, info, report)
 
 
@@ -138,7 +151,10 @@ def _choose_sheet(path: Path, tables: dict, sheet: str | None, report: Report) -
             "工作表（命令行：--sheet 名称）。",
         )
     if len(sizes) > 1:
-        report.add("info", "sheet_chosen",
-                   f"Read sheet '{filled[0]}', the only one with data",
-                   f"已读取唯一包含数据的工作表“{filled[0]}”")
+        report.add(
+            "info",
+            "sheet_chosen",
+            f"Read sheet '{filled[0]}', the only one with data",
+            f"已读取唯一包含数据的工作表“{filled[0]}”",
+        )
     return filled[0]

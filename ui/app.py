@@ -10,8 +10,14 @@ import sys
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPlainTextEdit, QVBoxLayout, \
-    QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core import __version__
 
@@ -58,7 +64,9 @@ class MainWindow(QMainWindow):
         self.overview.setPlainText(format_summary(summary))
         self.statusBar().showMessage(
             tr("{n} products, {a} .. {b}").format(
-                n=summary["series"], a=summary["first_date"], b=summary["last_date"]))
+                n=summary["series"], a=summary["first_date"], b=summary["last_date"]
+            )
+        )
 
 
 def run(argv: list[str]) -> int:

@@ -18,8 +18,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *map(str, args)],
-                          capture_output=True, text=True, timeout=300, env=env, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        cwd=ROOT,
+    )
 
 
 def test_inspect_prints_mapping_and_report(write_csv, capsys):
@@ -96,8 +102,13 @@ def test_sample_command_writes_gbk_file(tmp_path):
 
 
 def test_inspect_real_store_item_file(shared_data):
-    proc = run_cli("inspect", shared_data / "store_item_demand_train.csv.gz",
-                   "--id-cols", "store,item", "--json")
+    proc = run_cli(
+        "inspect",
+        shared_data / "store_item_demand_train.csv.gz",
+        "--id-cols",
+        "store,item",
+        "--json",
+    )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert (data["series"], data["frequency"]) == (500, "D")

@@ -15,7 +15,13 @@ def test_taobao_daily_export_in_gbk(write_csv):
     ds = load_dataset(write_csv(TAOBAO_DAILY, encoding="gbk", newline="\r\n"))
     m = ds.mapping
     assert (m.date, m.ids, m.target) == ("日期", ["商品编码"], "销量")
-    assert (m.price, m.promo, m.stock, m.name, m.category) == ("单价", "活动", "库存", "商品名称", "类目")
+    assert (m.price, m.promo, m.stock, m.name, m.category) == (
+        "单价",
+        "活动",
+        "库存",
+        "商品名称",
+        "类目",
+    )
     assert ds.freq == "D" and ds.n_series == 2
     assert ds.series["商品编码"].tolist() == ["00123", "00456"]
     assert ds.series["name"].tolist() == ["纯棉短袖T恤", "加厚羽绒服"]
@@ -25,7 +31,11 @@ def test_taobao_daily_export_in_gbk(write_csv):
     assert f["price"].tolist() == [59, 59, 59, 1299, 1299, 1199]
     assert f["promo"].tolist() == [0, 0, 1, 0, 0, 1]
     assert f["stock"].tolist() == [120, 113, 110, 40, 40, 36]
-    assert f["ds"].dt.strftime("%Y-%m-%d").tolist()[:3] == ["2024-01-01", "2024-01-02", "2024-01-03"]
+    assert f["ds"].dt.strftime("%Y-%m-%d").tolist()[:3] == [
+        "2024-01-01",
+        "2024-01-02",
+        "2024-01-03",
+    ]
     assert f["_row"].tolist() == [2, 3, 4, 5, 6, 7]
     assert ds.report.errors == []
 
@@ -61,10 +71,28 @@ def test_taobao_order_lines_are_summed_per_day(write_csv):
     assert ds.report.by_code("negative_values").n_rows == 1
 
 
+def test_closed_refunded_and_unpaid_orders_are_not_sales(write_csv):
+    rows = [
+        ["订单编号", "订单状态", "订单付款时间", "商家编码", "购买数量"],
+        ["1", "交易成功", "2024-01-09 10:00:00", "A01", "2"],
+        ["2", "交易关闭", "2024-01-09 11:00:00", "A01", "5"],
+        ["3", "等待买家付款", "", "A01", "1"],
+        ["4", "部分退款", "2024-01-10 09:00:00", "A01", "1"],
+        ["5", "交易成功", "2024-01-10 12:00:00", "A01", "1"],
+    ]
+    ds = load_dataset(write_csv(rows))
+    assert ds.frame["y"].tolist() == [2, 2]
+    note = ds.report.by_code("orders_not_sold")
+    assert note.rows == [3, 4] and "交易关闭 (1)" in note.en and note.column == "订单状态"
+    assert ds.report.by_code("empty_dates") is None
+
+
 def test_shopify_style_headers(write_csv):
-    rows = [["Name", "Created at", "Lineitem sku", "Lineitem quantity", "Lineitem price"],
-            ["#1001", "2024-03-01 10:00:00 +0800", "TEE-W-M", "2", "19.90"],
-            ["#1002", "2024-03-02 11:00:00 +0800", "TEE-W-M", "1", "19.90"]]
+    rows = [
+        ["Name", "Created at", "Lineitem sku", "Lineitem quantity", "Lineitem price"],
+        ["#1001", "2024-03-01 10:00:00 +0800", "TEE-W-M", "2", "19.90"],
+        ["#1002", "2024-03-02 11:00:00 +0800", "TEE-W-M", "1", "19.90"],
+    ]
     ds = load_dataset(write_csv(rows))
     assert ds.mapping.date == "Created at"
     assert ds.mapping.ids == ["Lineitem sku"] and ds.mapping.target == "Lineitem quantity"
@@ -101,11 +129,15 @@ def test_ambiguous_dates_warn_and_can_be_overridden(write_csv):
 
 def test_weekly_and_monthly_frequency(write_csv):
     weeks = pd.date_range("2024-01-01", periods=10, freq="W-MON")
-    ds = load_dataset(write_csv([["week", "sales"]] + [[d.strftime("%Y-%m-%d"), "5"] for d in weeks]))
+    ds = load_dataset(
+        write_csv([["week", "sales"]] + [[d.strftime("%Y-%m-%d"), "5"] for d in weeks])
+    )
     assert ds.freq == "W-MON"
-    months = ["2023年%d月" % m for m in range(1, 13)]
-    ds = load_dataset(write_csv([["月份", "销量"]] + [[m, "9"] for m in months], name="m.csv"),
-                      ImportOptions(date_col="月份"))
+    months = [f"2023年{m}月" for m in range(1, 13)]
+    ds = load_dataset(
+        write_csv([["月份", "销量"]] + [[m, "9"] for m in months], name="m.csv"),
+        ImportOptions(date_col="月份"),
+    )
     assert ds.freq == "MS"
     assert ds.frame["ds"].dt.month.tolist() == list(range(1, 13))
 
@@ -113,9 +145,16 @@ def test_weekly_and_monthly_frequency(write_csv):
 def test_problems_are_reported_with_rows_and_actions(write_csv):
     rows = [["日期", "商品编码", "销量"]]
     rows += [[f"2024/1/{d}", "A", "2"] for d in range(1, 31) if d not in (5, 6, 7, 8, 9)]
-    rows += [["2024/1/7", "A", "2"], ["2024/1/7", "A", "2"], ["2024/1/8", "A", "缺货"], ["2024/1/9", "A", "-3"],
-             ["2024/1/10", "B", "1"], ["2024/1/11", "B", ""], ["不是日期", "B", "1"],
-             ["合计", "", "80"]]
+    rows += [
+        ["2024/1/7", "A", "2"],
+        ["2024/1/7", "A", "2"],
+        ["2024/1/8", "A", "缺货"],
+        ["2024/1/9", "A", "-3"],
+        ["2024/1/10", "B", "1"],
+        ["2024/1/11", "B", ""],
+        ["不是日期", "B", "1"],
+        ["合计", "", "80"],
+    ]
     ds = load_dataset(write_csv(rows))
     r = ds.report
     assert r.by_code("missing_dates").en.startswith("1 product(s) miss 2 daily")
@@ -135,15 +174,22 @@ def test_problems_are_reported_with_rows_and_actions(write_csv):
 
 
 def test_excel_mangled_ids_are_flagged(write_csv):
-    rows = [["日期", "商品ID", "销量"], ["2024-01-01", "6.01E+11", "1"], ["2024-01-02", "6.01E+11", "2"]]
+    rows = [
+        ["日期", "商品ID", "销量"],
+        ["2024-01-01", "6.01E+11", "1"],
+        ["2024-01-02", "6.01E+11", "2"],
+    ]
     ds = load_dataset(write_csv(rows))
     assert ds.report.by_code("mangled_ids").rows == [2, 3]
 
 
 def test_wide_table_with_date_headers(write_csv):
     dates = pd.date_range("2024-01-01", periods=10).strftime("%Y-%m-%d").tolist()
-    rows = [["商品编码", "类目", *dates], ["001", "食品", *map(str, range(10))],
-            ["002", "日用", *["1"] * 10]]
+    rows = [
+        ["商品编码", "类目", *dates],
+        ["001", "食品", *map(str, range(10))],
+        ["002", "日用", *["1"] * 10],
+    ]
     ds = load_dataset(write_csv(rows))
     assert ds.source.layout == "wide" and ds.mapping.ids == ["商品编码"]
     assert ds.n_series == 2 and ds.freq == "D"
@@ -183,16 +229,21 @@ def test_override_with_unknown_column_suggests_close_names(write_csv):
 
 
 def test_overrides_and_feature_columns(write_csv):
-    ds = load_dataset(write_csv(TAOBAO_DAILY), ImportOptions(
-        date_col="日期", id_cols=["类目", "商品编码"], target_col="库存", feature_cols=["销量"]))
+    ds = load_dataset(
+        write_csv(TAOBAO_DAILY),
+        ImportOptions(
+            date_col="日期", id_cols=["类目", "商品编码"], target_col="库存", feature_cols=["销量"]
+        ),
+    )
     assert ds.mapping.ids == ["类目", "商品编码"] and ds.mapping.target == "库存"
     assert ds.frame["unique_id"].iloc[0] == "服装|00123"
     assert ds.frame["销量"].tolist() == [5, 7, 3, 2, 0, 4]
 
 
 def test_real_store_item_file(shared_data):
-    ds = load_dataset(shared_data / "store_item_demand_train.csv.gz",
-                      ImportOptions(id_cols=["store", "item"]))
+    ds = load_dataset(
+        shared_data / "store_item_demand_train.csv.gz", ImportOptions(id_cols=["store", "item"])
+    )
     assert ds.n_series == 500 and ds.freq == "D"
     assert ds.date_range == (pd.Timestamp("2013-01-01"), pd.Timestamp("2017-12-31"))
     assert len(ds.frame) == 913_000 and ds.report.findings == []

@@ -15,8 +15,13 @@ from tests.core.conftest import TAOBAO_DAILY, to_text
 
 @pytest.mark.parametrize(
     ("encoding", "expected"),
-    [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("gbk", "gb18030"),
-     ("gb18030", "gb18030"), ("utf-16", "utf-16")],
+    [
+        ("utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("gbk", "gb18030"),
+        ("gb18030", "gb18030"),
+        ("utf-16", "utf-16"),
+    ],
 )
 def test_encodings_are_detected(write_csv, encoding, expected):
     raw = read_table(write_csv(TAOBAO_DAILY, encoding=encoding))
@@ -27,7 +32,11 @@ def test_encodings_are_detected(write_csv, encoding, expected):
 
 
 def test_gb18030_only_characters(write_csv):
-    rows = [["日期", "商品", "销量"], ["2024-01-01", "𠮷野家联名款", "3"], ["2024-01-02", "𠮷野家联名款", "4"]]
+    rows = [
+        ["日期", "商品", "销量"],
+        ["2024-01-01", "𠮷野家联名款", "3"],
+        ["2024-01-02", "𠮷野家联名款", "4"],
+    ]
     raw = read_table(write_csv(rows, encoding="gb18030"))
     assert raw.frame.loc[0, "商品"] == "𠮷野家联名款"
 
@@ -89,8 +98,12 @@ def _xlsx(path, sheets: dict):
 def test_xlsx_cells_become_text(tmp_path):
     import datetime as dt
 
-    rows = [["日期", "商品编码", "销量"], [dt.datetime(2024, 1, 9), "00123", 5],
-            [dt.datetime(2024, 1, 10), "00123", 6.0], [45302, 123, 2.5]]
+    rows = [
+        ["日期", "商品编码", "销量"],
+        [dt.datetime(2024, 1, 9), "00123", 5],
+        [dt.datetime(2024, 1, 10), "00123", 6.0],
+        [45302, 123, 2.5],
+    ]
     raw = read_table(_xlsx(tmp_path / "s.xlsx", {"销售": rows, "说明": []}))
     assert raw.info.kind == "xlsx" and raw.info.sheet == "销售"
     assert raw.frame["日期"].tolist() == ["2024-01-09", "2024-01-10", "45302"]

@@ -25,8 +25,7 @@ print(len(names))
 
 def test_every_core_module_imports_without_qt():
     code = BLOCKER.format(root=str(CORE.parent))
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=300)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert int(proc.stdout.split()[-1]) >= 10
 

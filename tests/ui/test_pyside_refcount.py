@@ -48,8 +48,9 @@ def test_installed_pyside_is_safe_for_this_python():
 
 
 def test_plot_updates_keep_none_refcount():
-    proc = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True,
-                          timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     before, after = (int(v) for v in proc.stdout.split()[-2:])
     # On 3.11 the refcount of None is mutable; a leak of one per call would drop ~3000+.
