@@ -55,6 +55,44 @@ def add_import_args(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_cleaning_args(parser: argparse.ArgumentParser) -> None:
+    """Cleaning choices (defaults documented in :mod:`core.cleaning`)."""
+    g = parser.add_argument_group("cleaning")
+    g.add_argument(
+        "--duplicates",
+        choices=["sum", "mean", "last"],
+        default="sum",
+        help="rows sharing a product and date (default: sum)",
+    )
+    g.add_argument(
+        "--negatives",
+        choices=["zero", "keep"],
+        default="zero",
+        help="negative quantities, e.g. returns (default: zero)",
+    )
+    g.add_argument(
+        "--fill",
+        choices=["zero", "ffill", "linear", "mean", "median"],
+        default="zero",
+        help="missing periods and values (default: zero)",
+    )
+    g.add_argument(
+        "--outliers",
+        choices=["none", "iqr", "sigma"],
+        default="none",
+        help="clip outliers per product (default: none)",
+    )
+
+
+def cleaning_options(args: argparse.Namespace):
+    """Build :class:`~core.cleaning.CleaningOptions` from parsed arguments."""
+    from core.cleaning import CleaningOptions
+
+    return CleaningOptions(
+        duplicates=args.duplicates, negatives=args.negatives, fill=args.fill, outliers=args.outliers
+    )
+
+
 def import_options(args: argparse.Namespace):
     """Build :class:`~core.importer.ImportOptions` from parsed arguments."""
     from core.importer import ImportOptions
@@ -97,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
         "inspect", parents=[common], help="check a sales file: mapping, frequency, problems"
     )
     add_import_args(p)
+    add_cleaning_args(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p = sub.add_parser(
         "sample", parents=[common], help="write the bundled sample shop (GBK CSV) to a file"
@@ -113,7 +152,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     from core.summary import dataset_summary, format_summary
 
     dataset = load_dataset(args.file, import_options(args))
-    cleaned = clean(dataset)
+    cleaned = clean(dataset, cleaning_options(args))
     summary = dataset_summary(cleaned.dataset)
     if args.json:
         json.dump(summary, sys.stdout, ensure_ascii=False, indent=2, default=str)
@@ -138,6 +177,9 @@ COMMANDS = {"inspect": cmd_inspect, "sample": cmd_sample}
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return the exit code (see module doc)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):  # a GBK or cp1252 console must not crash us
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     lang = "both"
     try:
         args = build_parser().parse_args(argv)

@@ -23,7 +23,7 @@ from core.io import RawTable, ReadOptions, read_table
 from core.parsing import parse_dates, parse_flags, parse_numbers
 from core.report import Report
 from core.schema import detect_mapping
-from core.validation import check_table, detect_freq, snap_to_freq
+from core.validation import WEEKDAYS, check_table, detect_freq, snap_to_freq
 from core.wide import find_date_columns, melt_wide
 
 LAYOUTS = ("auto", "long", "wide", "orders")
@@ -76,6 +76,7 @@ def load_dataset(path: str | Path, options: ImportOptions | None = None) -> Data
             f"Unknown layout '{options.layout}'; use one of {', '.join(LAYOUTS)}.",
             f"未知的表格布局“{options.layout}”；可选：{'、'.join(LAYOUTS)}。",
         )
+    freq = normalize_freq(options.freq) if options.freq else None
     raw = read_table(path, ReadOptions(options.encoding, options.sep, options.sheet))
     report = raw.report
     date_cols = find_date_columns(list(raw.frame.columns))
@@ -85,11 +86,28 @@ def load_dataset(path: str | Path, options: ImportOptions | None = None) -> Data
         raw.info.layout = "wide"
     else:
         frame, series, mapping = _long_table(raw, options, report)
-    freq = options.freq or detect_freq(frame, report)
+    freq = freq or detect_freq(frame, report)
     frame["ds"] = snap_to_freq(frame["ds"], freq)
     check_table(frame, freq, report)
     return Dataset(
         frame=frame, series=series, mapping=mapping, freq=freq, report=report, source=raw.info
+    )
+
+
+def normalize_freq(freq: str) -> str:
+    """Check a user's frequency and write it as SkuCast does: ``D``, ``W-MON``.., ``MS``."""
+    text = freq.strip().upper()
+    if text in ("D", "DAY", "DAILY"):
+        return "D"
+    if text in ("W", "WEEK", "WEEKLY"):
+        return "W-MON"
+    if text in ("M", "MS", "ME", "MONTH", "MONTHLY"):
+        return "MS"
+    if text.startswith("W-") and text[2:] in WEEKDAYS:
+        return text
+    raise InputError(
+        f"Unknown frequency '{freq}'; use D, W, W-MON .. W-SUN or MS.",
+        f"未知的频率“{freq}”；可选 D、W、W-MON .. W-SUN 或 MS。",
     )
 
 

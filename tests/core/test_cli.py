@@ -86,6 +86,19 @@ def test_bad_arguments_exit_2(write_csv):
     assert main(["inspect", str(write_csv(TAOBAO_DAILY)), "--target-col", "nope"]) == 2
 
 
+def test_cleaning_flags_and_bad_freq(write_csv, capsys):
+    rows = TAOBAO_DAILY + [["2024/1/5", "00123", "纯棉短袖T恤", "服装", "9", "￥59.00", "", "1"]]
+    path = str(write_csv(rows))
+    assert main(["inspect", path, "--json", "--fill", "ffill", "--lang", "en"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    fill = next(f for f in data["report"] if f["code"] == "clean_fill_inserted")
+    assert fill["n_rows"] == 1 and "previous value" in fill["en"]
+    assert main(["inspect", path, "--freq", "fortnightly"]) == 2
+    assert "Unknown frequency" in capsys.readouterr().err
+    assert main(["inspect", path, "--freq", "w", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["frequency"] == "W-MON"
+
+
 def test_missing_file_exit_2(tmp_path, capsys):
     assert main(["inspect", str(tmp_path / "nope.csv"), "--lang", "en"]) == 2
     err = capsys.readouterr().err
