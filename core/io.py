@@ -291,7 +291,7 @@ def read_csv_bytes(data: bytes, path: Path, options: ReadOptions) -> RawTable:
     names, dups = clean_header(rows[header_idx])
     frame, bad_lines = _parse_csv(text, sep, skip, names)
     del text
-    _report_header(report, dups)
+    report_header(report, dups)
     if bad_lines:
         report.add(
             "warning",
@@ -352,7 +352,8 @@ def _ragged_rows(text: str, sep: str, skip: int, width: int) -> list[int]:
     return [i + 1 for i, row in enumerate(reader) if i > skip and row and len(row) != width]
 
 
-def _report_header(report: Report, dups: list[str]) -> None:
+def report_header(report: Report, dups: list[str]) -> None:
+    """Add the duplicate-header warning when header names had to be renamed."""
     if dups:
         report.add(
             "warning",

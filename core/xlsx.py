@@ -74,7 +74,7 @@ def sheet_sizes(path: Path) -> list[tuple[str, int]]:
 
 def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:  # noqa: F821
     """Read one sheet of an XLSX workbook (see :func:`core.io.read_table`)."""
-    from core.io import RawTable, clean_header, find_header
+    from core.io import RawTable, clean_header, find_header, report_header
 
     wb = _open(path)
     try:
@@ -106,16 +106,7 @@ def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:  # noqa: F821
     header = header + [""] * (width - len(header))
     names, dups = clean_header(header)
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in body], columns=names, dtype=str)
-    if dups:
-        report.add(
-            "warning",
-            "duplicate_header",
-            "Several columns have the same name; later ones were renamed with .1, .2",
-            "多个列名称相同，后出现的列已重命名为 .1、.2",
-            column=", ".join(sorted(set(dups))),
-            action_en="renamed",
-            action_zh="已重命名",
-        )
+    report_header(report, dups)
     info = SourceInfo(
         path=str(path),
         kind="xlsx",
