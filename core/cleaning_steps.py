@@ -145,7 +145,9 @@ class Cleaner:
             "clean_gaps", "ds",
             (f"{n} missing period(s) inserted inside the date ranges of {sel.size} product(s).",
              f"在 {sel.size} 个商品的日期范围内插入了 {n} 个缺失周期。"),
-            ("sales filled in the next step; promo set to 0", "销量在下一步填充；促销设为 0"),
+            ("sales filled in the next step; promo set to 0", "销量在下一步填充；促销设为 0")
+            if "promo" in self.frame.columns
+            else ("sales filled in the next step", "销量在下一步填充"),
             n=n,
         )  # fmt: skip
         for col in ("price", "stock"):
