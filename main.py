@@ -13,6 +13,12 @@ GUI_FLAGS = {"--demo", "--self-test", "--screenshots"}
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in GUI_FLAGS:
+        from ui.platform_check import display_problem
+
+        problem = display_problem()
+        if problem:  # before importing Qt: Qt aborts the process without a display
+            print(problem, file=sys.stderr)
+            return 2
         from ui.app import run
 
         return run(argv)
