@@ -225,7 +225,9 @@ def evaluate(
     _check_columns(actual, "actual", [*KEYS, "y"])
     _check_columns(history, "history", [*KEYS, "y"])
     joined = forecast.merge(actual[[*KEYS, "y"]], on=KEYS, how="left", validate="one_to_one")
-    past = {uid: g.sort_values("ds")["y"].to_numpy(float) for uid, g in history.groupby("unique_id")}
+    past = {
+        uid: g.sort_values("ds")["y"].to_numpy(float) for uid, g in history.groupby("unique_id")
+    }
     rows = []
     for uid, group in joined.groupby("unique_id", sort=True):
         row = _score_series(group, past.get(uid, np.array([])), season, levels)
