@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import holidays
 import numpy as np
 import pandas as pd
+
+from core.festivals import spring_festival_dates
 
 # Label -> (anchor month and day, discount, segments (first and last day offset, factor
 # from, to, labelled)); the unlabelled segments are post-festival dips.
@@ -92,13 +93,8 @@ def spring_festivals(years) -> list[pd.Timestamp]:
     list of pandas.Timestamp
         One day per year that has a Spring Festival, in year order.
     """
-    days = holidays.China(years=list(years))
-    firsts: dict[int, pd.Timestamp] = {}
-    for day, name in days.items():
-        if name.startswith("Chinese New Year (Spring Festival)"):
-            prev = firsts.get(day.year)
-            firsts[day.year] = min(prev, pd.Timestamp(day)) if prev else pd.Timestamp(day)
-    return [firsts[y] for y in sorted(firsts)]
+    dates = spring_festival_dates(years)
+    return [dates[year] for year in sorted(dates)]
 
 
 def build_calendar(rng: np.random.Generator, dates: pd.DatetimeIndex) -> ShopCalendar:
