@@ -250,8 +250,8 @@ def normalize_header(name: str) -> str:
     return _PUNCT.sub("", _BRACKETS.sub("", str(name))).lower()
 
 
-def _match_headers(columns: list[str]) -> dict[str, str]:
-    """role -> column by header name: exact synonym matches first, then containment."""
+def match_headers(columns: list[str]) -> dict[str, str]:
+    """Role -> column by header name: exact synonym matches first, then containment."""
     norm = {c: normalize_header(c) for c in columns}
     found: dict[str, str] = {}
     used: set[str] = set()
@@ -322,7 +322,7 @@ def detect_mapping(
     ):
         check_columns(names, columns, flag)
     explicit = {c for c in [date_col, target_col, *(id_cols or []), *(feature_cols or [])] if c}
-    found = _match_headers([c for c in columns if c not in explicit])
+    found = match_headers([c for c in columns if c not in explicit])
     guessed: list[str] = []
     date = date_col or found.get("date") or _date_by_content(frame, columns, explicit)
     if date and not date_col and "date" not in found:

@@ -18,7 +18,7 @@ from core.errors import InputError
 from core.io import RawTable, read_table
 from core.parsing import parse_date_values, parse_numbers
 from core.report import Report
-from core.schema import _match_headers, check_columns
+from core.schema import check_columns, match_headers
 
 _DAY_NUM = re.compile(r"^d_?(\d+)$", re.IGNORECASE)
 
@@ -76,7 +76,7 @@ def _wide_ids(table: pd.DataFrame, attrs: list[str], options) -> list[str]:
     if options.id_cols:
         check_columns(options.id_cols, list(table.columns), "--id-cols")
         return list(options.id_cols)
-    found = _match_headers(attrs)
+    found = match_headers(attrs)
     ordered = [found[r] for r in ("item", "store") if r in found] + attrs
     for col in ordered:
         if table[col].is_unique:
@@ -101,7 +101,7 @@ def melt_wide(raw: RawTable, date_cols: list[str], options, report: Report):
     else:
         dates, _, _ = parse_date_values(np.array(date_cols, dtype=object))
     ids = _wide_ids(table, attrs, options) if attrs else []
-    found = _match_headers([c for c in attrs if c not in ids])
+    found = match_headers([c for c in attrs if c not in ids])
     mapping = ColumnMapping(date=None, ids=ids, target=None)
     for role in ("name", "category", "brand"):
         setattr(mapping, role, found.get(role))
