@@ -17,7 +17,6 @@ import csv
 import gzip
 import io
 import os
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -337,19 +336,32 @@ def _parse_csv(text: str, sep: str, skip: int, names: list[str]) -> tuple[pd.Dat
         skip_blank_lines=True,
         header=0,
         names=names,
+        index_col=False,  # a too-long row must not silently become the index
     )
     try:
         return pd.read_csv(io.StringIO(text), engine="c", **kwargs), []
     except pd.errors.ParserError:
-        pass
-    frame = pd.read_csv(io.StringIO(text), engine="python", on_bad_lines="skip", **kwargs)
-    return frame, _ragged_rows(text, sep, skip, frame.shape[1])
+        return _parse_ragged(text, sep, skip, names)
 
 
-def _ragged_rows(text: str, sep: str, skip: int, width: int) -> list[int]:
-    """1-based line numbers whose field count differs from ``width``."""
-    reader = csv.reader(io.StringIO(text), delimiter=sep)
-    return [i + 1 for i, row in enumerate(reader) if i > skip and row and len(row) != width]
+def _parse_ragged(
+    text: str, sep: str, skip: int, names: list[str]
+) -> tuple[pd.DataFrame, list[int]]:
+    """Slow path for tables with rows longer than the header.
+
+    Those rows are skipped and their 1-based line numbers returned; shorter rows
+    are kept with empty cells, which the later checks report (empty date, empty
+    quantity). pandas' own fallback would silently drop the extra cells instead.
+    """
+    width, rows, bad = len(names), [], []
+    for i, row in enumerate(csv.reader(io.StringIO(text), delimiter=sep)):
+        if i <= skip or not any(cell.strip() for cell in row):
+            continue
+        if len(row) > width:
+            bad.append(i + 1)
+            continue
+        rows.append(row + [""] * (width - len(row)))
+    return pd.DataFrame(rows, columns=names, dtype=str), bad
 
 
 def report_header(report: Report, dups: list[str]) -> None:
@@ -364,13 +376,3 @@ def report_header(report: Report, dups: list[str]) -> None:
             action_en="renamed",
             action_zh="已重命名",
         )
-
-
-def list_sheets(path: str | os.PathLike) -> list[tuple[str, int]]:
-    """Names and row counts of an XLSX workbook's sheets (for the GUI's sheet picker)."""
-    from core.xlsx import sheet_sizes
-
-    try:
-        return sheet_sizes(Path(path))
-    except (zipfile.BadZipFile, OSError, KeyError) as exc:
-        raise InputError(f"Cannot open workbook: {exc}", f"无法打开工作簿：{exc}") from None

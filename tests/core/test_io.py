@@ -158,3 +158,15 @@ def test_huge_file_refused_before_reading(tmp_path, monkeypatch):
         read_table(path)
     assert "2.0 GB" in err.value.en and "memory" in err.value.en
     assert "内存" in err.value.zh
+
+
+def test_ragged_rows_are_skipped_and_reported(tmp_path):
+    path = tmp_path / "ragged.csv"
+    text = "日期,商品编码,销量\n2024-01-01,A,1\n2024-01-02,A,2,多余\n2024-01-03,A,3\n2024-01-04\n"
+    path.write_text(text, encoding="utf-8")
+    raw = read_table(path)
+    # the too-long row 3 is skipped; the too-short row 5 is kept with empty cells
+    assert raw.frame["销量"].tolist() == ["1", "3", ""]
+    assert raw.frame["日期"].tolist() == ["2024-01-01", "2024-01-03", "2024-01-04"]
+    finding = raw.report.by_code("bad_lines")
+    assert finding.severity == "warning" and finding.rows == [3]
