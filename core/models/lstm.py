@@ -1,0 +1,354 @@
+"""The global deep forecaster: one LSTM (or GRU) across all products, with quantiles.
+
+One network learns from every product at once (store data is many short, related
+series): each window is scaled by its own recent level (see :mod:`core.windowing`), the
+product, its category and brand enter as embeddings, and calendar, festival, promotion,
+price and age features of both the past and the forecast periods are inputs. It forecasts
+the whole horizon at once (direct multi-horizon) as the quantiles in :data:`QUANTILES`,
+trained with the pinball loss; intervals for any level are read off those quantiles.
+
+Training draws a fresh random subset of windows every epoch (``windows_per_epoch``), so
+its cost does not grow with the length of the history, and stops early when the loss on
+a time-ordered validation split stops improving: the last ``horizon`` periods of every
+product are held out of training targets and used as its validation window, and the best
+epoch's weights are kept.
+
+Keras is imported only inside :meth:`LSTMForecaster.fit` and :func:`core.models.store.load_forecaster`.
+The ``lags`` feature group has no separate meaning here: the network always reads the
+past ``lookback`` periods of sales.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import numpy as np
+import pandas as pd
+
+from core.errors import CancelledError, InputError, SkuCastError
+from core.features import FeatureConfig, build_features, future_frame
+from core.models.base import Forecaster
+from core.periods import PeriodGrid
+from core.windowing import build_panel, gather, window_ends
+
+__all__ = ["QUANTILES", "LSTMForecaster", "default_window"]
+
+#: Quantiles the network predicts; levels 50, 80, 90 and 95 are read off exactly.
+QUANTILES = (0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975)
+_MEDIAN = QUANTILES.index(0.5)
+_STATIC_ROLES = ("category", "brand")
+_LOG_COLUMNS = ("pp_price", "age_periods")
+
+
+def default_window(freq: str) -> tuple[int, int]:
+    """Default (lookback, horizon) in periods: 8 and 4 weeks for daily data,
+    26 and 8 weeks for weekly, 12 and 3 months for monthly."""
+    grid = PeriodGrid.from_freq(freq)
+    if grid.kind != "step":
+        return 12, 3
+    if grid.step >= pd.Timedelta(days=7).value:
+        return 26, 8
+    return 56, 28
+
+
+def _keras():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    import keras
+
+    from core.models import lstm_net
+
+    return keras, lstm_net
+
+
+class LSTMForecaster(Forecaster):
+    """Global LSTM/GRU forecaster with quantile outputs (see module doc).
+
+    Parameters
+    ----------
+    cell : {"lstm", "gru"}
+    lookback, horizon : int, optional
+        Periods read and periods forecast at once (default :func:`default_window`);
+        ``predict`` beyond ``horizon`` feeds the median back in, block by block.
+    units, layers : int
+        Width and depth of the recurrent encoder.
+    dropout : float
+    learning_rate : float
+    batch_size, epochs, patience : int
+        ``patience``: epochs without validation improvement before stopping early.
+    windows_per_epoch : int
+        Random training windows drawn per epoch.
+    feature_groups : tuple of str, optional
+        Keys of :data:`core.features.FEATURE_GROUPS` (default all).
+    region : str
+        Holiday region for the features (``CN``, ``US``, ``intl``).
+    events_path : str, optional
+        User event calendar (see :func:`core.features.build_features`).
+    random_state : int
+        Seed of weights, window draws and dropout.
+    """
+
+    def __init__(
+        self,
+        cell: str = "lstm",
+        lookback: int | None = None,
+        horizon: int | None = None,
+        units: int = 64,
+        layers: int = 1,
+        dropout: float = 0.1,
+        learning_rate: float = 2e-3,
+        batch_size: int = 256,
+        epochs: int = 40,
+        patience: int = 5,
+        windows_per_epoch: int = 4096,
+        feature_groups: tuple[str, ...] | None = None,
+        region: str = "CN",
+        events_path: str | None = None,
+        random_state: int = 0,
+    ) -> None:
+        super().__init__(cell=cell, lookback=lookback, horizon=horizon, units=units,
+                         layers=layers, dropout=dropout, learning_rate=learning_rate,
+                         batch_size=batch_size, epochs=epochs, patience=patience,
+                         windows_per_epoch=windows_per_epoch, feature_groups=feature_groups,
+                         region=region, events_path=events_path,
+                         random_state=random_state)  # fmt: skip
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return "gru" if self.cell == "gru" else "lstm"
+
+    # ------------------------------------------------------------------ fit
+    def _fit(self, frame, freq, *, on_progress=None, should_stop=None) -> None:
+        self._check_params()
+        keras, net = _keras()
+        keras.utils.set_random_seed(int(self.random_state))
+        started = time.perf_counter()
+        lookback, horizon = default_window(freq)
+        self.lookback_ = int(self.lookback or lookback)
+        self.horizon_ = int(self.horizon or horizon)
+        self.config_ = FeatureConfig(
+            groups=tuple(self.feature_groups or FeatureConfig().groups),
+            region=self.region,
+            events_path=self.events_path,
+        )
+        self.history_ = _history_columns(frame)
+        self.series_ = _series_table(frame)
+        feats = build_features(self.history_, self.series_, freq, self._known_config())
+        self.feature_columns_ = [c for c in feats.columns if c not in feats.static_columns]
+        self.feature_stats_ = _feature_stats(feats.frame, self.feature_columns_)
+        self.static_columns_ = list(feats.static_columns)
+        self.vocabulary_, static = self._static_codes(feats)
+        self.static_codes_ = static
+        scaled = self._scale(feats.frame)
+        panel = build_panel(scaled, freq, self.feature_columns_, static,
+                            self.lookback_, self.horizon_)  # fmt: skip
+        self.ids_ = panel.ids
+        self.tail_ = scaled.groupby("unique_id", sort=True).tail(self.lookback_)
+        known = panel.length
+        val_ok = known - self.horizon_ >= 1
+        series, ends = window_ends(panel, known, holdout=np.where(val_ok, self.horizon_, 0))
+        if series.size == 0:
+            raise InputError(
+                "Too little history to train the deep model: every product needs at least "
+                "2 periods.",
+                "历史数据太少，无法训练深度模型：每个商品至少需要 2 期数据。",
+            )
+        val = None
+        if val_ok.any():
+            vs = np.flatnonzero(val_ok)
+            val_batch = gather(panel, vs, known[vs] - self.horizon_, known)
+            val = (val_batch.inputs(), net.stack_target(val_batch.target, val_batch.weight))
+            self._val_batch = val_batch
+        feed = net.WindowFeed(panel, series, ends, known, self.batch_size,
+                              self.windows_per_epoch, int(self.random_state))  # fmt: skip
+        self.model_ = net.build_network(
+            lookback=self.lookback_, horizon=self.horizon_, n_past=2 + panel.n_features,
+            n_future=panel.n_features + self.horizon_, n_static=panel.static.shape[1],
+            vocabulary=self.vocabulary_, n_quantiles=len(QUANTILES), cell=self.name,
+            units=int(self.units), layers_=int(self.layers), dropout=float(self.dropout),
+        )  # fmt: skip
+        self._init_output_bias(panel, series, ends, known)
+        self.model_.compile(
+            optimizer=keras.optimizers.Adam(float(self.learning_rate), clipnorm=1.0),
+            loss=net.PinballLoss(QUANTILES),
+        )
+        progress = net.ProgressCallback(self.epochs, len(feed), on_progress, should_stop)
+        monitor = "val_loss" if val is not None else "loss"
+        stopper = keras.callbacks.EarlyStopping(
+            monitor=monitor, patience=int(self.patience), restore_best_weights=True
+        )
+        self.model_.fit(feed, validation_data=val, epochs=int(self.epochs), verbose=0,
+                        callbacks=[progress, stopper])  # fmt: skip
+        if progress.cancelled:
+            raise CancelledError()
+        if progress.diverged:
+            raise SkuCastError(
+                "Training diverged (the loss became NaN or infinite). Try a lower learning "
+                "rate, or check the data for extreme values.",
+                "训练发散（损失变为 NaN 或无穷大）。请尝试降低学习率，或检查数据中的极端值。",
+            )
+        self.history_log_ = progress.history
+        self.best_epoch_ = _best_epoch(progress.history, monitor)
+        self.train_seconds_ = time.perf_counter() - started
+        self.n_windows_ = int(series.size)
+        self.short_history_ = {
+            str(uid): int(n) for uid, n in zip(panel.ids, known, strict=True) if n < self.lookback_
+        }
+
+    def _init_output_bias(self, panel, series, ends, known) -> None:
+        """Start each quantile output at that quantile of the scaled training targets,
+        so the first epochs refine a sensible forecast instead of climbing from zero."""
+        rng = np.random.default_rng(int(self.random_state))
+        pick = rng.choice(series.size, min(series.size, 4096), replace=False)
+        batch = gather(panel, series[pick], ends[pick], known)
+        targets = batch.target[batch.weight > 0]
+        if targets.size:
+            start = np.quantile(targets, QUANTILES).astype("float32")
+            self.model_.get_layer("quantiles").bias.assign(start)
+
+    def _check_params(self) -> None:
+        if self.cell not in ("lstm", "gru"):
+            raise InputError(f"Unknown cell {self.cell!r}; use lstm or gru.",
+                             f"未知的网络单元 {self.cell!r}；请用 lstm 或 gru。")  # fmt: skip
+        for key in ("units", "layers", "batch_size", "epochs", "windows_per_epoch"):
+            if int(getattr(self, key)) < 1:
+                raise InputError(f"{key} must be at least 1.", f"{key} 必须至少为 1。")
+        for key in ("lookback", "horizon"):
+            value = getattr(self, key)
+            if value is not None and int(value) < 1:
+                raise InputError(f"{key} must be at least 1.", f"{key} 必须至少为 1。")
+        if not 0 <= float(self.dropout) < 1 or float(self.learning_rate) <= 0:
+            raise InputError(
+                "dropout must be in [0, 1) and the learning rate above 0.",
+                "dropout 必须在 [0, 1) 之间，学习率必须大于 0。",
+            )
+
+    def _known_config(self) -> FeatureConfig:
+        groups = tuple(g for g in self.config_.groups if g != "lags")
+        return FeatureConfig(groups=groups, region=self.config_.region,
+                             events_path=self.config_.events_path)  # fmt: skip
+
+    def _static_codes(self, feats) -> tuple[int, np.ndarray]:
+        """Product code (1..n) and static attribute codes, offset into one vocabulary."""
+        per_series = feats.frame.groupby("unique_id", sort=True)[self.static_columns_].first()
+        n = len(per_series)
+        columns = [np.arange(1, n + 1)]
+        offset = n + 1
+        for col in self.static_columns_:
+            columns.append(per_series[col].to_numpy(np.int64) + offset)
+            offset += int(feats.cardinalities[col])
+        return offset, np.stack(columns, axis=1)
+
+    def _scale(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Standardise the feature columns with the statistics learnt in ``fit``."""
+        out = frame[["unique_id", "ds"]].copy()
+        out["y"] = frame["y"].to_numpy(dtype="float64") if "y" in frame else np.nan
+        for col in self.feature_columns_:
+            values = frame[col].to_numpy(dtype="float64")
+            if col in _LOG_COLUMNS:
+                values = np.log1p(np.clip(values, 0, None))
+            mean, std = self.feature_stats_[col]
+            out[col] = ((values - mean) / std).astype("float32")
+        return out
+
+    # -------------------------------------------------------------- predict
+    def _predict(self, horizon: int, levels: list[int], future) -> pd.DataFrame:
+        fut = future_frame(self.history_, self.series_, self.freq_, horizon,
+                           self._known_config(), future)  # fmt: skip
+        rows = pd.concat([self.tail_, self._scale(fut).assign(y=np.nan)], ignore_index=True)
+        rows = rows.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
+        panel = build_panel(rows, self.freq_, self.feature_columns_, self.static_codes_,
+                            self.lookback_, self.horizon_)  # fmt: skip
+        known = self.tail_.groupby("unique_id", sort=True).size().to_numpy()
+        quantiles = self.predict_quantiles(panel, known, horizon)
+        ids = np.repeat(panel.ids, horizon)
+        out = pd.DataFrame({"unique_id": ids, "ds": fut.sort_values(["unique_id", "ds"])["ds"]
+                            .to_numpy()})  # fmt: skip
+        flat = quantiles.reshape(-1, len(QUANTILES))
+        out["forecast"] = flat[:, _MEDIAN]
+        for level in levels:
+            lo = (100 - level) / 200
+            out[f"lo_{level}"] = _quantile_at(flat, lo)
+            out[f"hi_{level}"] = _quantile_at(flat, 1 - lo)
+        return out
+
+    def predict_quantiles(self, panel, known: np.ndarray, horizon: int) -> np.ndarray:
+        """Quantiles ``(n_series, horizon, len(QUANTILES))`` in sales units, block by block."""
+        n = len(panel.ids)
+        out = np.zeros((n, horizon, len(QUANTILES)), np.float32)
+        series = np.arange(n)
+        ends = np.asarray(known, dtype=np.int64).copy()
+        done = 0
+        while done < horizon:
+            batch = gather(panel, series, ends, ends)
+            pred = self.model_.predict(batch.inputs(), batch_size=1024, verbose=0)
+            pred = np.sort(np.asarray(pred), axis=-1) * batch.scale[:, None, None]
+            take = min(self.horizon_, horizon - done)
+            out[:, done : done + take] = np.clip(pred[:, :take], 0, None)
+            at = panel.start[:, None] + ends[:, None] + np.arange(take)[None, :]
+            panel.y[at] = out[:, done : done + take, _MEDIAN]
+            panel.observed[at] = 1.0
+            ends += take
+            done += take
+        return out
+
+
+def _history_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in ("unique_id", "ds", "y") if c not in frame.columns]
+    if missing or frame.empty:
+        raise InputError(
+            f"The deep model needs columns unique_id, ds, y (missing: {', '.join(missing)}).",
+            f"深度模型需要 unique_id、ds、y 列（缺少：{'、'.join(missing)}）。",
+        )
+    keep = ["unique_id", "ds", "y", *[c for c in ("promo", "price") if c in frame.columns]]
+    out = frame[keep].copy()
+    out["unique_id"] = out["unique_id"].astype(str)
+    out["y"] = pd.to_numeric(out["y"], errors="coerce").astype("float64")
+    return out.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
+
+
+def _series_table(frame: pd.DataFrame) -> pd.DataFrame | None:
+    roles = [c for c in _STATIC_ROLES if c in frame.columns]
+    if not roles:
+        return None
+    table = frame.assign(unique_id=frame["unique_id"].astype(str))
+    return table.groupby("unique_id", sort=True)[roles].first().reset_index()
+
+
+def _feature_stats(frame: pd.DataFrame, columns: list[str]) -> dict[str, list[float]]:
+    stats = {}
+    for col in columns:
+        values = frame[col].to_numpy(dtype="float64")
+        if col in _LOG_COLUMNS:
+            values = np.log1p(np.clip(values, 0, None))
+        values = values[np.isfinite(values)]
+        mean = float(values.mean()) if values.size else 0.0
+        std = float(values.std()) if values.size else 1.0
+        stats[col] = [mean, std if std > 1e-9 else 1.0]
+    return stats
+
+
+def _best_epoch(history: list[dict], monitor: str) -> int:
+    key = "val_loss" if monitor == "val_loss" else "loss"
+    values = [h[key] for h in history if h.get(key) is not None]
+    return int(np.argmin(values)) + 1 if values else 0
+
+
+def _quantile_at(values: np.ndarray, p: float) -> np.ndarray:
+    """Quantile ``p`` per row from the :data:`QUANTILES` columns of ``values``.
+
+    Inside the grid: linear interpolation. Outside: a normal tail scaled to the
+    outermost predicted quantile.
+    """
+    from statistics import NormalDist
+
+    grid = np.asarray(QUANTILES)
+    if grid[0] <= p <= grid[-1]:
+        j = int(np.clip(np.searchsorted(grid, p) - 1, 0, len(grid) - 2))
+        w = (p - grid[j]) / (grid[j + 1] - grid[j])
+        return values[:, j] * (1 - w) + values[:, j + 1] * w
+    z = NormalDist().inv_cdf
+    edge = 0 if p < grid[0] else -1
+    ratio = z(p) / z(grid[edge])
+    return values[:, _MEDIAN] + (values[:, edge] - values[:, _MEDIAN]) * ratio

@@ -1,0 +1,219 @@
+"""Sliding windows over many product series for the global deep model, in plain numpy.
+
+All products live in one :class:`Panel`: flat arrays where every series is stored on
+consecutive periods, preceded by ``lookback`` and followed by ``horizon`` empty slots.
+A *window* is a product and an *end* (the position of the first period to forecast):
+its encoder input is the ``lookback`` periods before the end, its decoder input the
+known-in-advance features of the ``horizon`` periods from the end on, and its target
+the sales of those periods. Windows are gathered batch by batch (:func:`gather`), so
+the full window tensor of a large shop (500 products x 5 years x 84 periods x 30
+features would be ~9 GB) is never built.
+
+Scaling (as in DeepAR): every window is divided by ``1 + mean`` of the observed sales
+in its lookback, so products selling 2 and 2,000 a day share one model; the log of that
+scale is also an input, so the model still knows the level. Nothing of the target
+periods enters the scale or the encoder (no leakage).
+
+Empty slots, periods before a product's first row and gaps in its history have
+``observed = 0``; their sales are 0 in the inputs and their targets carry weight 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from core.periods import PeriodGrid
+
+__all__ = ["Batch", "Panel", "build_panel", "gather", "window_ends"]
+
+
+@dataclass
+class Panel:
+    """Many series in flat arrays (see module doc).
+
+    Attributes
+    ----------
+    ids : numpy.ndarray
+        ``unique_id`` of each series, sorted.
+    start : numpy.ndarray
+        Flat index of each series' first period.
+    length : numpy.ndarray
+        Number of periods of each series (its rows, gaps included).
+    first_period : numpy.ndarray
+        Period number (see :class:`~core.periods.PeriodGrid`) of each series' first row.
+    y, observed : numpy.ndarray
+        Sales (0 where unknown) and 1/0 observed flags, float32, one per flat slot.
+    x : numpy.ndarray
+        Known-in-advance features, float32, shape ``(slots, n_features)``.
+    static : numpy.ndarray
+        Integer codes per series, shape ``(n_series, n_static)``.
+    lookback, horizon : int
+        Window sizes the padding was made for.
+    """
+
+    ids: np.ndarray
+    start: np.ndarray
+    length: np.ndarray
+    first_period: np.ndarray
+    y: np.ndarray
+    observed: np.ndarray
+    x: np.ndarray
+    static: np.ndarray
+    lookback: int
+    horizon: int
+
+    @property
+    def n_features(self) -> int:
+        """Number of known-in-advance feature columns."""
+        return int(self.x.shape[1])
+
+
+@dataclass
+class Batch:
+    """The arrays of a batch of windows (see :func:`gather`)."""
+
+    past: np.ndarray
+    future: np.ndarray
+    static: np.ndarray
+    level: np.ndarray
+    scale: np.ndarray
+    target: np.ndarray
+    weight: np.ndarray
+
+    def inputs(self) -> dict[str, np.ndarray]:
+        """The model's named inputs."""
+        return {"past": self.past, "future": self.future, "static": self.static,
+                "level": self.level}  # fmt: skip
+
+
+def build_panel(
+    frame: pd.DataFrame,
+    freq: str,
+    feature_columns: list[str],
+    static_codes: np.ndarray,
+    lookback: int,
+    horizon: int,
+) -> Panel:
+    """Lay a long frame out as a :class:`Panel`.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        ``unique_id``, ``ds``, ``y`` (``NaN`` for unknown, e.g. future rows) and the
+        ``feature_columns``, already scaled; sorted by ``unique_id`` and ``ds``.
+    freq : str
+        Frequency alias of ``ds``.
+    feature_columns : list of str
+        Columns copied into ``x`` (``NaN`` becomes 0).
+    static_codes : numpy.ndarray
+        Integer codes per series in sorted ``unique_id`` order, ``(n_series, n_static)``.
+    lookback, horizon : int
+        Padding before and after each series.
+
+    Returns
+    -------
+    Panel
+    """
+    codes, ids = pd.factorize(frame["unique_id"].astype(str), sort=True)
+    periods = PeriodGrid.from_freq(freq).periods(frame["ds"].to_numpy())
+    n = len(ids)
+    first = np.full(n, np.iinfo(np.int64).max)
+    last = np.full(n, np.iinfo(np.int64).min)
+    np.minimum.at(first, codes, periods)
+    np.maximum.at(last, codes, periods)
+    length = last - first + 1
+    span = lookback + length + horizon
+    start = np.cumsum(span) - span + lookback
+    pos = start[codes] + periods - first[codes]
+    size = int(span.sum())
+    values = frame["y"].to_numpy(dtype="float64")
+    known = np.isfinite(values)
+    y = np.zeros(size, np.float32)
+    observed = np.zeros(size, np.float32)
+    y[pos[known]] = values[known]
+    observed[pos[known]] = 1.0
+    x = np.zeros((size, len(feature_columns)), np.float32)
+    if feature_columns:
+        feats = frame[feature_columns].to_numpy(dtype="float32")
+        x[pos] = np.nan_to_num(feats, nan=0.0, posinf=0.0, neginf=0.0)
+    static = np.asarray(static_codes, dtype=np.int32).reshape(n, -1)
+    return Panel(np.asarray(ids, dtype=object), start, length, first, y, observed, x, static,
+                 int(lookback), int(horizon))  # fmt: skip
+
+
+def window_ends(
+    panel: Panel, last: np.ndarray, *, min_past: int = 1, holdout: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """All windows whose past and target lie in each series' known history.
+
+    Parameters
+    ----------
+    panel : Panel
+    last : numpy.ndarray
+        Per series, the number of known periods (targets at or after it are unknown).
+    min_past : int
+        Fewest periods of the series' own history before the end.
+    holdout : int
+        Periods at the end of each series kept out of every window's target.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Series index and end position (relative to the series' start) of each window.
+        A window's target may run past the known history (weight 0 there), but it
+        always has at least one known period.
+    """
+    stop = np.asarray(last, dtype=np.int64) - np.asarray(holdout, dtype=np.int64)
+    counts = np.maximum(stop - int(min_past), 0)
+    series = np.repeat(np.arange(len(counts)), counts)
+    offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    return series, offsets + int(min_past)
+
+
+def gather(panel: Panel, series: np.ndarray, ends: np.ndarray, known: np.ndarray) -> Batch:
+    """Assemble the windows ``(series[i], ends[i])`` of a batch.
+
+    Parameters
+    ----------
+    panel : Panel
+    series, ends : numpy.ndarray
+        Windows as returned by :func:`window_ends`.
+    known : numpy.ndarray
+        Per series, the number of known periods; targets from there on get weight 0
+        (so a held-out period can never be learnt from).
+
+    Returns
+    -------
+    Batch
+        ``past``: ``(B, lookback, 2 + F)`` scaled sales, observed flag, features;
+        ``future``: ``(B, horizon, F + horizon)`` features and a one-hot step;
+        ``static``: ``(B, n_static)``; ``level``: ``(B, 1)`` log of the scale;
+        ``scale``: ``(B,)``; ``target``: ``(B, horizon)`` scaled sales;
+        ``weight``: ``(B, horizon)`` 1 for known target periods, else 0.
+    """
+    lb, h = panel.lookback, panel.horizon
+    at = panel.start[series] + ends
+    past_idx = at[:, None] + np.arange(-lb, 0)[None, :]
+    fut_idx = at[:, None] + np.arange(h)[None, :]
+    y_past, obs_past = panel.y[past_idx], panel.observed[past_idx]
+    n_obs = obs_past.sum(axis=1)
+    scale = 1.0 + (y_past * obs_past).sum(axis=1) / np.maximum(n_obs, 1.0)
+    past = np.concatenate(
+        [(y_past / scale[:, None])[..., None], obs_past[..., None], panel.x[past_idx]], axis=2
+    )
+    steps = np.broadcast_to(np.eye(h, dtype=np.float32), (len(at), h, h))
+    future = np.concatenate([panel.x[fut_idx], steps], axis=2)
+    rel = ends[:, None] + np.arange(h)[None, :]
+    weight = panel.observed[fut_idx] * (rel < np.asarray(known)[series][:, None])
+    return Batch(
+        past=past.astype(np.float32),
+        future=future.astype(np.float32),
+        static=panel.static[series],
+        level=np.log(scale)[:, None].astype(np.float32),
+        scale=scale.astype(np.float32),
+        target=(panel.y[fut_idx] / scale[:, None]).astype(np.float32),
+        weight=weight.astype(np.float32),
+    )

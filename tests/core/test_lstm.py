@@ -1,0 +1,185 @@
+"""Tests of the global LSTM/GRU forecaster and its persistence, with tiny networks."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.errors import CancelledError, InputError, NotFittedError
+from core.models.lstm import QUANTILES, LSTMForecaster, _quantile_at, default_window
+from core.models.registry import make_model
+from core.models.store import load_forecaster, save_forecaster
+
+TINY = {"units": 8, "lookback": 14, "horizon": 7, "epochs": 3, "windows_per_epoch": 256,
+        "batch_size": 64, "patience": 2, "random_state": 3}  # fmt: skip
+
+
+def shop(n_series: int = 6, days: int = 150, seed: int = 0) -> pd.DataFrame:
+    """Daily products with a weekly pattern, levels 5..40, two categories and a price."""
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range("2024-01-01", periods=days, freq="D")
+    dow = np.asarray(dates.dayofweek)
+    parts = []
+    for i in range(n_series):
+        level = 5 + 7 * i
+        mean = level * (1 + 0.5 * (dow >= 5))
+        parts.append(pd.DataFrame({
+            "unique_id": f"SKU{i:02d}", "ds": dates, "y": rng.poisson(mean).astype(float),
+            "price": 20.0 + i, "category": "tea" if i % 2 else "cups"}))  # fmt: skip
+    return pd.concat(parts, ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    frame = shop()
+    events = []
+    model = LSTMForecaster(**TINY).fit(frame, "D", on_progress=events.append)
+    return frame, model, events
+
+
+def test_defaults_by_frequency():
+    assert default_window("D") == (56, 28)
+    assert default_window("W-MON") == (26, 8)
+    assert default_window("MS") == (12, 3)
+
+
+def test_predict_before_fit_raises():
+    with pytest.raises(NotFittedError):
+        LSTMForecaster().predict(7)
+
+
+def test_forecast_contract(fitted):
+    frame, model, _ = fitted
+    fc = model.predict(7, levels=(80, 95))
+    assert list(fc.columns) == ["unique_id", "ds", "forecast", "lo_80", "hi_80", "lo_95", "hi_95"]
+    assert len(fc) == 6 * 7
+    assert fc.groupby("unique_id").size().eq(7).all()
+    first = fc.groupby("unique_id")["ds"].min()
+    assert (first == frame["ds"].max() + pd.Timedelta(days=1)).all()
+    values = fc[["forecast", "lo_80", "hi_80", "lo_95", "hi_95"]].to_numpy()
+    assert np.isfinite(values).all() and (values >= 0).all()
+    assert (fc["lo_95"] <= fc["lo_80"]).all() and (fc["lo_80"] <= fc["forecast"]).all()
+    assert (fc["forecast"] <= fc["hi_80"]).all() and (fc["hi_80"] <= fc["hi_95"]).all()
+
+
+def test_forecast_follows_each_products_level(fitted):
+    """Per-window scaling: a product selling ~40/day is forecast far above one selling ~5."""
+    frame, model, _ = fitted
+    fc = model.predict(7).groupby("unique_id")["forecast"].mean()
+    recent = frame.groupby("unique_id").tail(28).groupby("unique_id")["y"].mean()
+    assert fc["SKU05"] > 3 * fc["SKU00"]
+    ratio = fc / recent
+    assert ratio.between(0.4, 2.5).all(), ratio.to_dict()
+
+
+def test_progress_reports_every_epoch(fitted):
+    _, model, events = fitted
+    epochs = [e for e in events if e["stage"] == "train"]
+    assert [e["epoch"] for e in epochs] == list(range(1, len(epochs) + 1))
+    assert 1 <= len(epochs) <= 3
+    assert all(np.isfinite(e["loss"]) and np.isfinite(e["val_loss"]) for e in epochs)
+    assert model.history_log_ == epochs
+    assert 1 <= model.best_epoch_ <= len(epochs)
+
+
+def test_horizon_beyond_the_trained_one_is_forecast_block_by_block(fitted):
+    _, model, _ = fitted
+    fc = model.predict(17)
+    assert fc.groupby("unique_id").size().eq(17).all()
+    assert np.isfinite(fc["forecast"]).all()
+
+
+def test_same_seed_same_forecast():
+    frame = shop(n_series=3, days=80)
+    a = LSTMForecaster(**TINY).fit(frame, "D").predict(7)
+    b = LSTMForecaster(**TINY).fit(frame, "D").predict(7)
+    c = LSTMForecaster(**{**TINY, "random_state": 4}).fit(frame, "D").predict(7)
+    np.testing.assert_allclose(a["forecast"], b["forecast"], rtol=1e-5)
+    assert not np.allclose(a["forecast"], c["forecast"])
+
+
+def test_cancel_stops_within_a_second():
+    frame = shop(n_series=4, days=120)
+    asked = {}
+
+    def should_stop():
+        return "at" in asked
+
+    def on_progress(event):
+        if event["stage"] == "train" and "at" not in asked:
+            asked["at"] = time.perf_counter()
+
+    model = LSTMForecaster(**{**TINY, "epochs": 50, "patience": 50})
+    with pytest.raises(CancelledError):
+        model.fit(frame, "D", on_progress=on_progress, should_stop=should_stop)
+    assert time.perf_counter() - asked["at"] < 1.0
+    assert not getattr(model, "fitted_", False)
+
+
+def test_new_product_gets_a_sensible_low_confidence_forecast():
+    """A product launched 10 days ago: not zero, not the category total."""
+    frame = shop(n_series=6, days=150)
+    new = frame[frame["unique_id"] == "SKU02"].tail(10).assign(unique_id="NEW")
+    frame = pd.concat([frame, new], ignore_index=True)
+    model = LSTMForecaster(**{**TINY, "epochs": 6}).fit(frame, "D")
+    assert model.short_history_ == {"NEW": 10}
+    fc = model.predict(7).groupby("unique_id")["forecast"].mean()
+    own = new["y"].mean()  # ~20 a day
+    category = frame[frame["category"] == "cups"].groupby("ds")["y"].sum().tail(10).mean()
+    assert 0.3 * own < fc["NEW"] < 2.5 * own
+    assert fc["NEW"] < 0.5 * category
+
+
+def test_save_and_load_give_identical_predictions(fitted, tmp_path):
+    _, model, _ = fitted
+    folder = save_forecaster(model, tmp_path / "model")
+    assert {p.name for p in folder.iterdir()} >= {"skucast_model.json", "network.keras"}
+    loaded = load_forecaster(folder)
+    pd.testing.assert_frame_equal(model.predict(9, (80,)), loaded.predict(9, (80,)))
+    # saving again over the same folder replaces it
+    save_forecaster(loaded, folder)
+    assert load_forecaster(folder).horizon_ == 7
+
+
+def test_baseline_round_trip(tmp_path):
+    frame = shop(n_series=2, days=60)
+    model = make_model("snaive").fit(frame, "D")
+    loaded = load_forecaster(save_forecaster(model, tmp_path / "sn"))
+    pd.testing.assert_frame_equal(model.predict(7), loaded.predict(7))
+
+
+def test_load_refuses_damaged_or_foreign_folders(tmp_path):
+    with pytest.raises(InputError, match="not a saved SkuCast model"):
+        load_forecaster(tmp_path)
+    (tmp_path / "skucast_model.json").write_text("{not json", "utf-8")
+    with pytest.raises(InputError) as info:
+        load_forecaster(tmp_path)
+    assert "损坏" in info.value.message("zh")
+    (tmp_path / "skucast_model.json").write_text('{"schema_version": 99}', "utf-8")
+    with pytest.raises(InputError, match="newer"):
+        load_forecaster(tmp_path)
+
+
+def test_bad_settings_are_refused():
+    with pytest.raises(InputError):
+        LSTMForecaster(cell="transformer").fit(shop(2, 40), "D")
+    with pytest.raises(InputError):
+        LSTMForecaster(dropout=1.5).fit(shop(2, 40), "D")
+
+
+def test_registry_builds_gru():
+    model = make_model("gru", units=4)
+    assert model.name == "gru" and model.get_params()["units"] == 4
+
+
+def test_levels_between_and_beyond_the_quantile_grid():
+    values = np.array([np.linspace(1.0, 9.0, len(QUANTILES))])
+    assert _quantile_at(values, 0.5)[0] == pytest.approx(5.0)
+    assert _quantile_at(values, 0.1)[0] == pytest.approx(3.0)
+    mid = _quantile_at(values, 0.15)[0]
+    assert 3.0 < mid < 4.0
+    assert _quantile_at(values, 0.005)[0] < values[0, 0]
+    assert _quantile_at(values, 0.995)[0] > values[0, -1]
