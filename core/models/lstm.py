@@ -89,6 +89,9 @@ class LSTMForecaster(Forecaster):
         Seed of weights, window draws and dropout.
     """
 
+    #: One model learns from all products: backtests give it every product's history.
+    is_global = True
+
     def __init__(
         self,
         cell: str = "lstm",
