@@ -143,6 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output CSV path")
     p.add_argument("--seed", type=int, default=None, help="generator seed")
     p.add_argument("--encoding", default="gbk", help="output encoding (default gbk)")
+    from core.cli_forecast import add_forecast_commands
+
+    add_forecast_commands(sub, common, add_import_args, add_cleaning_args)
     return parser
 
 
@@ -171,7 +174,10 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"inspect": cmd_inspect, "sample": cmd_sample}
+def _commands() -> dict:
+    from core.cli_forecast import COMMANDS as FORECAST_COMMANDS
+
+    return {"inspect": cmd_inspect, "sample": cmd_sample, **FORECAST_COMMANDS}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -184,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         args.lang = lang = getattr(args, "lang", "both")
-        return COMMANDS[args.command](args)
+        return _commands()[args.command](args)
     except SkuCastError as exc:
         print(exc.message(lang), file=sys.stderr)
         return EXIT_INPUT if isinstance(exc, InputError) else EXIT_BUG

@@ -195,8 +195,11 @@ class LSTMForecaster(Forecaster):
         self.best_epoch_ = _best_epoch(progress.history, monitor)
         self.train_seconds_ = time.perf_counter() - started
         self.n_windows_ = int(series.size)
+        # "new" is a property of the product, not of the chosen lookback: fewer periods
+        # than the default window (8 weeks of days, 26 weeks, 12 months)
+        new_below = default_window(freq)[0]
         self.short_history_ = {
-            str(uid): int(n) for uid, n in zip(panel.ids, known, strict=True) if n < self.lookback_
+            str(uid): int(n) for uid, n in zip(panel.ids, known, strict=True) if n < new_below
         }
 
     def _init_output_bias(self, panel, series, ends, known) -> None:

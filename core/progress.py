@@ -1,0 +1,93 @@
+"""Progress lines on the terminal for long CLI commands (training, backtests, tuning).
+
+:class:`TerminalProgress` is the ``on_progress`` callable the core accepts. On a
+terminal it redraws one line (``\\r``); redirected to a file it writes one line per
+epoch, backtest unit or tuning trial and skips the fine-grained batch updates.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+__all__ = ["TerminalProgress"]
+
+_WIDTH = 24
+_LABELS = {
+    "train": ("Training", "训练"),
+    "batch": ("Training", "训练"),
+    "backtest": ("Backtest", "回测"),
+    "predict": ("Forecasting", "预测"),
+    "tune": ("Tuning", "调参"),
+    "fit": ("Fitting", "拟合"),
+}
+
+
+def _bar(done: float, total: float) -> str:
+    share = 0.0 if total <= 0 else min(max(done / total, 0.0), 1.0)
+    filled = int(round(share * _WIDTH))
+    return f"[{'#' * filled}{'.' * (_WIDTH - filled)}] {share * 100:3.0f}%"
+
+
+class TerminalProgress:
+    """Prints core progress events (see module doc).
+
+    Parameters
+    ----------
+    lang : {"en", "zh", "both"}
+    stream : file, optional
+        Defaults to ``sys.stderr`` (so ``stdout`` stays clean for results).
+    """
+
+    def __init__(self, lang: str = "both", stream=None) -> None:
+        self.lang = lang
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.started = time.perf_counter()
+        self._open = False
+
+    def _label(self, stage: str) -> str:
+        en, zh = _LABELS.get(stage, (stage, stage))
+        return {"en": en, "zh": zh}.get(self.lang, f"{zh} {en}")
+
+    def __call__(self, event: dict) -> None:
+        stage = event.get("stage", "")
+        text = self._format(stage, event)
+        if text is None:
+            return
+        if self.tty:
+            self.stream.write("\r" + text.ljust(100)[:100])
+            self._open = True
+        elif stage != "batch":
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def _format(self, stage: str, e: dict) -> str | None:
+        label = self._label(stage)
+        if stage == "train":
+            val = f" val {e['val_loss']:.4f}" if e.get("val_loss") is not None else ""
+            eta = f" ~{e.get('eta_seconds', 0):.0f}s" if e.get("eta_seconds") else ""
+            loss = e.get("loss")
+            return (f"{label} {_bar(e['epoch'], e['epochs'])} epoch {e['epoch']}/{e['epochs']}"
+                    f" loss {loss if loss is None else round(loss, 4)}{val}{eta}")  # fmt: skip
+        if stage == "batch":
+            if not self.tty:
+                return None
+            share = (e["epoch"] - 1 + e["batch"] / max(e["batches"], 1)) / max(e["epochs"], 1)
+            return f"{label} {_bar(share, 1)} epoch {e['epoch']}/{e['epochs']}"
+        if stage in ("backtest", "predict") and "total" in e:
+            what = f" {e['model']} fold {e.get('fold')}/{e.get('folds')}" if "model" in e else ""
+            return f"{label} {_bar(e['done'], e['total'])}{what}"
+        if stage == "tune":
+            best = e.get("best")
+            best_text = "-" if best is None else f"{best:.4f}"
+            return (f"{label} {_bar(e.get('elapsed', 0), e.get('budget', 1))} trial "
+                    f"{e['trial'] + 1} best {best_text}")  # fmt: skip
+        return None
+
+    def close(self) -> None:
+        """End the redrawn line (call once the work is done)."""
+        if self._open:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._open = False
