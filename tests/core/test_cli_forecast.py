@@ -35,7 +35,9 @@ def test_forecast_snaive_writes_the_documented_columns(tmp_path, capsys, sample_
     assert code == 0
     captured = capsys.readouterr()
     assert "written to" in captured.out
-    assert "stopped selling" in captured.err  # discontinued products are named, not dropped silently
+    assert (
+        "stopped selling" in captured.err
+    )  # discontinued products are named, not dropped silently
     fc = pd.read_csv(out, dtype={"商品编码": str}, encoding="utf-8-sig")
     assert list(fc.columns) == ["商品编码", "date", "forecast", "lo_80", "hi_80", "lo_95", "hi_95"]
     assert fc["商品编码"].str.startswith("00").all()  # leading zeros kept
