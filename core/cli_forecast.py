@@ -44,7 +44,7 @@ def _model_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--params", help="deep model settings from `tune` (JSON)")
     g.add_argument("--region", choices=["CN", "US", "intl"], default="CN",
                    help="holidays and shopping festivals (default CN)")  # fmt: skip
-    g.add_argument("--events", help="your own event calendar CSV (date,name[,end])")
+    g.add_argument("--events", help="your own event calendar CSV (date,event[,end_date])")
 
 
 def add_forecast_commands(sub, common, add_import_args, add_cleaning_args) -> None:
