@@ -59,6 +59,7 @@ def add_forecast_commands(sub, common, add_import_args, add_cleaning_args) -> No
     p.add_argument("--future", help="planned promotions/prices: ID columns, date, promo, price")
     p.add_argument("--save-model", help="folder to save the fitted model in")
     p.add_argument("--load-model", help="forecast with a saved model instead of training")
+    p.add_argument("--importance", help="lstm/gru: write feature-group importance (.csv/.xlsx)")
     p.add_argument("--out", required=True, help="output .csv or .xlsx")
     _model_args(p)
     p = sub.add_parser("backtest", parents=[common], help="compare models on past windows")
@@ -220,8 +221,23 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     write_table(_output_table(fc, dataset), out_path)
     if args.save_model:
         save_forecaster(model, args.save_model)
+    if args.importance:
+        _write_importance(args, model)
     print(_forecast_summary(args, model, fc, dataset))
     return 0
+
+
+def _write_importance(args, model) -> None:
+    from core.explain import permutation_importance
+    from core.export import write_table
+
+    if model.name not in DEEP_MODELS or args.load_model:
+        raise InputError(
+            "--importance needs the lstm or gru model trained in this run.",
+            "--importance 需要本次训练的 lstm 或 gru 模型。",
+        )
+    table = permutation_importance(model, random_state=args.seed)
+    write_table(table.round(4), args.importance)
 
 
 def _forecast_summary(args, model, fc: pd.DataFrame, dataset) -> str:

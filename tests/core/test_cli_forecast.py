@@ -53,7 +53,14 @@ def test_forecast_snaive_writes_the_documented_columns(tmp_path, capsys, sample_
 def test_forecast_lstm_save_then_load_gives_the_same_numbers(tmp_path, tiny_params, capsys):
     first, second, folder = tmp_path / "a.csv", tmp_path / "b.xlsx", tmp_path / "model"
     args = ["forecast", str(SAMPLE_PATH), "--horizon", "7", "--params", str(tiny_params)]
-    assert main([*args, "--out", str(first), "--save-model", str(folder)]) == 0
+    imp = tmp_path / "importance.csv"
+    assert (
+        main([*args, "--out", str(first), "--save-model", str(folder), "--importance", str(imp)])
+        == 0
+    )
+    groups = pd.read_csv(imp, encoding="utf-8-sig")
+    assert {"lags", "calendar", "holidays", "promo_price"} <= set(groups["group"])
+    assert groups["share"].sum() == pytest.approx(100, abs=0.1)
     assert "低置信度" in capsys.readouterr().out  # products launched recently are flagged
     assert main([*args, "--out", str(second), "--load-model", str(folder)]) == 0
     a = pd.read_csv(first, dtype={"商品编码": str}, encoding="utf-8-sig")
