@@ -1,0 +1,112 @@
+"""Tests of the reorder advice taken from the forecast distribution."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import norm
+
+from core.errors import InputError
+from core.inventory import InventoryOptions, apply_budget, recommend_inventory
+
+
+def normal_forecast(uid="A", mean=10.0, sd=3.0, periods=28, start="2026-01-01", spike=None):
+    """A forecast whose bands are those of a normal demand per day."""
+    ds = pd.date_range(start, periods=periods, freq="D")
+    mu = np.full(periods, mean)
+    if spike is not None:
+        mu[spike] *= 5
+    fc = pd.DataFrame({"unique_id": uid, "ds": ds, "forecast": mu})
+    for level in (50, 80, 95):
+        z = norm.ppf(1 - (100 - level) / 200)
+        fc[f"lo_{level}"], fc[f"hi_{level}"] = mu - z * sd, mu + z * sd
+    return fc
+
+
+def test_order_up_to_matches_normal_theory_for_independent_and_tied_days():
+    fc = normal_forecast()
+    free = recommend_inventory(fc, options=InventoryOptions(rho=0.0)).iloc[0]
+    tied = recommend_inventory(fc, options=InventoryOptions(rho=1.0)).iloc[0]
+    z = norm.ppf(0.95)
+    assert free["demand_protection"] == pytest.approx(140, rel=0.02)
+    assert free["order_up_to"] == pytest.approx(140 + z * 3 * np.sqrt(14), rel=0.03)
+    assert tied["order_up_to"] == pytest.approx(140 + z * 3 * 14, rel=0.04)
+    assert free["reorder_point"] == pytest.approx(70 + z * 3 * np.sqrt(7), rel=0.03)
+    assert tied["safety_stock"] > 3 * free["safety_stock"]
+
+
+def test_order_quantity_respects_stock_moq_and_packs():
+    fc = normal_forecast()
+    stock = pd.DataFrame({"unique_id": ["A"], "on_hand": [100.0], "on_order": [20.0],
+                          "unit_cost": [4.0]})  # fmt: skip
+    opts = InventoryOptions(moq=30, pack_size=12)
+    row = recommend_inventory(fc, stock, options=opts).iloc[0]
+    gap = row["order_up_to"] - 120
+    assert row["order_qty"] == max(30, np.ceil(gap / 12) * 12)
+    assert row["order_qty"] % 12 == 0 and row["order_value"] == row["order_qty"] * 4
+    assert "Order" in row["reason_en"] and "订货" in row["reason_zh"]
+    plenty = stock.assign(on_hand=400.0)
+    row = recommend_inventory(fc, plenty, options=opts).iloc[0]
+    assert row["order_qty"] == 0 and row["excess_stock"] == pytest.approx(420 - row["order_up_to"])
+
+
+def test_days_of_cover_and_stockout_date():
+    fc = normal_forecast()
+    row = recommend_inventory(fc, pd.DataFrame({"unique_id": ["A"], "on_hand": [35.0]})).iloc[0]
+    assert row["days_of_cover"] == pytest.approx(3.5)
+    assert row["stockout_date"] == "2026-01-04"
+
+
+def test_lifecycle_changes_the_policy():
+    fc = pd.concat([normal_forecast(u) for u in ("M", "D", "I", "X")])
+    stages = pd.DataFrame({"unique_id": ["M", "D", "I", "X"],
+                           "stage": ["maturity", "decline", "introduction", "inactive"]})  # fmt: skip
+    out = recommend_inventory(fc, stages=stages).set_index("unique_id")
+    assert out.loc["D", "safety_stock"] == 0
+    assert out.loc["D", "order_up_to"] == pytest.approx(out.loc["D", "demand_protection"])
+    assert out.loc["I", "service_level"] == 0.8 and out.loc["M", "service_level"] == 0.95
+    assert out.loc["I", "safety_stock"] < out.loc["M", "safety_stock"]
+    assert out.loc["X", "order_qty"] == 0 and "停售" in out.loc["X", "reason_zh"]
+    assert "unknown" in out.loc["M", "reason_en"]  # no stock figure given: said plainly
+
+
+def test_a_festival_inside_the_lead_time_raises_the_order():
+    calm = recommend_inventory(normal_forecast()).iloc[0]
+    peak = recommend_inventory(normal_forecast(spike=4)).iloc[0]
+    assert peak["forecast_lead_time"] == pytest.approx(calm["forecast_lead_time"] + 40, rel=0.03)
+    assert peak["order_qty"] > calm["order_qty"] + 30
+
+
+def test_weekly_periods_and_per_product_lead_times():
+    fc = normal_forecast(periods=6).assign(ds=pd.date_range("2026-01-05", periods=6, freq="W-MON"))
+    stock = pd.DataFrame({"unique_id": ["A"], "lead_time": [21.0]})
+    row = recommend_inventory(fc, stock, period_days=7).iloc[0]
+    assert row["forecast_lead_time"] == pytest.approx(30, rel=0.03)  # 3 weeks x 10
+    assert row["demand_protection"] == pytest.approx(40, rel=0.03)  # + 1 week review
+
+
+def test_reproducible_and_refuses_bad_input():
+    fc = normal_forecast()
+    a, b = recommend_inventory(fc), recommend_inventory(fc)
+    pd.testing.assert_frame_equal(a, b)
+    with pytest.raises(InputError, match="forecast further"):
+        recommend_inventory(normal_forecast(periods=10))
+    with pytest.raises(InputError):
+        recommend_inventory(fc, options=InventoryOptions(service_level=1.2))
+    with pytest.raises(InputError):
+        recommend_inventory(fc, options=InventoryOptions(pack_size=0))
+
+
+def test_budget_keeps_the_orders_that_protect_most_margin():
+    fc = pd.concat([normal_forecast("cheap_margin"), normal_forecast("rich_margin")])
+    stock = pd.DataFrame({"unique_id": ["cheap_margin", "rich_margin"], "unit_cost": [5.0, 5.0]})
+    advice = recommend_inventory(fc, stock)
+    total = advice["order_value"].sum()
+    margin = pd.Series({"cheap_margin": 1.0, "rich_margin": 20.0})
+    cut = apply_budget(advice, total * 0.6, margin, pack=10).set_index("unique_id")
+    assert cut.loc["rich_margin", "priority"] == 1
+    assert cut.loc["rich_margin", "budget_cut"] == 0
+    assert cut.loc["cheap_margin", "order_qty"] % 10 == 0
+    assert cut["order_value"].sum() <= total * 0.6 + 1e-9
+    assert cut.loc["cheap_margin", "budget_cut"] > 0
