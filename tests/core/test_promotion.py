@@ -1,0 +1,96 @@
+"""Tests of promotion effects and the promote / hold / clear advice."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.promotion import festival_calendar, promotion_effects, recommend_promotion
+
+
+def history(uid="A", days=200, promo_every=30, promo_len=3, with_price=True):
+    """Base 10 a day; promotions double sales; the 7 days after drop to 7; price moves
+    along a known elasticity of -2 on ordinary days."""
+    ds = pd.date_range("2025-01-01", periods=days, freq="D")
+    promo = np.zeros(days)
+    for start in range(20, days - promo_len, promo_every):
+        promo[start : start + promo_len] = 1
+    price = 20 * (1 + 0.1 * np.sin(np.arange(days) / 9))
+    y = 10 * (price / 20) ** -2.0
+    y = np.where(promo > 0, 2 * y, y)
+    after = np.zeros(days, bool)
+    for end in np.flatnonzero((promo > 0) & (np.roll(promo, -1) == 0)):
+        after[end + 1 : end + 8] = True
+    y = np.where(after & (promo == 0), 0.7 * y, y)
+    frame = pd.DataFrame({"unique_id": uid, "ds": ds, "y": y, "promo": promo})
+    return frame.assign(price=price) if with_price else frame
+
+
+def test_effects_are_measured_where_the_data_can_tell():
+    fx = promotion_effects(history()).iloc[0]
+    assert fx["evidence"] == "measured" and fx["promo_periods"] == 18
+    assert fx["uplift"] == pytest.approx(1.0, abs=0.08)
+    assert fx["post_dip"] == pytest.approx(-0.3, abs=0.05)
+    assert fx["elasticity"] == pytest.approx(-2.0, abs=0.05)
+    assert fx["elasticity_evidence"] == "measured"
+
+
+def test_effects_say_when_the_data_cannot_tell():
+    few = promotion_effects(history(days=60, promo_every=100)).iloc[0]
+    assert few["evidence"] == "too_few" and np.isnan(few["uplift"])
+    none = promotion_effects(history().drop(columns=["promo", "price"])).iloc[0]
+    assert none["evidence"] == "no_data" and none["elasticity_evidence"] == "no_data"
+
+
+def test_festival_calendar_by_region():
+    cn = festival_calendar("2026-06-01", "2026-12-31", "CN")
+    assert list(cn["name_en"]) == ["618", "Double 11", "Double 12"]
+    assert cn["date"].dt.strftime("%m-%d").tolist() == ["06-18", "11-11", "12-12"]
+    us = festival_calendar("2026-11-01", "2026-11-30", "US")
+    assert us["date"].iloc[0] == pd.Timestamp("2026-11-27")
+
+
+def _inputs(stage, on_hand, on_order=0.0, excess=0.0, cover=20.0):
+    fx = promotion_effects(history())
+    stages = pd.DataFrame({"unique_id": ["A"], "stage": [stage]})
+    inv = pd.DataFrame({"unique_id": ["A"], "on_hand": [on_hand], "on_order": [on_order],
+                        "days_of_cover": [cover], "excess_stock": [excess]})  # fmt: skip
+    fc = pd.DataFrame({"unique_id": "A", "ds": pd.date_range("2026-10-01", periods=28),
+                       "forecast": 10.0})  # fmt: skip
+    return fx, stages, inv, fc
+
+
+def test_promote_ahead_of_double_11_when_stock_covers_the_uplift():
+    row = recommend_promotion(*_inputs("maturity", on_hand=2000)).iloc[0]
+    assert row["action"] == "promote"
+    assert (row["window_start"], row["window_end"]) == ("2026-10-13", "2026-11-11")
+    assert "Double 11" in row["reason_en"] and "双11" in row["reason_zh"]
+
+
+def test_hold_when_stock_cannot_cover_the_uplift():
+    row = recommend_promotion(*_inputs("growth", on_hand=100, on_order=50)).iloc[0]
+    assert row["action"] == "hold" and "cannot cover" in row["reason_en"]
+
+
+def test_clear_a_declining_product_at_the_elasticity_depth():
+    row = recommend_promotion(*_inputs("decline", on_hand=600)).iloc[0]
+    assert row["action"] == "clear"
+    # 600 units in 30 days at 10 a day needs +100% sales; elasticity -2 -> 1 - 2**-0.5
+    assert row["depth"] == pytest.approx(1 - 2**-0.5, abs=0.01)
+    assert row["window_end"] == "2026-10-30"
+    assert "清仓" in row["reason_zh"]
+
+
+def test_clear_excess_cover_and_hold_new_products():
+    row = recommend_promotion(*_inputs("maturity", on_hand=5000, excess=4000, cover=500)).iloc[0]
+    assert row["action"] == "clear" and "500 days" in row["reason_en"]
+    row = recommend_promotion(*_inputs("introduction", on_hand=2000)).iloc[0]
+    assert row["action"] == "hold" and "新品" in row["reason_zh"]
+
+
+def test_hold_when_the_data_cannot_tell():
+    fx, stages, inv, fc = _inputs("maturity", on_hand=2000)
+    fx = promotion_effects(history().drop(columns=["promo"]))
+    row = recommend_promotion(fx, stages, inv, fc).iloc[0]
+    assert row["action"] == "hold" and "cannot tell" in row["reason_en"]
