@@ -146,6 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     from core.cli_forecast import add_forecast_commands
 
     add_forecast_commands(sub, common, add_import_args, add_cleaning_args)
+    from core.cli_decide import add_decision_commands
+
+    add_decision_commands(sub, common, add_import_args, add_cleaning_args)
     return parser
 
 
@@ -175,9 +178,10 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _commands() -> dict:
+    from core.cli_decide import COMMANDS as DECISION_COMMANDS
     from core.cli_forecast import COMMANDS as FORECAST_COMMANDS
 
-    return {"inspect": cmd_inspect, "sample": cmd_sample, **FORECAST_COMMANDS}
+    return {"inspect": cmd_inspect, "sample": cmd_sample, **FORECAST_COMMANDS, **DECISION_COMMANDS}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -84,8 +84,13 @@ def add_forecast_commands(sub, common, add_import_args, add_cleaning_args) -> No
 
 
 # --------------------------------------------------------------------- shared steps
-def _prepare(args):
-    """Import and clean the file; the model frame carries category/brand for embeddings."""
+def _prepare(args, keep_all: bool = False, announce: bool = True):
+    """Import and clean the file; the model frame carries category/brand for embeddings.
+
+    Returns ``(dataset, frame)`` with products aligned to the last date and discontinued
+    ones set aside (see :mod:`core.activity`), plus the whole cleaned frame when
+    ``keep_all``.
+    """
     from core.cleaning import clean
     from core.cli import cleaning_options, import_options
     from core.importer import load_dataset
@@ -97,14 +102,14 @@ def _prepare(args):
     if attrs:
         frame = frame.merge(dataset.series[["unique_id", *attrs]], on="unique_id", how="left")
     aligned = align_to_end(frame, dataset.freq)
-    for line in aligned.describe(args.lang):
+    for line in aligned.describe(args.lang) if announce else ():
         print(line, file=sys.stderr)
-    if aligned.frame.empty:
+    if aligned.frame.empty and not keep_all:
         raise InputError(
             "No product sold in the last 90 days of the file: nothing to forecast.",
             "文件最后 90 天内没有任何商品有销售记录：无可预测的商品。",
         )
-    return dataset, aligned.frame
+    return (dataset, aligned.frame, frame) if keep_all else (dataset, aligned.frame)
 
 
 def _deep_params(args, horizon: int | None) -> dict:
@@ -154,24 +159,17 @@ def read_future(path: str, dataset) -> pd.DataFrame:
     The file names products with the sales file's own ID columns (or ``unique_id``) and
     has a date column; headers are recognised like the sales file's.
     """
-    from core.dataset import ID_SEP
     from core.io import ReadOptions, read_table
     from core.parsing import parse_dates, parse_flags, parse_numbers
     from core.schema import match_headers
 
     table = read_table(path, ReadOptions()).frame
     roles = match_headers(list(table.columns))
-    ids = [c for c in dataset.mapping.ids if c in table.columns]
-    if "date" not in roles or not (ids or "unique_id" in table.columns):
+    if "date" not in roles:
         raise InputError(
-            f"{path}: the plan file needs a date column and the product ID column(s) "
-            f"{', '.join(dataset.mapping.ids)}.",
-            f"{path}：计划文件需要日期列和商品 ID 列（{'、'.join(dataset.mapping.ids)}）。",
+            f"{path}: the plan file needs a date column.", f"{path}：计划文件需要日期列。"
         )
-    if ids and len(ids) == len(dataset.mapping.ids):
-        uid = table[ids].astype(str).apply(lambda c: c.str.strip()).agg(ID_SEP.join, axis=1)
-    else:
-        uid = table["unique_id"].astype(str).str.strip()
+    uid = _uid_column(table, dataset, path)
     out = pd.DataFrame({"unique_id": uid, "ds": parse_dates(table[roles["date"]]).values})
     if "promo" in roles:
         out["promo"] = parse_flags(table[roles["promo"]]).to_numpy()
@@ -183,6 +181,21 @@ def read_future(path: str, dataset) -> pd.DataFrame:
             f"{path}：计划文件中没有促销或价格列。",
         )
     return out.dropna(subset=["ds"])
+
+
+def _uid_column(table: pd.DataFrame, dataset, path) -> pd.Series:
+    """Product keys of a side file (plans, stock) named by the sales file's ID columns."""
+    from core.dataset import ID_SEP
+
+    ids = [c for c in dataset.mapping.ids if c in table.columns]
+    if ids and len(ids) == len(dataset.mapping.ids):
+        return table[ids].astype(str).apply(lambda c: c.str.strip()).agg(ID_SEP.join, axis=1)
+    if "unique_id" in table.columns:
+        return table["unique_id"].astype(str).str.strip()
+    raise InputError(
+        f"{path}: the file needs the product ID column(s) {', '.join(dataset.mapping.ids)}.",
+        f"{path}：文件需要商品 ID 列（{'、'.join(dataset.mapping.ids)}）。",
+    )
 
 
 def _output_table(fc: pd.DataFrame, dataset) -> pd.DataFrame:

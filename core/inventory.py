@@ -19,8 +19,8 @@ of a long lead time, ``rho=1`` overstate it). Then:
 
 Shopping festivals inside the lead time are in the forecast, so they are counted.
 
-Lifecycle-aware (``stage`` column, see :mod:`core.lifecycle`): ``decline`` orders only to
-the expected demand (no safety stock: run the stock down), ``introduction`` and ``new`` use
+Lifecycle-aware (``stage`` column, see :mod:`core.lifecycle`): ``decline`` orders only up
+to the expected demand over the lead time (no safety stock: run the stock down), ``introduction`` and ``new`` use
 at most an 80% service level (cautious until the product proves itself), ``inactive``
 orders nothing.
 
@@ -208,8 +208,12 @@ def _advise(uid, fc: pd.DataFrame, row: pd.Series, opt: InventoryOptions, period
     over_protect = draws.sum(axis=1)
     over_lead = draws[:, :lead].sum(axis=1)
     expected = float(over_protect.mean())
-    # a declining product runs its stock down: no safety stock
-    up_to = expected if stage == "decline" else float(np.quantile(over_protect, level))
+    # a declining product runs its stock down: no safety stock, and only what sells
+    # before an order could arrive is replaced
+    if stage == "decline":
+        up_to = float(over_lead.mean())
+    else:
+        up_to = float(np.quantile(over_protect, level))
     on_hand = _value(row, "on_hand", np.nan)
     known_stock = not np.isnan(float(on_hand))
     on_hand = float(on_hand) if known_stock else 0.0
@@ -225,8 +229,8 @@ def _advise(uid, fc: pd.DataFrame, row: pd.Series, opt: InventoryOptions, period
         "stage": stage,
         "forecast_lead_time": float(over_lead.mean()),
         "demand_protection": expected,
-        "safety_stock": max(up_to - expected, 0.0),
-        "reorder_point": float(np.quantile(over_lead, level)),
+        "safety_stock": 0.0 if stage == "decline" else max(up_to - expected, 0.0),
+        "reorder_point": up_to if stage == "decline" else float(np.quantile(over_lead, level)),
         "order_up_to": up_to,
         "service_level": level,
         "on_hand": on_hand if known_stock else np.nan,

@@ -20,6 +20,8 @@ _LABELS = {
     "predict": ("Forecasting", "预测"),
     "tune": ("Tuning", "调参"),
     "fit": ("Fitting", "拟合"),
+    "simulate": ("Replaying", "回放"),
+    "auto_fit": ("Fitting", "拟合"),
 }
 
 
@@ -75,7 +77,7 @@ class TerminalProgress:
                 return None
             share = (e["epoch"] - 1 + e["batch"] / max(e["batches"], 1)) / max(e["epochs"], 1)
             return f"{label} {_bar(share, 1)} epoch {e['epoch']}/{e['epochs']}"
-        if stage in ("backtest", "predict") and "total" in e:
+        if "total" in e and "done" in e:
             what = f" {e['model']} fold {e.get('fold')}/{e.get('folds')}" if "model" in e else ""
             return f"{label} {_bar(e['done'], e['total'])}{what}"
         if stage == "tune":

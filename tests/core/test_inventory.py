@@ -64,7 +64,7 @@ def test_lifecycle_changes_the_policy():
                            "stage": ["maturity", "decline", "introduction", "inactive"]})  # fmt: skip
     out = recommend_inventory(fc, stages=stages).set_index("unique_id")
     assert out.loc["D", "safety_stock"] == 0
-    assert out.loc["D", "order_up_to"] == pytest.approx(out.loc["D", "demand_protection"])
+    assert out.loc["D", "order_up_to"] == pytest.approx(out.loc["D", "forecast_lead_time"])
     assert out.loc["I", "service_level"] == 0.8 and out.loc["M", "service_level"] == 0.95
     assert out.loc["I", "safety_stock"] < out.loc["M", "safety_stock"]
     assert out.loc["X", "order_qty"] == 0 and "停售" in out.loc["X", "reason_zh"]

@@ -1,0 +1,243 @@
+"""The decision commands of the CLI: ``lifecycle``, ``recommend`` and ``simulate``.
+
+They read a sales file with the import and cleaning flags of ``inspect``; results go to
+``--out`` (CSV/XLSX) and a short summary to stdout (see :mod:`core.cli` for exit codes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+import pandas as pd
+
+from core.errors import InputError
+from core.models.registry import MODEL_NAMES
+
+__all__ = ["COMMANDS", "add_decision_commands"]
+
+
+def _say(lang: str, en: str, zh: str) -> str:
+    return {"en": en, "zh": zh}.get(lang, f"{zh}\n{en}")
+
+
+def _text(lang: str, en, zh) -> str:
+    if lang == "en":
+        return en
+    if lang == "zh":
+        return zh
+    return f"{zh} / {en}"
+
+
+def _inventory_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("inventory")
+    g.add_argument("--lead-time", type=float, default=7.0, help="days from order to arrival")
+    g.add_argument("--service-level", type=float, default=0.95, help="e.g. 0.95")
+    g.add_argument("--review-period", type=float, default=7.0, help="days between orders")
+    g.add_argument("--moq", type=float, default=1.0, help="minimum order quantity")
+    g.add_argument("--pack-size", type=float, default=1.0, help="units per pack")
+
+
+def add_decision_commands(sub, common, add_import_args, add_cleaning_args) -> None:
+    """Register ``lifecycle``, ``recommend`` and ``simulate`` on the subparsers ``sub``."""
+    from core.cli_forecast import _model_args, _positive
+
+    p = sub.add_parser("lifecycle", parents=[common], help="lifecycle stage of every product")
+    add_import_args(p)
+    add_cleaning_args(p)
+    p.add_argument("--out", required=True, help="output .csv or .xlsx")
+    p.add_argument("--history", help="also write every period's stage here (.csv/.xlsx)")
+    p = sub.add_parser("recommend", parents=[common], help="how much to order, promote or clear")
+    add_import_args(p)
+    add_cleaning_args(p)
+    _inventory_args(p)
+    p.add_argument("--stock", help="stock file: ID columns, on hand (库存), optional on order")
+    p.add_argument("--horizon", type=_positive, help="forecast periods (default: enough)")
+    p.add_argument("--model", default="lstm", choices=MODEL_NAMES, help="default lstm")
+    p.add_argument("--out", required=True, help="output .csv or .xlsx")
+    _model_args(p)
+    p = sub.add_parser("simulate", parents=[common], help="replay the advice on past weeks")
+    add_import_args(p)
+    add_cleaning_args(p)
+    _inventory_args(p)
+    p.add_argument("--weeks", type=_positive, default=8, help="review periods to replay")
+    p.add_argument("--model", default="ets", choices=MODEL_NAMES,
+                   help="forecaster refitted at each review (default ets)")  # fmt: skip
+    p.add_argument("--per-product", help="write per-product figures (.csv/.xlsx) here")
+    _model_args(p)
+
+
+def _options(args):
+    from core.inventory import InventoryOptions
+
+    opts = InventoryOptions(lead_time=args.lead_time, review_period=args.review_period,
+                            service_level=args.service_level, moq=args.moq,
+                            pack_size=args.pack_size, random_state=args.seed)  # fmt: skip
+    opts.check()
+    return opts
+
+
+def _ids_first(table: pd.DataFrame, dataset) -> pd.DataFrame:
+    ids = [c for c in dataset.mapping.ids if c in dataset.series.columns]
+    keys = dataset.series[["unique_id", *ids]] if ids else dataset.series[["unique_id"]]
+    out = keys.merge(table, on="unique_id", how="right")
+    return out.drop(columns="unique_id") if ids else out
+
+
+# --------------------------------------------------------------------- lifecycle
+def cmd_lifecycle(args: argparse.Namespace) -> int:
+    from core.cli_forecast import _prepare
+    from core.export import write_table
+    from core.lifecycle import STAGE_NAMES, classify_lifecycle, stage_history
+
+    dataset, _, frame = _prepare(args, keep_all=True, announce=False)
+    table = classify_lifecycle(frame, dataset.freq)
+    out = pd.DataFrame({
+        "unique_id": table["unique_id"],
+        "stage": table["stage"],
+        "stage_name": [_text(args.lang, *STAGE_NAMES[s]) for s in table["stage"]],
+        "confidence": table["confidence"].round(2),
+        "reason": [_text(args.lang, e, z) for e, z in zip(table["reason_en"],
+                                                          table["reason_zh"], strict=True)],
+        "next_stage": table["next_stage"],
+        "next_stage_date": table["next_stage_date"],
+    })  # fmt: skip
+    write_table(_ids_first(out, dataset), args.out)
+    if args.history:
+        write_table(_ids_first(stage_history(frame, dataset.freq), dataset), args.history)
+    counts = table["stage"].value_counts().to_dict()
+    print(_say(args.lang, f"{len(table)} products by stage: {counts}; written to {args.out}",
+               f"{len(table)} 个商品的阶段分布：{counts}；已写入 {args.out}"))  # fmt: skip
+    return 0
+
+
+# --------------------------------------------------------------------- recommend
+def read_stock(path: str, dataset) -> pd.DataFrame:
+    """On-hand (and optional on-order) stock per product from a CSV/XLSX file."""
+    from core.cli_forecast import _uid_column
+    from core.io import read_table
+    from core.parsing import parse_numbers
+    from core.schema import match_headers, normalize_header
+
+    table = read_table(path).frame
+    roles = match_headers(list(table.columns))
+    uid = _uid_column(table, dataset, path)
+    on_order = next((c for c in table.columns if normalize_header(c) in
+                     ("在途", "在途库存", "on_order", "on order", "onorder")), None)  # fmt: skip
+    if "stock" not in roles:
+        raise InputError(
+            f"{path}: no stock column found (库存 / stock / on hand).",
+            f"{path}：未找到库存列（库存 / stock / on hand）。",
+        )
+    out = pd.DataFrame({"unique_id": uid,
+                        "on_hand": parse_numbers(table[roles["stock"]])[0].to_numpy()})  # fmt: skip
+    if on_order:
+        out["on_order"] = parse_numbers(table[on_order])[0].fillna(0).to_numpy()
+    return out.drop_duplicates("unique_id", keep="last")
+
+
+def _stock_from_data(frame: pd.DataFrame) -> pd.DataFrame | None:
+    if "stock" not in frame:
+        return None
+    last = frame.dropna(subset=["stock"]).sort_values("ds").groupby("unique_id").tail(1)
+    return last[["unique_id", "stock"]].rename(columns={"stock": "on_hand"})
+
+
+def cmd_recommend(args: argparse.Namespace) -> int:
+    from core.cli_forecast import _factory, _prepare, _progress
+    from core.export import write_table
+    from core.inventory import recommend_inventory
+    from core.lifecycle import classify_lifecycle
+    from core.promotion import PromotionOptions, promotion_effects, recommend_promotion
+
+    opts = _options(args)
+    dataset, frame, full = _prepare(args, keep_all=True)
+    step = _period_days(dataset.freq)
+    need = math.ceil((opts.lead_time + opts.review_period) / step)
+    horizon = max(args.horizon or 0, need, 1)
+    stock = read_stock(args.stock, dataset) if args.stock else _stock_from_data(frame)
+    progress = _progress(args)
+    try:
+        model = _factory(args.model, args, horizon)().fit(frame, dataset.freq,
+                                                            on_progress=progress)  # fmt: skip
+    finally:
+        progress.close()
+    fc = model.predict(horizon, levels=(50, 80, 95))
+    stages = classify_lifecycle(full, dataset.freq, forecast=fc)
+    active = stages[stages["unique_id"].isin(fc["unique_id"])]
+    inv = recommend_inventory(fc, stock, active[["unique_id", "stage"]], opts, period_days=step)
+    effects = promotion_effects(frame)
+    promo = recommend_promotion(effects, active, inv, fc, PromotionOptions(region=args.region))
+    table = _recommend_table(inv, promo, args.lang)
+    write_table(_ids_first(table, dataset), args.out)
+    orders = int((table["order_qty"] > 0).sum())
+    actions = table["promotion"].value_counts().to_dict()
+    print(_say(args.lang,
+               f"{len(table)} products: {orders} to order now; promotion advice {actions}; "
+               f"written to {args.out}",
+               f"{len(table)} 个商品：{orders} 个需要立即订货；促销建议 {actions}；"
+               f"已写入 {args.out}"))  # fmt: skip
+    if stock is None:
+        print(_say(args.lang, "No stock figures given (--stock or a 库存 column): stock taken as 0.",
+                   "未提供库存（--stock 或 库存 列）：库存按 0 计算。"))  # fmt: skip
+    return 0
+
+
+def _recommend_table(inv: pd.DataFrame, promo: pd.DataFrame, lang: str) -> pd.DataFrame:
+    merged = inv.merge(promo, on="unique_id", how="left", suffixes=("", "_promo"))
+    window = [f"{a} .. {b}" if isinstance(a, str) else "" for a, b in
+              zip(merged["window_start"], merged["window_end"], strict=True)]  # fmt: skip
+    reason = [
+        _text(lang, f"{ie} {pe}", f"{iz}{pz}")
+        for ie, iz, pe, pz in zip(merged["reason_en"], merged["reason_zh"],
+                                  merged["reason_en_promo"], merged["reason_zh_promo"],
+                                  strict=True)
+    ]  # fmt: skip
+    out = merged[["unique_id", "stage", "forecast_lead_time", "safety_stock", "reorder_point",
+                  "order_qty", "days_of_cover", "stockout_date"]].copy()  # fmt: skip
+    for col in ("forecast_lead_time", "safety_stock", "reorder_point", "days_of_cover"):
+        out[col] = out[col].round(1)
+    clearing = merged["action"].eq("clear") & out["order_qty"].gt(0)
+    out.loc[clearing, "order_qty"] = 0.0  # never reorder what is being cleared
+    reason = [
+        _text(lang, "Clearing: do not reorder. ", "清仓中：不再补货。") + r if c else r
+        for r, c in zip(reason, clearing, strict=True)
+    ]
+    out["promotion"] = merged["action"].fillna("hold")
+    out["promotion_window"] = window
+    out["discount"] = merged["depth"].fillna(0).round(2)
+    out["reason"] = reason
+    return out
+
+
+def _period_days(freq: str) -> float:
+    from core.periods import PeriodGrid
+
+    grid = PeriodGrid.from_freq(freq)
+    return 30.44 if grid.kind != "step" else grid.step / pd.Timedelta(days=1).value
+
+
+# ---------------------------------------------------------------------- simulate
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from core.cli_forecast import _factory, _prepare, _progress
+    from core.export import write_table
+    from core.simulate import simulate_policy
+
+    opts = _options(args)
+    dataset, frame = _prepare(args)
+    progress = _progress(args)
+    try:
+        result = simulate_policy(frame, dataset.freq, _factory(args.model, args, None),
+                                 reviews=args.weeks, options=opts, on_progress=progress)  # fmt: skip
+    finally:
+        progress.close()
+    table = result.summary.copy()
+    table["fill_rate"] = (100 * table["fill_rate"]).round(1)
+    print(table.round(1).to_string(index=False))
+    print(result.verdict(args.lang if args.lang in ("en", "zh") else "both"))
+    if args.per_product:
+        write_table(_ids_first(result.per_product, dataset), args.per_product)
+    return 0
+
+
+COMMANDS = {"lifecycle": cmd_lifecycle, "recommend": cmd_recommend, "simulate": cmd_simulate}
