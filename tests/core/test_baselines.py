@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
+
 import numpy as np
 import pandas as pd
 import pytest
+from statsforecast import StatsForecast
+from statsforecast import models as sfm
 
-from core.errors import InputError, NotFittedError
+from core.errors import CancelledError, InputError, NotFittedError
 from core.models.baselines import (
     BASELINES,
     CrostonForecaster,
@@ -16,6 +21,7 @@ from core.models.baselines import (
     TSBForecaster,
     default_season,
     make_baseline,
+    stl_jumps,
 )
 from core.periods import horizon_dates
 
@@ -169,3 +175,113 @@ def test_unknown_name_and_method():
     assert "prophet" in err.value.en and "未知" in err.value.zh
     with pytest.raises(InputError):
         CrostonForecaster(method="bogus").fit(_daily_small(), "D")
+
+
+# ------------------------------------------------------------ history limit
+def _level_shift(n_old: int, n_new: int) -> pd.DataFrame:
+    """One product selling ~1000 a day for ``n_old`` days, then ~10 for ``n_new`` days."""
+    rng = np.random.default_rng(3)
+    week = 1 + 0.2 * np.sin(2 * np.pi * np.arange(n_old + n_new) / 7)
+    level = np.r_[np.full(n_old, 1000.0), np.full(n_new, 10.0)]
+    y = level * week + rng.normal(0, 0.5, n_old + n_new)
+    dates = pd.date_range("2023-01-01", periods=n_old + n_new, freq="D")
+    return pd.DataFrame({"unique_id": "a", "ds": dates, "y": y})
+
+
+def test_max_history_fits_only_the_recent_periods():
+    frame = _level_shift(300, 70)
+    model = ETSForecaster(model="ANA", max_history=70).fit(frame, "D")
+    assert model.history_limit_ == 70 and model.lengths_.iloc[0] == 70
+    assert model.history_["y"].max() < 20
+    fc = model.predict(14)
+    assert fc["forecast"].between(5, 15).all()
+    same = ETSForecaster(model="ANA", max_history=None).fit(frame.tail(70), "D").predict(14)
+    pd.testing.assert_frame_equal(fc, same)
+
+
+def test_max_history_limits_mstl_seasons():
+    long = make_frame(1, 800, "D", "2020-01-01")
+    model = MSTLForecaster(max_history=400).fit(long, "D")
+    assert model.plan_.iloc[0] == "mstl:7" and model.lengths_.iloc[0] == 400
+
+
+def test_auto_settings_follow_the_frequency(daily, weekly):
+    ets = ETSForecaster().fit(daily, "D")
+    assert (ets.history_limit_, ets.spec_) == (365, "AZA")
+    assert ets.get_params() == {"season_length": None, "model": "auto", "max_history": "auto"}
+    weekly_ets = ETSForecaster().fit(weekly, "W-MON")
+    assert (weekly_ets.history_limit_, weekly_ets.spec_) == (None, "ZZZ")
+    assert MSTLForecaster().fit(daily, "D").history_limit_ == 4 * 365 + 1
+    assert MSTLForecaster().fit(weekly, "W-MON").history_limit_ is None
+
+
+@pytest.mark.parametrize("bad", [0, -5, 1.5, True, "all"])
+def test_bad_max_history_raises(bad, daily):
+    with pytest.raises(InputError) as err:
+        ETSForecaster(max_history=bad).fit(daily, "D")
+    assert "max_history" in err.value.en and "max_history" in err.value.zh
+
+
+@pytest.mark.parametrize("bad", ["XYZ", "ZZ", "NNN", 3])
+def test_bad_ets_model_raises(bad, daily):
+    with pytest.raises(InputError):
+        ETSForecaster(model=bad).fit(daily, "D")
+
+
+def test_stl_jumps_only_for_long_seasons():
+    assert stl_jumps([7, 365]) == {"trend_jump": 18, "low_pass_jump": 18}
+    assert stl_jumps([7]) == {} and stl_jumps([12]) == {}
+
+
+def test_sparse_stl_matches_exact_decomposition():
+    t = np.arange(900)
+    y = 50 + 10 * np.sin(2 * np.pi * t / 365) + 5 * np.sin(2 * np.pi * t / 7) + 0.02 * t
+    y = y + np.random.default_rng(4).normal(0, 1, t.size)
+    dates = pd.date_range("2020-01-01", periods=t.size, freq="D")
+    frame = pd.DataFrame({"unique_id": "a", "ds": dates, "y": y})
+    fc = MSTLForecaster().fit(frame, "D").predict(60)
+    exact = sfm.MSTL([7, 365], trend_forecaster=sfm.AutoETS(model="ZNN"), alias="m")
+    ref = StatsForecast(models=[exact], freq="D").forecast(h=60, df=frame)["m"].to_numpy()
+    np.testing.assert_allclose(fc["forecast"], ref, rtol=0.01)
+
+
+# --------------------------------------------------- chunks, progress, cancel
+def _several(n: int = 5) -> pd.DataFrame:
+    return make_frame(n, 40, "D", "2024-01-01", seed=2)
+
+
+@pytest.mark.parametrize("name", ["ets", "croston"])
+def test_chunked_predict_equals_one_call(name):
+    frame = _several()
+    whole = make_baseline(name).fit(frame, "D").predict(7, LEVELS)
+    model = make_baseline(name).fit(frame, "D")
+    model.chunk_size = 2
+    pd.testing.assert_frame_equal(model.predict(7, LEVELS), whole)
+
+
+def test_predict_reports_progress_per_chunk():
+    events = []
+    model = ETSForecaster().fit(_several(), "D", on_progress=events.append)
+    model.chunk_size = 2
+    model.predict(7)
+    assert events[0] == {"stage": "fit", "n_series": 5}
+    assert events[1:] == [{"stage": "predict", "done": d, "total": 5} for d in (2, 4, 5)]
+
+
+def test_cancel_during_predict_stops_after_first_chunk():
+    events = []
+    started = lambda: any(e["stage"] == "predict" for e in events)  # noqa: E731
+    model = ETSForecaster().fit(_several(), "D", on_progress=events.append, should_stop=started)
+    model.chunk_size = 2
+    with pytest.raises(CancelledError):
+        model.predict(7)
+    assert [e.get("done") for e in events if e["stage"] == "predict"] == [2]
+
+
+def test_callables_stay_out_of_params_and_copies():
+    model = ETSForecaster(max_history=30)
+    model.fit(_several(), "D", on_progress=lambda info: None, should_stop=lambda: False)
+    assert model.get_params() == {"season_length": None, "model": "auto", "max_history": 30}
+    for clone in (pickle.loads(pickle.dumps(model)), copy.deepcopy(model)):
+        assert not hasattr(clone, "_should_stop") and not hasattr(clone, "_on_progress")
+        pd.testing.assert_frame_equal(clone.predict(7), model.predict(7))
