@@ -1,0 +1,163 @@
+"""Benchmark: holdout accuracy of the LSTM against the statistical baselines.
+
+Store Item Demand data (500 daily series, 2013-2017): every model is fitted on all
+but the last 90 days and forecasts those 90 days. Scores are the mean over series of
+sMAPE (percent, 0..200) and MASE (season 7), the coverage of the 80 % interval, and
+the wall time of fit + predict. Each (model, seed) runs in a fresh Python process so
+that no TensorFlow state or memory carries over. The LSTM runs once per seed
+``0..runs-1``; the baselines are deterministic and run once. Prints the median and
+spread (min-max) as a Markdown table for docs/BENCHMARKS.md.
+
+    python -m benchmarks.bench_accuracy [--runs 3] [--models lstm,snaive,ets,mstl]
+                                        [--file PATH] [--json OUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_FILE = ROOT.parent / "shared" / "data" / "store_item_demand_train.csv.gz"
+HOLDOUT = 90
+SEASON = 7
+LEVEL = 80
+#: Constructor arguments per model; the LSTM forecasts the whole holdout in one block.
+PARAMS = {"lstm": {"horizon": HOLDOUT, "region": "US"}}
+STOCHASTIC = {"lstm", "gru"}
+
+
+def load_store_item(path: Path):
+    """The store-item file as a SkuCast frame ``unique_id ("store|item"), ds, y``."""
+    import pandas as pd
+
+    raw = pd.read_csv(path, parse_dates=["date"])
+    return pd.DataFrame({
+        "unique_id": raw["store"].astype(str) + "|" + raw["item"].astype(str),
+        "ds": raw["date"],
+        "y": raw["sales"].astype(float),
+    })  # fmt: skip
+
+
+def split_last(frame, periods: int):
+    """``(history, holdout)``: the holdout is the last ``periods`` dates of the panel."""
+    dates = frame["ds"].drop_duplicates().sort_values()
+    cutoff = dates.iloc[-periods - 1]
+    return frame[frame["ds"] <= cutoff], frame[frame["ds"] > cutoff]
+
+
+def score_one(path: Path, name: str, seed: int) -> dict:
+    """Fit ``name`` on the history, forecast the holdout and score it (runs in the child)."""
+    sys.path.insert(0, str(ROOT))
+    from core.metrics import evaluate, summarize
+    from core.models.registry import make_model
+
+    history, holdout = split_last(load_store_item(path), HOLDOUT)
+    params = dict(PARAMS.get(name, {}))
+    if name in STOCHASTIC:
+        params["random_state"] = seed
+    model = make_model(name, **params)
+    started = time.perf_counter()
+    model.fit(history, "D")
+    forecast = model.predict(HOLDOUT, levels=(LEVEL,))
+    seconds = time.perf_counter() - started
+    summary = summarize(evaluate(forecast, holdout, history, season=SEASON, levels=(LEVEL,)))
+    row = {
+        "model": name,
+        "seed": seed if name in STOCHASTIC else None,
+        "seconds": seconds,
+        "smape": summary["smape"],
+        "mase": summary["mase"],
+        "coverage_80": summary[f"coverage_{LEVEL}"],
+        "wape": summary["wape"],
+        "bias": summary["bias"],
+        "n_series": summary["n_series"],
+    }
+    if hasattr(model, "train_seconds_"):
+        row["train_seconds"] = model.train_seconds_
+        row["best_epoch"] = model.best_epoch_
+        row["epochs_run"] = len(model.history_log_)
+    return row
+
+
+def run_child(path: Path, name: str, seed: int) -> dict:
+    """Run :func:`score_one` in a fresh interpreter and return its JSON row."""
+    cmd = [sys.executable, "-m", "benchmarks.bench_accuracy", "--file", str(path),
+           "--child", f"{name}:{seed}"]  # fmt: skip
+    out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    if out.returncode != 0:
+        tail = "\n".join(out.stderr.strip().splitlines()[-5:])
+        return {"model": name, "seed": seed, "error": tail or f"exit {out.returncode}"}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _spread(values: list[float], fmt: str) -> str:
+    """``median (min-max)``, or the single value."""
+    if len(values) == 1:
+        return format(values[0], fmt)
+    med = format(statistics.median(values), fmt)
+    return f"{med} ({format(min(values), fmt)}–{format(max(values), fmt)})"
+
+
+def table(rows: list[dict]) -> str:
+    """Markdown table, one line per model: median (min-max) over its runs."""
+    lines = [
+        "| model | runs | sMAPE (%) | MASE (s=7) | coverage 80 % | fit + predict (s) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name in dict.fromkeys(r["model"] for r in rows):
+        ok = [r for r in rows if r["model"] == name and "error" not in r]
+        if not ok:
+            lines.append(f"| {name} | 0 | failed | | | |")
+            continue
+        cells = [
+            _spread([r[k] for r in ok], f)
+            for k, f in (
+                ("smape", ".2f"),
+                ("mase", ".3f"),
+                ("coverage_80", ".3f"),
+                ("seconds", ".0f"),
+            )
+        ]
+        lines.append(f"| {name} | {len(ok)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
+    parser.add_argument("--runs", type=int, default=3, help="LSTM seeds 0..runs-1")
+    parser.add_argument("--models", default="lstm,snaive,ets,mstl")
+    parser.add_argument("--json", type=Path, help="also write every run's figures here")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if not args.file.is_file():
+        sys.exit(f"benchmark data not found: {args.file}")
+    if args.child:
+        name, seed = args.child.split(":")
+        print(json.dumps(score_one(args.file, name, int(seed))))
+        return
+    rows = []
+    for name in [m for m in args.models.split(",") if m]:
+        seeds = range(args.runs) if name in STOCHASTIC else [0]
+        for seed in seeds:
+            row = run_child(args.file, name, seed)
+            print(f"  {json.dumps(row)}", file=sys.stderr, flush=True)
+            rows.append(row)
+    note = f"; LSTM seeds 0..{args.runs - 1}" if STOCHASTIC & {r["model"] for r in rows} else ""
+    print(f"file: {args.file.name}; last {HOLDOUT} days held out{note}")
+    print(table(rows))
+    for row in rows:
+        if "error" in row:
+            print(f"{row['model']} (seed {row['seed']}) failed: {row['error']}")
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2))
+
+
+if __name__ == "__main__":
+    main()
