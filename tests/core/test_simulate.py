@@ -17,7 +17,11 @@ def steady_shop(days=150, seed=0):
     rng = np.random.default_rng(seed)
     ds = pd.date_range("2025-01-01", periods=days, freq="D")
     weekly = 1 + 0.4 * (ds.dayofweek >= 5)
-    levels = [np.full(days, 10.0), np.full(days, 20.0), 5 * np.exp(np.log(24) * np.arange(days) / days)]
+    levels = [
+        np.full(days, 10.0),
+        np.full(days, 20.0),
+        5 * np.exp(np.log(24) * np.arange(days) / days),
+    ]
     parts = [pd.DataFrame({"unique_id": f"P{i}", "ds": ds,
                            "y": rng.poisson(level * weekly).astype(float)})
              for i, level in enumerate(levels)]  # fmt: skip
