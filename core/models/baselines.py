@@ -48,7 +48,10 @@ benchmark (500 products) showed no loss of accuracy:
   deseasonalised series forecast by ``AutoETS(model="ZNN")``: the trending
   variants scored the same and took two to three times longer.
 
-Weekly and monthly data keep all history and the full searches.
+Weekly and monthly data keep all history and the full searches. Measured on that
+benchmark (fit + predict, horizon 90, level 80; before -> after): ETS 594 s ->
+34 s, sMAPE 19.86 -> 19.46; MSTL 441 s -> 28 s, sMAPE 14.44 -> 14.46 (seasonal
+naive: 1 s, 22.27).
 
 Short series
 ------------
