@@ -184,7 +184,7 @@ def _per_product(fc: pd.DataFrame, stock, stages) -> pd.DataFrame:
 
 
 def _value(row: pd.Series, key: str, default):
-    value = row.get(key, default) if key in row.index else default
+    value = row.get(key, default)
     return default if value is None or (isinstance(value, float) and np.isnan(value)) else value
 
 
