@@ -7,11 +7,9 @@ They read a sales file with the import and cleaning flags of ``inspect``; result
 from __future__ import annotations
 
 import argparse
-import math
 
 import pandas as pd
 
-from core.errors import InputError
 from core.models.registry import MODEL_NAMES
 
 __all__ = ["COMMANDS", "add_decision_commands"]
@@ -77,18 +75,12 @@ def _options(args):
     return opts
 
 
-def _ids_first(table: pd.DataFrame, dataset) -> pd.DataFrame:
-    ids = [c for c in dataset.mapping.ids if c in dataset.series.columns]
-    keys = dataset.series[["unique_id", *ids]] if ids else dataset.series[["unique_id"]]
-    out = keys.merge(table, on="unique_id", how="right")
-    return out.drop(columns="unique_id") if ids else out
-
-
 # --------------------------------------------------------------------- lifecycle
 def cmd_lifecycle(args: argparse.Namespace) -> int:
     from core.cli_forecast import _prepare
     from core.export import write_table
     from core.lifecycle import STAGE_NAMES, classify_lifecycle, stage_history
+    from core.pipeline import ids_first
 
     dataset, _, frame = _prepare(args, keep_all=True, announce=False)
     table = classify_lifecycle(frame, dataset.freq)
@@ -102,9 +94,9 @@ def cmd_lifecycle(args: argparse.Namespace) -> int:
         "next_stage": table["next_stage"],
         "next_stage_date": table["next_stage_date"],
     })  # fmt: skip
-    write_table(_ids_first(out, dataset), args.out)
+    write_table(ids_first(out, dataset), args.out)
     if args.history:
-        write_table(_ids_first(stage_history(frame, dataset.freq), dataset), args.history)
+        write_table(ids_first(stage_history(frame, dataset.freq), dataset), args.history)
     counts = table["stage"].value_counts().to_dict()
     print(_say(args.lang, f"{len(table)} products by stage: {counts}; written to {args.out}",
                f"{len(table)} 个商品的阶段分布：{counts}；已写入 {args.out}"))  # fmt: skip
@@ -112,50 +104,23 @@ def cmd_lifecycle(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------- recommend
-def read_stock(path: str, dataset) -> pd.DataFrame:
-    """On-hand (and optional on-order) stock per product from a CSV/XLSX file."""
-    from core.cli_forecast import _uid_column
-    from core.io import read_table
-    from core.parsing import parse_numbers
-    from core.schema import match_headers, normalize_header
-
-    table = read_table(path).frame
-    roles = match_headers(list(table.columns))
-    uid = _uid_column(table, dataset, path)
-    on_order = next((c for c in table.columns if normalize_header(c) in
-                     ("在途", "在途库存", "on_order", "on order", "onorder")), None)  # fmt: skip
-    if "stock" not in roles:
-        raise InputError(
-            f"{path}: no stock column found (库存 / stock / on hand).",
-            f"{path}：未找到库存列（库存 / stock / on hand）。",
-        )
-    out = pd.DataFrame({"unique_id": uid,
-                        "on_hand": parse_numbers(table[roles["stock"]])[0].to_numpy()})  # fmt: skip
-    if on_order:
-        out["on_order"] = parse_numbers(table[on_order])[0].fillna(0).to_numpy()
-    return out.drop_duplicates("unique_id", keep="last")
-
-
-def _stock_from_data(frame: pd.DataFrame) -> pd.DataFrame | None:
-    if "stock" not in frame:
-        return None
-    last = frame.dropna(subset=["stock"]).sort_values("ds").groupby("unique_id").tail(1)
-    return last[["unique_id", "stock"]].rename(columns={"stock": "on_hand"})
-
-
 def cmd_recommend(args: argparse.Namespace) -> int:
     from core.cli_forecast import _factory, _prepare, _progress
     from core.export import write_table
-    from core.inventory import recommend_inventory
-    from core.lifecycle import classify_lifecycle
-    from core.promotion import PromotionOptions, promotion_effects, recommend_promotion
+    from core.pipeline import (
+        ModelFrames,
+        ids_first,
+        lifecycle_tables,
+        read_stock,
+        recommendations,
+        required_horizon,
+        stock_from_data,
+    )
 
     opts = _options(args)
     dataset, frame, full = _prepare(args, keep_all=True)
-    step = _period_days(dataset.freq)
-    need = math.ceil((opts.lead_time + opts.review_period) / step)
-    horizon = max(args.horizon or 0, need, 1)
-    stock = read_stock(args.stock, dataset) if args.stock else _stock_from_data(frame)
+    horizon = required_horizon(dataset.freq, opts, args.horizon)
+    stock = read_stock(args.stock, dataset) if args.stock else stock_from_data(frame)
     progress = _progress(args)
     try:
         model = _factory(args.model, args, horizon)().fit(frame, dataset.freq,
@@ -163,13 +128,11 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     fc = model.predict(horizon, levels=(50, 80, 95))
-    stages = classify_lifecycle(full, dataset.freq, forecast=fc)
-    active = stages[stages["unique_id"].isin(fc["unique_id"])]
-    inv = recommend_inventory(fc, stock, active[["unique_id", "stage"]], opts, period_days=step)
-    effects = promotion_effects(frame)
-    promo = recommend_promotion(effects, active, inv, fc, PromotionOptions(region=args.region))
-    table = _recommend_table(inv, promo, args.lang)
-    write_table(_ids_first(table, dataset), args.out)
+    frames = ModelFrames(frame=frame, full=full, alignment=None)
+    stages, _ = lifecycle_tables(frames, dataset.freq, forecast=fc, history=False)
+    table = recommendations(frames, dataset.freq, fc, stages, stock, opts,
+                            region=args.region, lang=args.lang)  # fmt: skip
+    write_table(ids_first(table, dataset), args.out)
     orders = int((table["order_qty"] > 0).sum())
     actions = table["promotion"].value_counts().to_dict()
     print(_say(args.lang,
@@ -183,44 +146,11 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     return 0
 
 
-def _recommend_table(inv: pd.DataFrame, promo: pd.DataFrame, lang: str) -> pd.DataFrame:
-    merged = inv.merge(promo, on="unique_id", how="left", suffixes=("", "_promo"))
-    window = [f"{a} .. {b}" if isinstance(a, str) else "" for a, b in
-              zip(merged["window_start"], merged["window_end"], strict=True)]  # fmt: skip
-    reason = [
-        _text(lang, f"{ie} {pe}", f"{iz}{pz}")
-        for ie, iz, pe, pz in zip(merged["reason_en"], merged["reason_zh"],
-                                  merged["reason_en_promo"], merged["reason_zh_promo"],
-                                  strict=True)
-    ]  # fmt: skip
-    out = merged[["unique_id", "stage", "forecast_lead_time", "safety_stock", "reorder_point",
-                  "order_qty", "days_of_cover", "stockout_date"]].copy()  # fmt: skip
-    for col in ("forecast_lead_time", "safety_stock", "reorder_point", "days_of_cover"):
-        out[col] = out[col].round(1)
-    clearing = merged["action"].eq("clear") & out["order_qty"].gt(0)
-    out.loc[clearing, "order_qty"] = 0.0  # never reorder what is being cleared
-    reason = [
-        _text(lang, "Clearing: do not reorder. ", "清仓中：不再补货。") + r if c else r
-        for r, c in zip(reason, clearing, strict=True)
-    ]
-    out["promotion"] = merged["action"].fillna("hold")
-    out["promotion_window"] = window
-    out["discount"] = merged["depth"].fillna(0).round(2)
-    out["reason"] = reason
-    return out
-
-
-def _period_days(freq: str) -> float:
-    from core.periods import PeriodGrid
-
-    grid = PeriodGrid.from_freq(freq)
-    return 30.44 if grid.kind != "step" else grid.step / pd.Timedelta(days=1).value
-
-
 # ---------------------------------------------------------------------- simulate
 def cmd_simulate(args: argparse.Namespace) -> int:
     from core.cli_forecast import _factory, _prepare, _progress
     from core.export import write_table
+    from core.pipeline import ids_first
     from core.simulate import simulate_policy
 
     opts = _options(args)
@@ -236,7 +166,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     print(table.round(1).to_string(index=False))
     print(result.verdict(args.lang if args.lang in ("en", "zh") else "both"))
     if args.per_product:
-        write_table(_ids_first(result.per_product, dataset), args.per_product)
+        write_table(ids_first(result.per_product, dataset), args.per_product)
     return 0
 
 

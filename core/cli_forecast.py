@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.activity import align_to_end
 from core.errors import InputError
 from core.models.registry import DEEP_MODELS, MODEL_NAMES
 
@@ -85,7 +84,7 @@ def add_forecast_commands(sub, common, add_import_args, add_cleaning_args) -> No
 
 # --------------------------------------------------------------------- shared steps
 def _prepare(args, keep_all: bool = False, announce: bool = True):
-    """Import and clean the file; the model frame carries category/brand for embeddings.
+    """Import and clean the file, then :func:`core.pipeline.model_frames`.
 
     Returns ``(dataset, frame)`` with products aligned to the last date and discontinued
     ones set aside (see :mod:`core.activity`), plus the whole cleaned frame when
@@ -94,22 +93,16 @@ def _prepare(args, keep_all: bool = False, announce: bool = True):
     from core.cleaning import clean
     from core.cli import cleaning_options, import_options
     from core.importer import load_dataset
+    from core.pipeline import model_frames, require_active
 
     dataset = load_dataset(args.file, import_options(args))
     dataset = clean(dataset, cleaning_options(args)).dataset
-    frame = dataset.frame.drop(columns=["_row"], errors="ignore")
-    attrs = [c for c in ("category", "brand") if c in dataset.series.columns]
-    if attrs:
-        frame = frame.merge(dataset.series[["unique_id", *attrs]], on="unique_id", how="left")
-    aligned = align_to_end(frame, dataset.freq)
-    for line in aligned.describe(args.lang) if announce else ():
+    frames = model_frames(dataset)
+    for line in frames.describe(args.lang) if announce else ():
         print(line, file=sys.stderr)
-    if aligned.frame.empty and not keep_all:
-        raise InputError(
-            "No product sold in the last 90 days of the file: nothing to forecast.",
-            "文件最后 90 天内没有任何商品有销售记录：无可预测的商品。",
-        )
-    return (dataset, aligned.frame, frame) if keep_all else (dataset, aligned.frame)
+    if not keep_all:
+        require_active(frames)
+    return (dataset, frames.frame, frames.full) if keep_all else (dataset, frames.frame)
 
 
 def _deep_params(args, horizon: int | None) -> dict:
@@ -161,6 +154,7 @@ def read_future(path: str, dataset) -> pd.DataFrame:
     """
     from core.io import ReadOptions, read_table
     from core.parsing import parse_dates, parse_flags, parse_numbers
+    from core.pipeline import uid_column
     from core.schema import match_headers
 
     table = read_table(path, ReadOptions()).frame
@@ -169,7 +163,7 @@ def read_future(path: str, dataset) -> pd.DataFrame:
         raise InputError(
             f"{path}: the plan file needs a date column.", f"{path}：计划文件需要日期列。"
         )
-    uid = _uid_column(table, dataset, path)
+    uid = uid_column(table, dataset, path)
     out = pd.DataFrame({"unique_id": uid, "ds": parse_dates(table[roles["date"]]).values})
     if "promo" in roles:
         out["promo"] = parse_flags(table[roles["promo"]]).to_numpy()
@@ -183,37 +177,10 @@ def read_future(path: str, dataset) -> pd.DataFrame:
     return out.dropna(subset=["ds"])
 
 
-def _uid_column(table: pd.DataFrame, dataset, path) -> pd.Series:
-    """Product keys of a side file (plans, stock) named by the sales file's ID columns."""
-    from core.dataset import ID_SEP
-
-    ids = [c for c in dataset.mapping.ids if c in table.columns]
-    if ids and len(ids) == len(dataset.mapping.ids):
-        return table[ids].astype(str).apply(lambda c: c.str.strip()).agg(ID_SEP.join, axis=1)
-    if "unique_id" in table.columns:
-        return table["unique_id"].astype(str).str.strip()
-    raise InputError(
-        f"{path}: the file needs the product ID column(s) {', '.join(dataset.mapping.ids)}.",
-        f"{path}：文件需要商品 ID 列（{'、'.join(dataset.mapping.ids)}）。",
-    )
-
-
-def _output_table(fc: pd.DataFrame, dataset) -> pd.DataFrame:
-    """The forecast with the input's own ID columns first and a ``date`` column."""
-    ids = [c for c in dataset.mapping.ids if c in dataset.series.columns]
-    keys = dataset.series[["unique_id", *ids]] if ids else dataset.series[["unique_id"]]
-    out = keys.merge(fc, on="unique_id", how="right")
-    out = out.rename(columns={"ds": "date"})
-    out["date"] = pd.to_datetime(out["date"]).dt.strftime("%Y-%m-%d")
-    value_cols = [c for c in fc.columns if c not in ("unique_id", "ds")]
-    out[value_cols] = out[value_cols].round(3)
-    front = ids or ["unique_id"]
-    return out[[*front, "date", *value_cols]]
-
-
 def cmd_forecast(args: argparse.Namespace) -> int:
     from core.export import write_table
     from core.models.store import load_forecaster, save_forecaster
+    from core.pipeline import forecast_table
 
     levels = _levels(args)
     out_path = Path(args.out)
@@ -231,7 +198,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         finally:
             progress.close()
     fc = model.predict(args.horizon, levels=levels, future=future)
-    write_table(_output_table(fc, dataset), out_path)
+    write_table(forecast_table(fc, dataset), out_path)
     if args.save_model:
         save_forecaster(model, args.save_model)
     if args.importance:
