@@ -36,7 +36,14 @@ from core.importer import ImportOptions
 from core.inventory import InventoryOptions
 from core.pipeline import TrainSettings
 
-__all__ = ["PROJECT_SUFFIX", "Project", "save_project", "load_project"]
+__all__ = [
+    "PROJECT_SUFFIX",
+    "OpenedProject",
+    "Project",
+    "open_analysis",
+    "save_project",
+    "load_project",
+]
 
 PROJECT_SUFFIX = ".skucast"
 FORMAT = "skucast-project"
@@ -306,3 +313,38 @@ def _read_model(zf: zipfile.ZipFile, source: Path):
         return load_forecaster(work / "model")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+@dataclass
+class OpenedProject:
+    """A project read back and its sales file imported and cleaned again."""
+
+    project: Project
+    raw: object
+    cleaning: object
+
+
+def open_analysis(path: str | os.PathLike, on_progress=None, should_stop=None) -> OpenedProject:
+    """Load a project and re-import its embedded sales file with the saved settings.
+
+    Raises
+    ------
+    InputError
+        For a damaged or foreign file, or one whose data no longer imports.
+    """
+    from core.cleaning import clean
+    from core.errors import CancelledError
+    from core.importer import load_dataset
+
+    project = load_project(path)
+    if not project.source_bytes:
+        raise _foreign(Path(path), "no sales data inside", "项目中没有销售数据")
+    if should_stop is not None and should_stop():
+        raise CancelledError()
+    work = Path(tempfile.mkdtemp(prefix="skucast-data-"))
+    try:
+        raw = load_dataset(project.source_file(work), project.import_options)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    raw.source.path = project.source_name
+    return OpenedProject(project, raw, clean(raw, project.cleaning_options))

@@ -1,82 +1,93 @@
 """Starting the SkuCast desktop app.
 
-Keras is never imported here: the window paints first and heavy work is
-imported lazily by the views that need it.
+Keras is never imported here: the window paints first and heavy work is imported
+lazily by the workers that need it.
+
+``python main.py``                   the app
+``python main.py --demo``            the app with the bundled sample shop imported
+``python main.py --self-test``       open, import the sample, check, quit (installer smoke test)
+``python main.py --screenshots DIR`` a PNG of every view on the sample, in both languages
 """
 
 from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (
-    QApplication,
-    QLabel,
-    QMainWindow,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
 
-from core import __version__
+from ui import i18n
+
+__all__ = ["run", "make_app", "make_window"]
+
+_CJK_FAMILIES = ("Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB",
+                 "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei")  # fmt: skip
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
-
-
-class MainWindow(QMainWindow):
-    """The app's main window (an overview until the full views land)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setWindowTitle(f"SkuCast {__version__}")
-        self.resize(1100, 720)
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
-        self.title = QLabel(tr("SkuCast — sales and lifecycle forecasting"), central)
-        font = QFont(self.title.font())
-        font.setPointSize(font.pointSize() + 6)
-        self.title.setFont(font)
-        self.overview = QPlainTextEdit(central)
-        self.overview.setReadOnly(True)
-        self.overview.setPlaceholderText(tr("Open a sales file (CSV or XLSX) to begin."))
-        layout.addWidget(self.title)
-        layout.addWidget(self.overview, 1)
-        self.setCentralWidget(central)
-        self.statusBar().showMessage(tr("No data loaded"))
-
-    def load(self, path: str) -> None:
-        """Import ``path`` and show its summary and validation report."""
-        from core.cleaning import clean
-        from core.errors import SkuCastError
-        from core.importer import load_dataset
-        from core.summary import dataset_summary, format_summary
-
-        try:
-            result = clean(load_dataset(path))
-        except SkuCastError as exc:
-            self.overview.setPlainText(exc.message())
-            self.statusBar().showMessage(tr("Could not import the file"))
+def _use_cjk_font(app: QApplication) -> None:
+    """Prefer a font that has Chinese glyphs, so 中文 never renders as boxes."""
+    families = set(QFontDatabase.families())
+    for family in _CJK_FAMILIES:
+        if family in families:
+            font = QFont(app.font())
+            font.setFamilies([family, *app.font().families()])
+            app.setFont(font)
             return
-        summary = dataset_summary(result.dataset)
-        self.overview.setPlainText(format_summary(summary))
-        self.statusBar().showMessage(
-            tr("{n} products, {a} .. {b}").format(
-                n=summary["series"], a=summary["first_date"], b=summary["last_date"]
-            )
-        )
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (created once), with names, font and language set."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication([sys.argv[0], *(argv or [])])
+    app.setApplicationName("SkuCast")
+    app.setOrganizationName("SkuCast")
+    _use_cjk_font(app)
+    return app
+
+
+def make_window(lang: str | None = None):
+    """The main window in ``lang`` (default: remembered, else the system language)."""
+    from ui.main_window import MainWindow
+    from ui.settings import AppSettings
+
+    settings = AppSettings()
+    i18n.install(lang or settings.language() or i18n.system_language())
+    return MainWindow(settings)
+
+
+def _self_test(window, app) -> None:
+    """Import the sample and quit with 0 when it arrived (1 on failure or timeout)."""
+    view = window.import_view
+
+    def finish(code: int) -> None:
+        data = window.session.dataset
+        print(f"SkuCast self-test: {'ok' if code == 0 else 'FAILED'}"
+              + (f", {data.n_series} products" if data is not None else ""))  # fmt: skip
+        window.discard_changes()
+        window.close()
+        app.exit(code)
+
+    window.session.sig_data_changed.connect(lambda: finish(0 if window.session.has_data else 1))
+    view.sig_failed.connect(lambda *_: finish(1))
+    QTimer.singleShot(120000, lambda: finish(1))
+    window.open_sample()
 
 
 def run(argv: list[str]) -> int:
-    """Open the window; ``--demo`` loads the bundled sample shop."""
-    QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts, True)
-    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
-    window = MainWindow()
-    window.show()
-    if "--demo" in argv:
-        from core.sample import SAMPLE_PATH
+    """Open the window (see module doc for the flags)."""
+    app = make_app(argv)
+    if "--screenshots" in argv:
+        from ui.screenshots import take_screenshots
 
-        window.load(str(SAMPLE_PATH))
+        index = argv.index("--screenshots")
+        folder = argv[index + 1] if len(argv) > index + 1 else "screenshots"
+        return take_screenshots(folder)
+    window = make_window()
+    window.show()
+    if "--self-test" in argv:
+        QTimer.singleShot(0, lambda: _self_test(window, app))
+    elif "--demo" in argv:
+        QTimer.singleShot(0, window.open_sample)
     return app.exec()

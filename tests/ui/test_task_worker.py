@@ -1,0 +1,78 @@
+"""The worker runner: results, failures and cancel arrive in the GUI thread."""
+
+import threading
+import time
+
+from PySide6.QtCore import QThread
+
+from core.errors import CancelledError, InputError
+from ui.workers.task_worker import TaskRunner, running_threads
+
+
+def _add(a, b, on_progress=None, should_stop=None):
+    on_progress({"stage": "fit", "done": 1, "total": 1,
+                 "thread": threading.get_ident()})  # fmt: skip
+    return a + b
+
+
+def test_result_and_progress_reach_the_gui_thread(qtbot):
+    runner = TaskRunner()
+    got, events, where = [], [], []
+    runner.sig_finished.connect(got.append)
+    runner.sig_progress.connect(events.append)
+    runner.sig_finished.connect(lambda _: where.append(QThread.currentThread()))
+    assert runner.start(_add, 2, 3)
+    assert not runner.start(_add, 1, 1)  # one task at a time
+    qtbot.waitUntil(lambda: bool(got), timeout=5000)
+    assert got == [5]
+    assert events[0]["done"] == 1 and events[0]["thread"] != threading.get_ident()
+    assert where[0] is QThread.currentThread()  # delivered in the main thread
+    assert not runner.is_running() and running_threads() == []
+
+
+def _bad(on_progress=None, should_stop=None):
+    raise InputError("The file is empty.", "文件为空。")
+
+
+def _bug(on_progress=None, should_stop=None):
+    return 1 / 0
+
+
+def test_failures_give_readable_message_and_details(qtbot):
+    runner = TaskRunner()
+    failed = []
+    runner.sig_failed.connect(lambda m, d: failed.append((m, d)))
+    runner.start(_bad)
+    qtbot.waitUntil(lambda: bool(failed), timeout=5000)
+    assert failed[0][0] == "The file is empty."
+    assert "InputError" in failed[0][1]
+    runner.start(_bug)
+    qtbot.waitUntil(lambda: len(failed) == 2, timeout=5000)
+    assert failed[1][0].startswith("ZeroDivisionError") and "Traceback" in failed[1][1]
+
+
+def _slow(on_progress=None, should_stop=None):
+    for _ in range(500):
+        if should_stop():
+            raise CancelledError()
+        time.sleep(0.01)
+    return "done"
+
+
+def test_cancel_stops_the_task_quickly(qtbot):
+    runner = TaskRunner()
+    cancelled, finished = [], []
+    runner.sig_cancelled.connect(lambda: cancelled.append(1))
+    runner.sig_finished.connect(finished.append)
+    runner.start(_slow)
+    start = time.perf_counter()
+    runner.cancel()
+    qtbot.waitUntil(lambda: bool(cancelled), timeout=3000)
+    assert time.perf_counter() - start < 2 and finished == []
+
+
+def test_wait_on_close_ends_the_thread(qtbot):
+    runner = TaskRunner()
+    runner.start(_slow)
+    assert runner.wait(5000)
+    assert not runner.is_running() and running_threads() == []

@@ -1,0 +1,79 @@
+"""Between the window's :class:`~ui.session.Session` and a core
+:class:`~core.project.Project` (what a ``.skucast`` file holds)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from core.project import OpenedProject, Project
+
+__all__ = ["session_to_project", "apply_opened"]
+
+#: Session attribute -> results table name in the project.
+_TABLES = {
+    "leaderboard": "leaderboard",
+    "importance": "importance",
+    "forecast": "forecast",
+    "stages": "stages",
+    "stage_history": "stage_history",
+    "recommendations": "recommendations",
+    "stock": "stock",
+}
+
+
+def session_to_project(session) -> Project:
+    """Everything the session holds, as a project (tables are copied)."""
+    results = {}
+    for attr, name in _TABLES.items():
+        table = getattr(session, attr, None)
+        if isinstance(table, pd.DataFrame):
+            results[name] = table.copy()
+    if session.history_log:
+        results["training_log"] = pd.DataFrame(session.history_log)
+    if session.simulation is not None:
+        results["simulation"] = session.simulation.summary.copy()
+    meta = dict(session.meta)
+    if session.backtest is not None:
+        meta.update(verdict_en=session.backtest.verdict("en"),
+                    verdict_zh=session.backtest.verdict("zh"))  # fmt: skip
+    if session.simulation is not None:
+        meta.update(simulation_en=session.simulation.verdict("en"),
+                    simulation_zh=session.simulation.verdict("zh"))  # fmt: skip
+    return Project(
+        source_name=session.source_path.name if session.source_path else "data.csv",
+        source_bytes=session.source_bytes,
+        import_options=session.import_options,
+        cleaning_options=session.cleaning_options,
+        train_settings=session.train_settings,
+        inventory_options=session.inventory_options,
+        model=session.model,
+        results=results,
+        meta=meta,
+    )
+
+
+def apply_opened(session, opened: OpenedProject, path: Path) -> None:
+    """Replace the session's analysis with an opened project."""
+    project = opened.project
+    results = project.results
+    session.train_settings = project.train_settings
+    session.inventory_options = project.inventory_options
+    session.cleaning_options = project.cleaning_options
+    session.set_data(Path(project.source_name), project.source_bytes, project.import_options,
+                     opened.raw, opened.cleaning)  # fmt: skip
+    session.meta = dict(project.meta)
+    session.stock = results.get("stock")
+    if project.model is not None or "leaderboard" in results:
+        session.set_model(project.model, leaderboard=results.get("leaderboard"),
+                          importance=results.get("importance"))  # fmt: skip
+        if "training_log" in results:
+            session.history_log = results["training_log"].to_dict("records")
+    if "forecast" in results:
+        session.set_forecast(results["forecast"], results.get("stages"),
+                             results.get("stage_history"))  # fmt: skip
+    if "recommendations" in results:
+        session.set_recommendations(results["recommendations"])
+    session.project_path = Path(path)
+    session.set_dirty(False)

@@ -1,0 +1,70 @@
+"""What every view of the main window shares.
+
+A view is a thin QWidget over the :class:`~ui.session.Session`: it reads its form,
+calls core (through a :class:`~ui.workers.task_worker.TaskRunner` for anything slow)
+and shows the result. Views re-read their texts in :meth:`BaseView.retranslate` when the
+language changes, report one-line news through ``sig_status`` and stop their workers in
+:meth:`BaseView.shutdown` when the window closes.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from ui.i18n import translate
+
+__all__ = ["BaseView", "show_error"]
+
+
+def show_error(parent: QWidget, title: str, message: str, details: str = "") -> QMessageBox:
+    """A readable, non-blocking error dialog; technical details folded away."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok,
+                      parent)  # fmt: skip
+    if details:
+        box.setDetailedText(details)
+    box.setObjectName("errorDialog")
+    box.open()
+    return box
+
+
+class BaseView(QWidget):
+    """Base of the five views (see module doc)."""
+
+    sig_status = Signal(str)
+    #: Ask the main window to show another step (its index).
+    sig_goto = Signal(int)
+
+    def __init__(self, session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.last_error: QMessageBox | None = None
+
+    def title(self) -> str:  # pragma: no cover - every view overrides
+        return ""
+
+    def retranslate(self) -> None:
+        """Set every visible text again in the current language."""
+
+    def is_busy(self) -> bool:
+        return any(r.is_running() for r in self.runners())
+
+    def runners(self) -> list:
+        """The view's task runners (for busy checks and shutdown)."""
+        return []
+
+    def shutdown(self, msecs: int = 30000) -> None:
+        """Cancel running work and wait for its threads (the window is closing)."""
+        for runner in self.runners():
+            runner.wait(msecs)
+
+    def fail(self, message: str, details: str = "") -> None:
+        """Show a worker failure; the view stays usable."""
+        title = translate("BaseView", "SkuCast: something went wrong")
+        self.last_error = show_error(self, title, message, details)
+        self.sig_status.emit(message.splitlines()[0] if message else "")
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

@@ -1,0 +1,12 @@
+"""Forecast view (placeholder until the full view lands)."""
+
+from __future__ import annotations
+
+from ui.views.base import BaseView
+
+
+class ForecastView(BaseView):
+    """Forecast step."""
+
+    def title(self) -> str:
+        return self.tr("Forecast")

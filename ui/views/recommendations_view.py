@@ -1,0 +1,12 @@
+"""Recommendations view (placeholder until the full view lands)."""
+
+from __future__ import annotations
+
+from ui.views.base import BaseView
+
+
+class RecommendationsView(BaseView):
+    """Recommendations step."""
+
+    def title(self) -> str:
+        return self.tr("Recommendations")
