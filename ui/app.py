@@ -47,14 +47,17 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def make_window(lang: str | None = None):
-    """The main window in ``lang`` (default: remembered, else the system language)."""
+def make_window(lang: str | None = None, lazy: bool = False):
+    """The main window in ``lang`` (default: remembered, else the system language).
+
+    With ``lazy`` the views are built by ``window.finish_setup()`` (after the first paint).
+    """
     from ui.main_window import MainWindow
     from ui.settings import AppSettings
 
     settings = AppSettings()
     i18n.install(lang or settings.language() or i18n.system_language())
-    return MainWindow(settings)
+    return MainWindow(settings, lazy=lazy)
 
 
 def _self_test(window, app) -> None:
@@ -84,8 +87,9 @@ def run(argv: list[str]) -> int:
         index = argv.index("--screenshots")
         folder = argv[index + 1] if len(argv) > index + 1 else "screenshots"
         return take_screenshots(folder)
-    window = make_window()
+    window = make_window(lazy=True)
     window.show()
+    QTimer.singleShot(0, window.finish_setup)  # after the first paint
     if "--self-test" in argv:
         QTimer.singleShot(0, lambda: _self_test(window, app))
     elif "--demo" in argv:

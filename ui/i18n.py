@@ -11,9 +11,11 @@ Core messages come in both languages already (``SkuCastError.en``/``.zh``, ``rea
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
@@ -92,18 +94,56 @@ def _sources() -> list[str]:
     return sorted(str(p) for p in root.rglob("*.py") if "__pycache__" not in p.parts)
 
 
-def update_catalogues() -> None:
-    """Refresh ``.ts`` sources from the code and compile them to ``.qm`` (developers)."""
+def load_glossary(lang: str) -> dict[str, dict[str, str]]:
+    """Translations kept by hand as JSON: ``{context: {English: translation}}``."""
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(resource_path("i18n", lang).glob("*.json")):
+        for context, table in json.loads(path.read_text("utf-8")).items():
+            merged.setdefault(context, {}).update(table)
+    return merged
+
+
+def fill_catalogue(ts: Path, glossary: dict[str, dict[str, str]]) -> list[str]:
+    """Write the glossary's translations into a ``.ts`` file; returns what is missing."""
+    tree = ElementTree.parse(ts)
+    missing = []
+    for context in tree.getroot().iter("context"):
+        name = context.findtext("name")
+        table = glossary.get(name, {})
+        for message in context.iter("message"):
+            source = message.findtext("source")
+            node = message.find("translation")
+            if node is None:
+                node = ElementTree.SubElement(message, "translation")
+            text = table.get(source)
+            if text:
+                node.text = text
+                node.attrib.pop("type", None)
+            elif not (node.text and node.get("type") is None):
+                missing.append(f"{name}: {source}")
+    tree.write(ts, encoding="utf-8", xml_declaration=True)
+    return missing
+
+
+def update_catalogues() -> list[str]:
+    """Refresh ``.ts`` sources from the code, fill them from the JSON glossaries and
+    compile them to ``.qm`` (developers run ``python -m ui.i18n``)."""
     bindir = Path(sys.executable).parent
-    lupdate = bindir / "pyside6-lupdate"
-    lrelease = bindir / "pyside6-lrelease"
+    missing = []
     for lang in LANGUAGES:
         if lang == "en":
             continue
         ts = resource_path("i18n", f"skucast_{lang}.ts")
-        subprocess.run([str(lupdate), *_sources(), "-ts", str(ts), "-no-obsolete"], check=True)
-        subprocess.run([str(lrelease), str(ts), "-qm", str(qm_path(lang))], check=True)
+        run = subprocess.run
+        run([str(bindir / "pyside6-lupdate"), *_sources(), "-ts", str(ts), "-no-obsolete", "-locations", "none"],
+            check=True, capture_output=True)  # fmt: skip
+        missing += fill_catalogue(ts, load_glossary(lang))
+        run([str(bindir / "pyside6-lrelease"), str(ts), "-qm", str(qm_path(lang))],
+            check=True, capture_output=True)  # fmt: skip
+    return missing
 
 
 if __name__ == "__main__":
-    update_catalogues()
+    gaps = update_catalogues()
+    print("\n".join(f"untranslated: {g}" for g in gaps) or "all strings translated")
+    sys.exit(1 if gaps else 0)

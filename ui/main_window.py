@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from core import __version__
 from ui import i18n
-from ui.session import Session
 from ui.settings import AppSettings
 from ui.views.base import show_error
 from ui.workers.task_worker import TaskRunner
@@ -40,21 +39,37 @@ PROJECT_SUFFIX = ".skucast"
 class MainWindow(QMainWindow):
     """SkuCast's main window (see module doc)."""
 
-    def __init__(self, settings: AppSettings | None = None) -> None:
+    def __init__(self, settings: AppSettings | None = None, lazy: bool = False) -> None:
         super().__init__()
         self.settings = settings or AppSettings()
-        self.session = Session(self)
+        self.session = None
+        self.views: list = []
         self.project_runner = TaskRunner(self)
         self.last_error: QMessageBox | None = None
         self._close_after_save = False
-        self._build_views()
+        self._build_shell()
         self._build_menus()
         self._build_status()
-        self._connect()
         self.setAcceptDrops(True)
         self.resize(1280, 800)
         if (geometry := self.settings.geometry()) is not None:
             self.restoreGeometry(geometry)
+        self.retranslate()
+        if not lazy:
+            self.finish_setup()
+
+    def finish_setup(self) -> None:
+        """Create the session and the five views (pandas, scipy and pyqtgraph load here).
+
+        ``run()`` calls this right after the first paint, so the window shows at once.
+        """
+        if self.session is not None:
+            return
+        from ui.session import Session
+
+        self.session = Session(self)
+        self._build_views()
+        self._connect()
         self.retranslate()
         self.show_step(0)
 
@@ -73,13 +88,19 @@ class MainWindow(QMainWindow):
         self.recommendations_view = RecommendationsView(self.session, self)
         self.views = [self.import_view, self.features_view, self.training_view,
                       self.forecast_view, self.recommendations_view]  # fmt: skip
+        while self.stack.count():
+            self.stack.removeWidget(self.stack.widget(0))
+        for view in self.views:
+            self.stack.addWidget(view)
+
+    def _build_shell(self) -> None:
+        """Sidebar and an empty page: what paints before the views exist."""
         self.steps = QListWidget()
         self.steps.setObjectName("steps")
         self.steps.setFixedWidth(190)
-        self.steps.addItems(["" for _ in self.views])
+        self.steps.addItems(["" for _ in range(5)])
         self.stack = QStackedWidget()
-        for view in self.views:
-            self.stack.addWidget(view)
+        self.stack.addWidget(QLabel())
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -118,7 +139,7 @@ class MainWindow(QMainWindow):
         )
         self.menu_view = self.menuBar().addMenu("")
         self.step_actions = []
-        for index in range(len(self.views)):
+        for index in range(5):
             act = self._action(lambda _=False, i=index: self.show_step(i), f"Ctrl+{index + 1}")
             self.step_actions.append(act)
             self.menu_view.addAction(act)
@@ -160,11 +181,15 @@ class MainWindow(QMainWindow):
         self.project_runner.sig_running.connect(self.busy_bar.setVisible)
 
     # ------------------------------------------------------------- language
+    def step_titles(self) -> list[str]:
+        return [self.tr("Import data"), self.tr("Features"), self.tr("Train"),
+                self.tr("Forecast"), self.tr("Recommendations")]  # fmt: skip
+
     def retranslate(self) -> None:
         self._update_title()
-        for row, view in enumerate(self.views):
-            self.steps.item(row).setText(f"{row + 1}  {view.title()}")
-            self.step_actions[row].setText(view.title())
+        for row, title in enumerate(self.step_titles()):
+            self.steps.item(row).setText(f"{row + 1}  {title}")
+            self.step_actions[row].setText(title)
         self.menu_file.setTitle(self.tr("&File"))
         self.act_open.setText(self.tr("&Open sales file..."))
         self.act_sample.setText(self.tr("Open &sample shop"))
@@ -204,6 +229,9 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- status
     def _update_title(self) -> None:
+        if self.session is None:
+            self.setWindowTitle(f"SkuCast {__version__}")
+            return
         name = self.session.project_path.name if self.session.project_path else ""
         if not name and self.session.source_path is not None:
             name = self.session.source_path.name
@@ -211,7 +239,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _update_data_label(self) -> None:
-        data = self.session.dataset
+        data = None if self.session is None else self.session.dataset
         if data is None:
             self.data_label.setText(self.tr("No data loaded"))
         else:
@@ -230,6 +258,7 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def show_step(self, index: int) -> None:
+        self.finish_setup()
         self.steps.setCurrentRow(index)
 
     def current_view(self):
@@ -254,6 +283,7 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: str, remember: bool = True) -> None:
         """Open a sales file or a project, by its suffix."""
+        self.finish_setup()
         if not self._confirm_discard():
             return
         if remember:
@@ -416,7 +446,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ close
     def _confirm_discard(self) -> bool:
         """Ask before dropping unsaved work; True when it may go."""
-        if not self.session.dirty:
+        if self.session is None or not self.session.dirty:
             return True
         answer = QMessageBox.question(
             self, self.tr("Unsaved work"),
@@ -429,7 +459,7 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Discard
 
     def closeEvent(self, event) -> None:  # noqa: N802
-        if self.session.dirty and not self._close_after_save and not self._confirm_discard():
+        if not self._close_after_save and not self._confirm_discard():
             self._close_after_save = self.project_runner.is_running()
             event.ignore()
             return
@@ -445,4 +475,5 @@ class MainWindow(QMainWindow):
 
     def discard_changes(self) -> None:
         """Mark the analysis as saved (tests and scripted runs)."""
-        self.session.set_dirty(False)
+        if self.session is not None:
+            self.session.set_dirty(False)

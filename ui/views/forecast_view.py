@@ -1,12 +1,412 @@
-"""Forecast view (placeholder until the full view lands)."""
+"""Forecast step: forecast every product, look at one at a time, export.
+
+The *Forecast* button runs :func:`ui.workers.decision_worker.forecast_task` (the trained
+model's forecast for ``train_settings`` horizon and levels, then the lifecycle stages)
+in a worker and stores the result in the session. A product picker on the left, the
+chart (:class:`~ui.widgets.forecast_plot.ForecastPlot`) in the middle and the product's
+lifecycle stage, its reason and the next stage on the right. Exports: the forecasts as
+CSV/XLSX (:func:`core.export.write_table`), the chart as PNG/SVG.
+
+``python -m ui.views.forecast_view`` opens the view on the bundled sample shop (a
+seasonal-naive model, the forecast made in a worker once the window shows).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.errors import InputError
+from ui.i18n import error_text
 from ui.views.base import BaseView
+from ui.widgets.forecast_plot import ForecastPlot
+from ui.widgets.product_picker import ProductInfo, ProductPicker
+from ui.workers.decision_worker import forecast_task
+from ui.workers.task_worker import TaskRunner
+
+__all__ = ["ForecastView", "demo_session", "run_standalone"]
+
+#: Days of history shown before the forecast (the span choices); None: all of it.
+_SPANS = (91, 182, 365, None)
 
 
 class ForecastView(BaseView):
-    """Forecast step."""
+    """The Forecast step (see module doc)."""
 
+    def __init__(self, session, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        self.runner = TaskRunner(self)
+        self._ranking: pd.DataFrame | None = None
+        self._build()
+        self._connect()
+        self.retranslate()
+        self._data_changed()
+
+    # ------------------------------------------------------------------ build
+    def _build(self) -> None:
+        self.forecast_button = QPushButton()
+        self.forecast_button.setDefault(True)
+        self.cancel_button = QPushButton()
+        self.cancel_button.hide()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(160)
+        self.progress.hide()
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.span_combo = QComboBox()
+        self.export_forecast_button = QPushButton()
+        self.export_chart_button = QPushButton()
+        bar = QHBoxLayout()
+        for w in (self.forecast_button, self.cancel_button, self.progress):
+            bar.addWidget(w)
+        bar.addWidget(self.status_label, 1)
+        self.span_label = QLabel()
+        for w in (self.span_label, self.span_combo, self.export_forecast_button,
+                  self.export_chart_button):  # fmt: skip
+            bar.addWidget(w)
+
+        self.hint_label = QLabel()
+        self.hint_label.setWordWrap(True)
+        self.hint_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.goto_button = QPushButton()
+        hint = QWidget()
+        hint_layout = QVBoxLayout(hint)
+        hint_layout.addStretch(1)
+        hint_layout.addWidget(self.hint_label)
+        hint_layout.addWidget(self.goto_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        hint_layout.addStretch(2)
+
+        self.picker = ProductPicker()
+        self.plot = ForecastPlot()
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.picker)
+        self.splitter.addWidget(self.plot)
+        self.info = ProductInfo()
+        self.splitter.addWidget(self.info)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([300, 820, 270])
+        self.stack = QStackedWidget()
+        self.stack.addWidget(hint)
+        self.stack.addWidget(self.splitter)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.stack, 1)
+
+    def _connect(self) -> None:
+        self.forecast_button.clicked.connect(self.run_forecast)
+        self.cancel_button.clicked.connect(self.runner.cancel)
+        self.goto_button.clicked.connect(self._goto_training)
+        self.export_forecast_button.clicked.connect(self.export_forecast_dialog)
+        self.export_chart_button.clicked.connect(self.export_chart_dialog)
+        self.span_combo.currentIndexChanged.connect(self._show_product)
+        self.picker.sig_product_changed.connect(self._show_product)
+        self.runner.sig_running.connect(self._running)
+        self.runner.sig_progress.connect(self._progress)
+        self.runner.sig_finished.connect(self._finished)
+        self.runner.sig_failed.connect(self.fail)
+        self.runner.sig_cancelled.connect(self._cancelled)
+        self.session.sig_data_changed.connect(self._data_changed)
+        self.session.sig_model_changed.connect(self._refresh)
+        self.session.sig_forecast_changed.connect(self._refresh)
+
+    # --------------------------------------------------------------- language
     def title(self) -> str:
         return self.tr("Forecast")
+
+    def retranslate(self) -> None:
+        self.forecast_button.setText(self.tr("Forecast"))
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.span_label.setText(self.tr("History shown:"))
+        spans = [self.tr("Last 3 months"), self.tr("Last 6 months"), self.tr("Last year"),
+                 self.tr("All history")]  # fmt: skip
+        if self.span_combo.count() == 0:
+            self.span_combo.addItems(spans)
+            self.span_combo.setCurrentIndex(1)
+        for i, text in enumerate(spans):
+            self.span_combo.setItemText(i, text)
+        self.export_forecast_button.setText(self.tr("Export forecasts..."))
+        self.export_chart_button.setText(self.tr("Export chart..."))
+        self.goto_button.setText(self.tr("Go to training"))
+        self.info.retranslate()
+        self.picker.retranslate()
+        self.plot.retranslate()
+        self._refresh()
+
+    def runners(self) -> list:
+        return [self.runner]
+
+    # ---------------------------------------------------------------- refresh
+    @Slot()
+    def _data_changed(self) -> None:
+        from core.pipeline import sales_ranking
+
+        s = self.session
+        self._ranking = None if s.frames is None else sales_ranking(s.frames, s.dataset)
+        self._refresh()
+
+    @Slot()
+    def _refresh(self) -> None:
+        s = self.session
+        ready = s.frames is not None and (s.model is not None or s.forecast is not None)
+        self.stack.setCurrentIndex(1 if ready else 0)
+        self.hint_label.setText(
+            self.tr("Open a sales file first (step 1).") if s.frames is None else
+            self.tr("No trained model yet. Train a model first, then come back to forecast.")
+        )  # fmt: skip
+        self.goto_button.setVisible(s.frames is not None)
+        busy = self.runner.is_running()
+        self.forecast_button.setEnabled(s.model is not None and not busy)
+        has_fc = s.forecast is not None
+        self.export_forecast_button.setEnabled(has_fc)
+        self.export_chart_button.setEnabled(ready)
+        for widget in (self.span_label, self.span_combo):
+            widget.setVisible(ready)
+        if not busy:
+            self.status_label.setText(self._summary())
+        current = self.picker.current()
+        self.picker.set_products(self._ranking, s.stages)
+        if current is None and has_fc and self.picker.visible_ids():
+            ids = set(s.forecast["unique_id"])
+            first = next((u for u in self.picker.visible_ids() if u in ids), None)
+            if first is not None:
+                self.picker.select(first)
+        self._show_product()
+
+    def _summary(self) -> str:
+        s = self.session
+        if s.forecast is None:
+            if s.model is None:
+                return ""
+            return self.tr("Press Forecast to forecast the next {n} periods.").format(
+                n=s.train_settings.horizon_for(s.freq))  # fmt: skip
+        periods = int(s.forecast.groupby("unique_id").size().max())
+        levels = "/".join(str(c[3:]) for c in s.forecast.columns if c.startswith("lo_"))
+        return self.tr("{n} products forecast {h} periods ahead ({levels}% intervals).").format(
+            n=s.forecast["unique_id"].nunique(), h=periods, levels=levels)  # fmt: skip
+
+    # ------------------------------------------------------------ one product
+    def _frames_of(self, uid: str) -> dict:
+        """History, forecast, stages, festivals and fit of ``uid`` for the chart."""
+        from core.pipeline import period_days
+        from core.promotion import festival_calendar
+
+        s = self.session
+        history = s.frames.full[s.frames.full["unique_id"] == uid][["ds", "y"]].sort_values("ds")
+        fc = None if s.forecast is None else s.forecast[s.forecast["unique_id"] == uid]
+        span = (
+            _SPANS[self.span_combo.currentIndex()] if self.span_combo.currentIndex() >= 0 else None
+        )
+        if span is not None and len(history):
+            history = history[history["ds"] > history["ds"].max() - pd.Timedelta(days=span)]
+        start = history["ds"].min() if len(history) else None
+        stages = None
+        if s.stage_history is not None and start is not None:
+            sh = s.stage_history
+            stages = sh[(sh["unique_id"] == uid) & (sh["ds"] >= start)]
+        end = fc["ds"].max() if fc is not None and len(fc) else history["ds"].max()
+        festivals = None
+        if start is not None:
+            festivals = festival_calendar(start, end, region=s.train_settings.region)
+        return {"history": history, "forecast": fc, "stages": stages, "festivals": festivals,
+                "fit": self._fit_of(uid, start), "step_days": period_days(s.freq)}  # fmt: skip
+
+    def _fit_of(self, uid: str, start) -> pd.DataFrame | None:
+        bt = self.session.backtest
+        table = getattr(bt, "forecasts", None)
+        if table is None or start is None or "model" not in table:
+            return None
+        rows = table[(table["model"] == self.session.train_settings.model)
+                     & (table["unique_id"] == uid) & (table["ds"] >= start)]  # fmt: skip
+        return rows.sort_values("ds")[["ds", "forecast"]].dropna() if len(rows) else None
+
+    @Slot()
+    def _show_product(self, *_args) -> None:
+        uid = self.picker.current()
+        s = self.session
+        if uid is None or s.frames is None:
+            self.plot.clear_data()
+            self.plot.set_title("")
+            self.info.show_product("", None, None, forecast=False, data=s.frames is not None)
+            return
+        self.plot.set_data(**self._frames_of(uid))
+        label = self._product_name(uid)
+        self.plot.set_title(label)
+        row = None
+        if s.stages is not None:
+            match = s.stages[s.stages["unique_id"] == uid]
+            row = None if match.empty else match.iloc[0]
+        fc = None if s.forecast is None else s.forecast[s.forecast["unique_id"] == uid]
+        self.info.show_product(label, row, fc, forecast=s.forecast is not None)
+
+    def _product_name(self, uid: str) -> str:
+        r = self._ranking
+        match = None if r is None else r.loc[r["unique_id"] == uid, "label"]
+        return str(match.iloc[0]) if match is not None and len(match) else uid
+
+    # ----------------------------------------------------------------- forecast
+    @Slot()
+    def run_forecast(self) -> bool:
+        """Forecast every product in a worker; False when nothing was started."""
+        s = self.session
+        if s.model is None or s.frames is None:
+            self.sig_status.emit(self.tr("Train a model first."))
+            return False
+        ts = s.train_settings
+        horizon = ts.horizon_for(s.freq)
+        started = self.runner.start(forecast_task, s.model, s.frames, s.freq, horizon,
+                                    list(ts.levels))  # fmt: skip
+        if started:
+            self.status_label.setText(self.tr("Forecasting..."))
+        return started
+
+    @Slot(bool)
+    def _running(self, running: bool) -> None:
+        self.progress.setVisible(running)
+        self.progress.setRange(0, 0)
+        self.cancel_button.setVisible(running)
+        self.forecast_button.setEnabled(not running and self.session.model is not None)
+
+    @Slot(object)
+    def _progress(self, event) -> None:
+        stage = event.get("stage")
+        self.progress.setRange(0, int(event.get("total", 0)))
+        self.progress.setValue(int(event.get("done", 0)))
+        self.status_label.setText(self.tr("Finding lifecycle stages...") if stage == "lifecycle"
+                                  else self.tr("Forecasting..."))  # fmt: skip
+
+    @Slot(object)
+    def _finished(self, result) -> None:
+        self.session.set_forecast(result.forecast, result.stages, result.stage_history)
+        self.sig_status.emit(self._summary())
+
+    @Slot()
+    def _cancelled(self) -> None:
+        self.status_label.setText(self.tr("Forecast cancelled."))
+
+    def fail(self, message: str, details: str = "") -> None:
+        self.status_label.setText(self._summary())
+        super().fail(message, details)
+
+    @Slot()
+    def _goto_training(self) -> None:
+        self.sig_goto.emit(2)
+
+    # ------------------------------------------------------------------ export
+    def export_forecast(self, path) -> Path:
+        """Write the forecasts (IDs first, a ``date`` column) to a CSV or XLSX file."""
+        from core.export import write_table
+        from core.pipeline import forecast_table
+
+        if self.session.forecast is None:
+            raise InputError("There is no forecast to export yet.", "还没有可导出的预测。")
+        return write_table(forecast_table(self.session.forecast, self.session.dataset), path)
+
+    def export_chart(self, path) -> Path:
+        """Write the chart shown to a PNG or SVG file (by the suffix)."""
+        suffix = Path(path).suffix.lower()
+        if suffix == ".svg":
+            return self.plot.export_svg(path)
+        if suffix == ".png":
+            return self.plot.export_png(path)
+        raise InputError(f"Cannot write {Path(path).name}: use a .png or .svg file name.",
+                         f"无法写入 {Path(path).name}：请使用 .png 或 .svg 文件名。")  # fmt: skip
+
+    def _save_dialog(self, title: str, filters: list[tuple[str, str]], name: str) -> str:
+        text = ";;".join(f"{label} (*{suffix})" for label, suffix in filters)
+        path, chosen = QFileDialog.getSaveFileName(self, title, name, text)
+        if path and not Path(path).suffix:
+            suffix = next((s for label, s in filters if chosen.startswith(label)), filters[0][1])
+            path += suffix
+        return path
+
+    def _export(self, method, path: str) -> None:
+        try:
+            written = method(path)
+        except (InputError, OSError) as exc:
+            self.fail(error_text(exc))
+            return
+        self.sig_status.emit(self.tr("Written: {path}").format(path=str(written)))
+
+    @Slot()
+    def export_forecast_dialog(self) -> None:
+        """Ask for a file name and write the forecasts there."""
+        path = self._save_dialog(self.tr("Export forecasts"), [(self.tr("CSV (Excel)"), ".csv"),
+                                 (self.tr("Excel workbook"), ".xlsx")], "forecast.csv")  # fmt: skip
+        if path:
+            self._export(self.export_forecast, path)
+
+    @Slot()
+    def export_chart_dialog(self) -> None:
+        """Ask for a file name and write the chart there."""
+        name = f"forecast_{self.picker.current() or 'chart'}.png"
+        path = self._save_dialog(self.tr("Export chart"), [(self.tr("PNG image"), ".png"),
+                                 (self.tr("SVG drawing"), ".svg")], name)  # fmt: skip
+        if path:
+            self._export(self.export_chart, path)
+
+
+def demo_session():
+    """A session on the bundled sample with a seasonal-naive model (fitted in seconds)."""
+    from core.cleaning import clean
+    from core.importer import ImportOptions, load_dataset
+    from core.pipeline import TrainSettings, fit_model
+    from core.sample import SAMPLE_PATH
+    from ui.session import Session
+
+    session = Session()
+    options = ImportOptions()
+    raw = load_dataset(SAMPLE_PATH, options)
+    session.set_data(SAMPLE_PATH, SAMPLE_PATH.read_bytes(), options, raw,
+                     clean(raw, session.cleaning_options))  # fmt: skip
+    session.train_settings = TrainSettings(model="snaive", levels=[80, 95])
+    session.set_model(fit_model(session.frames, session.freq, session.train_settings))
+    return session
+
+
+def run_standalone(view_class, then=None) -> int:  # pragma: no cover - manual check
+    """Open ``view_class`` alone on the sample shop and forecast in a worker.
+
+    ``then(view)`` runs once the forecast is in the session.
+    """
+    import sys
+
+    from ui.app import make_app
+
+    app = make_app(sys.argv[1:])
+    session = demo_session()
+    view = view_class(session)
+    view.setWindowTitle("SkuCast - " + view.title())
+    view.resize(1400, 820)
+    view.show()
+    runner = TaskRunner(view)
+    ts = session.train_settings
+    # the runner emits in the GUI thread, so these lambdas run there
+    runner.sig_finished.connect(
+        lambda r: session.set_forecast(r.forecast, r.stages, r.stage_history)
+    )
+    if then is not None:
+        runner.sig_finished.connect(lambda _r: then(view))
+    runner.start(forecast_task, session.model, session.frames, session.freq,
+                 ts.horizon_for(session.freq), list(ts.levels))  # fmt: skip
+    code = app.exec()
+    runner.wait()
+    view.shutdown()
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(run_standalone(ForecastView))

@@ -1,12 +1,550 @@
-"""Recommendations view (placeholder until the full view lands)."""
+"""Recommendations step: how much to order, and what to promote, hold or clear.
+
+Inventory settings for all products (lead time, review period, service level, MOQ, pack
+size) and an optional stock file; *Recommend* runs
+:func:`ui.workers.decision_worker.recommend_task` on the session's forecast (made again
+further ahead when lead time + review period need it) in a worker. The table shows one
+row per product; lead time, service level and stock on hand are editable per product:
+an edit is kept in ``session.stock`` and the advice recomputed. *Policy backtest*
+replays the last reviews with SkuCast's advice and with a naive policy
+(:func:`core.simulate.simulate_policy`). Exports: CSV (UTF-8 with BOM, formula-safe)
+and XLSX through :func:`core.export.write_table`.
+
+``python -m ui.views.recommendations_view`` opens the view on the bundled sample.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.errors import InputError
+from core.inventory import InventoryOptions
+from core.lifecycle import STAGE_NAMES
+from ui.i18n import core_lang, error_text, pick
+from ui.models.dataframe_model import DataFrameModel
 from ui.views.base import BaseView
+from ui.workers.decision_worker import (
+    FILTERS,
+    INPUTS,
+    advice_view,
+    effective_stock,
+    merge_stock,
+    recommend_task,
+    simulate_task,
+    simulation_view,
+)
+from ui.workers.task_worker import TaskRunner
+
+__all__ = ["RecommendationsView"]
+
+
+#: Settings of the form: option field, range, decimals, step, form value per option unit.
+_FORM = (("lead_time", 0.5, 365, 1, 1.0, 1), ("review_period", 0, 365, 1, 1.0, 1),
+         ("service_level", 50, 99.9, 1, 0.5, 100), ("moq", 0, 1e7, 0, 1.0, 1),
+         ("pack_size", 1, 1e6, 0, 1.0, 1))  # fmt: skip
+
+
+def _spin(low: float, high: float, decimals: int, step: float) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(low, high)
+    box.setDecimals(decimals)
+    box.setSingleStep(step)
+    box.setMinimumWidth(90)
+    return box
+
+
+def _hbox(*items) -> QHBoxLayout:
+    """A row of widgets; an int adds that much space, ``None`` a stretch."""
+    row = QHBoxLayout()
+    for item in items:
+        if item is None:
+            row.addStretch(1)
+        elif isinstance(item, int):
+            row.addSpacing(item)
+        else:
+            row.addWidget(item)
+    return row
 
 
 class RecommendationsView(BaseView):
-    """Recommendations step."""
+    """The Recommendations step (see module doc)."""
 
+    #: Model refitted at every review of the policy backtest.
+    backtest_model = "ets"
+
+    def __init__(self, session, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        self.runner = TaskRunner(self)
+        self.sim_runner = TaskRunner(self)
+        self._long_forecast: tuple[int, pd.DataFrame] | None = None
+        self._again = False
+        self._build()
+        self._connect()
+        self.retranslate()
+        self._load_options()
+
+    # ------------------------------------------------------------------ build
+    def _build(self) -> None:
+        self.spins = {name: _spin(lo, hi, dec, step) for name, lo, hi, dec, step, _ in _FORM}
+        self.form_labels = {name: QLabel() for name in self.spins}
+        self.stock_label = QLabel()
+        self.stock_label.setWordWrap(True)
+        self.stock_button, self.reset_button = QPushButton(), QPushButton()
+        self.settings_box = QGroupBox()
+        pairs = [w for n in self.spins for w in (self.form_labels[n], self.spins[n], 14)]
+        box_layout = QVBoxLayout(self.settings_box)
+        box_layout.addLayout(_hbox(*pairs, None))
+        box_layout.addLayout(_hbox(self.stock_label, self.stock_button, self.reset_button))
+        self.stock_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+        self.recommend_button, self.backtest_button = QPushButton(), QPushButton()
+        self.recommend_button.setDefault(True)
+        self.export_button, self.cancel_button = QPushButton(), QPushButton()
+        self.reviews = QSpinBox()
+        self.reviews.setRange(2, 26)
+        self.reviews.setValue(4)
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(140)
+        for w in (self.progress, self.cancel_button):
+            w.hide()
+        self.filter_combo = QComboBox()
+        self.filter_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.reviews_label, self.filter_label = QLabel(), QLabel()
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.goto_button = QPushButton()
+        self.model = DataFrameModel(editable=INPUTS, on_edit=self._edited)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.detail_label = QLabel()  # the full reason of the chosen row
+        self.detail_label.setWordWrap(True)
+        self.detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.sim_box = QGroupBox()
+        self.sim_label, self.verdict_label = QLabel(), QLabel()  # figures, verdict
+        self.verdict_label.setWordWrap(True)
+        self.verdict_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        sim_row = _hbox(self.sim_label, 16, self.verdict_label)
+        sim_row.setStretch(2, 1)
+        self.sim_box.setLayout(sim_row)
+        self.sim_box.hide()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.settings_box)
+        layout.addLayout(_hbox(self.recommend_button, self.reviews_label, self.reviews,
+                               self.backtest_button, self.cancel_button, self.progress, None,
+                               self.filter_label, self.filter_combo, self.export_button))  # fmt: skip
+        layout.addLayout(_hbox(self.status_label, self.goto_button))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail_label)
+        layout.addWidget(self.sim_box)
+
+    def _connect(self) -> None:
+        self.recommend_button.clicked.connect(self.run_recommend)
+        self.backtest_button.clicked.connect(self.run_backtest)
+        self.export_button.clicked.connect(self.export_dialog)
+        self.stock_button.clicked.connect(self.stock_file_dialog)
+        self.reset_button.clicked.connect(self.reset_overrides)
+        self.goto_button.clicked.connect(self._goto_forecast)
+        self.cancel_button.clicked.connect(self._cancel)
+        self.filter_combo.currentIndexChanged.connect(self._fill_table)
+        self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
+        for runner in (self.runner, self.sim_runner):
+            runner.sig_running.connect(self._running)
+            runner.sig_progress.connect(self._progress)
+            runner.sig_failed.connect(self.fail)
+            runner.sig_cancelled.connect(self._cancelled)
+        self.runner.sig_finished.connect(self._recommended)
+        self.sim_runner.sig_finished.connect(self._simulated)
+        self.session.sig_forecast_changed.connect(self._forecast_changed)
+        self.session.sig_recommendations_changed.connect(self._refresh)
+        self.session.sig_data_changed.connect(self._load_options)
+
+    # --------------------------------------------------------------- language
     def title(self) -> str:
         return self.tr("Recommendations")
+
+    def retranslate(self) -> None:
+        self.settings_box.setTitle(self.tr("Inventory settings for all products"))
+        texts = (self.tr("Lead time (days)"), self.tr("Review period (days)"),
+                 self.tr("Service level (%)"), self.tr("Minimum order (MOQ)"),
+                 self.tr("Pack size"))  # fmt: skip
+        for label, text in zip(self.form_labels.values(), texts, strict=True):
+            label.setText(text)
+        self.stock_button.setText(self.tr("Load stock file..."))
+        self.reset_button.setText(self.tr("Reset per-product edits"))
+        self.recommend_button.setText(self.tr("Recommend"))
+        self.reviews_label.setText(self.tr("Reviews to replay:"))
+        self.backtest_button.setText(self.tr("Policy backtest"))
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.goto_button.setText(self.tr("Go to forecast"))
+        self.export_button.setText(self.tr("Export..."))
+        self.filter_label.setText(self.tr("Show:"))
+        self.sim_box.setTitle(self.tr("Policy backtest: SkuCast's advice vs ordering what sold"))
+        self._refresh()
+
+    def headers(self) -> dict:
+        """Column name -> header text in the UI language (editable ones marked)."""
+        mark = " \u270e"
+        return {
+            "unique_id": self.tr("Product ID"), "name": self.tr("Product"),
+            "stage_name": self.tr("Stage"), "on_hand": self.tr("On hand") + mark,
+            "lead_time": self.tr("Lead time (days)") + mark,
+            "service_level": self.tr("Service level (%)") + mark,
+            "forecast_lead_time": self.tr("Forecast over lead time"),
+            "safety_stock": self.tr("Safety stock"), "reorder_point": self.tr("Reorder point"),
+            "order_qty": self.tr("Order now"), "days_of_cover": self.tr("Days of cover"),
+            "stockout_date": self.tr("Stock-out date"),
+            "promotion_name": self.tr("Promote / hold / clear"),
+            "promotion_window": self.tr("Promotion window"), "discount": self.tr("Discount (%)"),
+            "reason": self.tr("Reason"),
+        }  # fmt: skip
+
+    def _action_names(self) -> dict:
+        return {"promote": self.tr("Promote"), "hold": self.tr("Hold"), "clear": self.tr("Clear")}
+
+    def runners(self) -> list:
+        return [self.runner, self.sim_runner]
+
+    # ---------------------------------------------------------------- settings
+    @Slot()
+    def _load_options(self) -> None:
+        for name, *_, scale in _FORM:
+            self.spins[name].setValue(getattr(self.session.inventory_options, name) * scale)
+        self._refresh()
+
+    def options(self) -> InventoryOptions:
+        """The settings of the form (the session's other options kept); raises
+        :class:`~core.errors.InputError` for values that make no sense."""
+        from dataclasses import replace
+
+        values = {name: round(self.spins[name].value() / scale, 4) for name, *_, scale in _FORM}
+        options = replace(self.session.inventory_options, **values)
+        options.check()
+        return options
+
+    def _stock_text(self) -> str:
+        from core.pipeline import stock_from_data
+
+        s = self.session
+        base = None if s.frames is None else stock_from_data(s.frames.full)
+        text = (self.tr("Stock on hand: the last value of the sales file's stock column.")
+                if base is not None else
+                self.tr("Stock on hand: unknown (taken as 0); load a stock file or type it in."))  # fmt: skip
+        if s.stock is not None and len(s.stock):
+            text += " " + self.tr("{n} products with their own stock or settings.").format(
+                n=len(s.stock))  # fmt: skip
+        return text
+
+    @Slot()
+    def stock_file_dialog(self) -> None:
+        """Ask for a stock file (CSV/XLSX) and use it."""
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Load stock file"), "",
+                                              self.tr("Tables (*.csv *.txt *.xlsx *.xlsm)"))  # fmt: skip
+        if path:
+            self.load_stock(path)
+
+    def load_stock(self, path) -> bool:
+        """Read on-hand (and on-order) stock per product from ``path`` into ``session.stock``."""
+        from core.pipeline import read_stock
+
+        try:
+            table = read_stock(path, self.session.dataset)
+        except (InputError, OSError, ValueError) as exc:
+            self.fail(error_text(exc))
+            return False
+        self._set_stock(merge_stock(self.session.stock, table, list(table.columns[1:])))
+        self.sig_status.emit(self.tr("Stock of {n} products read from {name}.").format(
+            n=len(table), name=Path(path).name))  # fmt: skip
+        return True
+
+    def _set_stock(self, stock: pd.DataFrame | None) -> None:
+        self.session.stock = stock
+        self.session.set_dirty(True)
+        # later: an edit calls this from inside the table model's setData
+        QTimer.singleShot(0, self._stock_changed)
+
+    @Slot()
+    def _stock_changed(self) -> None:
+        self._refresh()
+        if self.session.recommendations is not None:
+            self.recompute()
+
+    @Slot()
+    def reset_overrides(self) -> None:
+        """Forget per-product stock and settings (the sales file's stock is used again)."""
+        self._set_stock(None)
+
+    def _edited(self, row: pd.Series, column: str, value: float) -> None:
+        """A table edit: kept in ``session.stock``, then the advice is recomputed."""
+        if column == "service_level":
+            value = value / 100 if value > 1 else value
+            ok = 0.5 <= value < 1
+        else:
+            ok = value > 0 if column == "lead_time" else value >= 0
+        if not ok:
+            self.sig_status.emit(self.tr("That value cannot be used; nothing was changed."))
+            QTimer.singleShot(0, self._fill_table)
+            return
+        edit = pd.DataFrame({"unique_id": [str(row["unique_id"])], column: [value]})
+        self._set_stock(merge_stock(self.session.stock, edit, [column]))
+
+    # --------------------------------------------------------------- running
+    @Slot()
+    def run_recommend(self) -> bool:
+        """Take the form's settings and compute the advice in a worker."""
+        s = self.session
+        if s.forecast is None or s.stages is None:
+            self.sig_status.emit(self.tr("Make a forecast first (step 4)."))
+            return False
+        try:
+            s.set_inventory_options(self.options())
+        except InputError as exc:
+            self.fail(error_text(exc))
+            return False
+        return self.recompute()
+
+    def recompute(self) -> bool:
+        """Compute the advice again with the current settings and per-product values."""
+        s = self.session
+        if s.forecast is None or s.stages is None:
+            return False
+        if self.runner.is_running():
+            self._again = True
+            return False
+        long = self._long_forecast
+        forecast = long[1] if long is not None and long[0] == id(s.forecast) else s.forecast
+        stock = effective_stock(s.frames, None, s.stock)
+        self.status_label.setText(self.tr("Computing the advice..."))
+        return self.runner.start(recommend_task, s.model, s.frames, s.freq, forecast, s.stages,
+                                 stock, s.inventory_options, s.train_settings.region,
+                                 list(s.train_settings.levels))  # fmt: skip
+
+    @Slot(object)
+    def _recommended(self, result) -> None:
+        if result.extended:
+            self._long_forecast = (id(self.session.forecast), result.forecast)
+        self.session.set_recommendations(result.table)
+        self.sig_status.emit(self._summary())
+        if self._again:
+            self._again = False
+            self.recompute()
+
+    @Slot()
+    def run_backtest(self) -> bool:
+        """Replay the last reviews with SkuCast's advice and with a naive policy."""
+        s = self.session
+        if s.frames is None:
+            return False
+        try:
+            options = self.options()
+        except InputError as exc:
+            self.fail(error_text(exc))
+            return False
+        factory = s.train_settings.factory(self.backtest_model, s.freq)
+        started = self.sim_runner.start(simulate_task, s.frames.frame, s.freq, factory,
+                                        self.reviews.value(), options)  # fmt: skip
+        if started:
+            self.status_label.setText(self.tr("Replaying the last reviews..."))
+        return started
+
+    @Slot(object)
+    def _simulated(self, result) -> None:
+        s = self.session
+        s.set_recommendations(s.recommendations, simulation=result)
+
+    @Slot()
+    def _goto_forecast(self) -> None:
+        self.sig_goto.emit(3)
+
+    @Slot(bool)
+    def _running(self, _running: bool) -> None:
+        busy = self.is_busy()
+        self.progress.setVisible(busy)
+        self.progress.setRange(0, 0)
+        self.cancel_button.setVisible(busy)
+        for button in (self.recommend_button, self.backtest_button):
+            button.setEnabled(not busy)
+        if not busy:
+            self.status_label.setText(self._summary())
+
+    @Slot(object)
+    def _progress(self, event) -> None:
+        self.progress.setRange(0, int(event.get("total", 0)))
+        self.progress.setValue(int(event.get("done", 0)))
+
+    @Slot()
+    def _cancel(self) -> None:
+        for runner in self.runners():
+            runner.cancel()
+
+    @Slot()
+    def _cancelled(self) -> None:
+        self.status_label.setText(self.tr("Cancelled."))
+
+    # ---------------------------------------------------------------- showing
+    @Slot()
+    def _forecast_changed(self) -> None:
+        self._long_forecast = None
+        self._refresh()
+
+    def _summary(self) -> str:
+        s, table = self.session, self.session.recommendations
+        if s.forecast is None:
+            return self.tr("Make a forecast first (step 4), then come back for advice.")
+        if table is None:
+            return self.tr("Set lead time and service level, then press Recommend.")
+        return self.tr("{n} products: {o} to order now, {c} to clear, {p} to promote.").format(
+            n=len(table), o=int((table["order_qty"] > 0).sum()),
+            c=int(table["promotion"].eq("clear").sum()),
+            p=int(table["promotion"].eq("promote").sum()))  # fmt: skip
+
+    @Slot()
+    def _refresh(self) -> None:
+        s = self.session
+        self.stock_label.setText(self._stock_text())
+        busy = self.is_busy()
+        self.recommend_button.setEnabled(s.forecast is not None and not busy)
+        self.backtest_button.setEnabled(s.frames is not None and not busy)
+        self.export_button.setEnabled(s.recommendations is not None)
+        self.goto_button.setVisible(s.forecast is None)
+        if not busy:
+            self.status_label.setText(self._summary())
+        self._fill_filters()
+        self._fill_table()
+        self._show_simulation()
+
+    def _fill_filters(self) -> None:
+        table = self.session.recommendations
+        names = {"all": self.tr("All products"), "order": self.tr("Needs ordering"),
+                 "clear": self.tr("To clear"), "promote": self.tr("Promote")}  # fmt: skip
+        keep = self.filter_combo.currentData() or "all"
+        self.filter_combo.blockSignals(True)
+        self.filter_combo.clear()
+        for key, name in names.items():
+            n = 0 if table is None else int(FILTERS[key](table).sum())
+            self.filter_combo.addItem(f"{name} ({n})", key)
+        self.filter_combo.setCurrentIndex(max(self.filter_combo.findData(keep), 0))
+        self.filter_combo.blockSignals(False)
+
+    def display_table(self) -> pd.DataFrame:
+        """The advice as shown (filtered, in the UI language), ``unique_id`` last."""
+        s, table = self.session, self.session.recommendations
+        if table is None or s.dataset is None:
+            return pd.DataFrame()
+        actions = self._action_names()
+        return advice_view(table, s.dataset, self.filter_combo.currentData() or "all",
+                           lambda x: pick(*STAGE_NAMES.get(x, (x, x))),
+                           lambda x: actions.get(x, x), core_lang())  # fmt: skip
+
+    @Slot()
+    def _fill_table(self) -> None:
+        header = self.table.horizontalHeader()
+        shown = self.display_table()
+        self.model.set_frame(shown, self.headers())
+        self._detail("")
+        if 0 <= header.sortIndicatorSection() < len(shown.columns):
+            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        if len(shown.columns):
+            own_ids = len(shown.columns) > 1 and shown.columns[0] != "unique_id"
+            self.table.setColumnHidden(len(shown.columns) - 1, own_ids)
+            self.table.resizeColumnsToContents()
+            for col, name in enumerate(shown.columns):
+                limit = 420 if name == "reason" else 220
+                self.table.setColumnWidth(col, min(self.table.columnWidth(col), limit))
+
+    def _detail(self, text: str) -> None:
+        self.detail_label.setText(text)
+        self.detail_label.setVisible(bool(text))
+
+    @Slot(object, object)
+    def _row_chosen(self, current, _previous) -> None:
+        frame = self.model.frame
+        if not current.isValid() or current.row() >= len(frame) or "reason" not in frame:
+            self._detail("")
+            return
+        row = frame.iloc[current.row()]
+        self._detail(f"{row.get('name', row['unique_id'])}: {row['reason']}")
+
+    def _show_simulation(self) -> None:
+        s = self.session
+        sim = s.simulation
+        verdict = (pick(sim.verdict("en"), sim.verdict("zh")) if sim is not None else
+                   pick(s.meta.get("simulation_en", ""), s.meta.get("simulation_zh", "")))  # fmt: skip
+        self.sim_box.setVisible(bool(verdict))
+        self.verdict_label.setText(verdict)
+        self.sim_label.setText("" if sim is None else self._figures(sim.summary))
+        self.sim_label.setMinimumSize(self.sim_label.sizeHint())  # never squeezed by the table
+
+    def _figures(self, summary: pd.DataFrame) -> str:
+        """The policy backtest's figures as a small HTML table."""
+        labels = {"fill_rate": self.tr("Fill rate (%)"),
+                  "stockout_periods": self.tr("Stock-out periods"),
+                  "avg_stock": self.tr("Average stock"), "orders": self.tr("Orders"),
+                  "ordered": self.tr("Units ordered")}  # fmt: skip
+        frame = simulation_view(summary, labels)
+        cell = '<td align="{}" style="padding: 1px 10px">{}</td>'.format
+        head = "".join(cell("right", f"<b>{t}</b>")
+                       for t in ("", self.tr("SkuCast"), self.tr("Order what sold")))  # fmt: skip
+        rows = "".join(f"<tr>{cell('left', m)}{cell('right', f'{a:,g}')}{cell('right', f'{b:,g}')}"
+                       "</tr>" for m, a, b in frame.itertuples(index=False))  # fmt: skip
+        return f"<table><tr>{head}</tr>{rows}</table>"
+
+    # ------------------------------------------------------------------ export
+    def export_table(self, path) -> Path:
+        """Write the rows shown (friendly headers, UI language) to a CSV or XLSX file."""
+        from core.export import write_table
+
+        shown = self.display_table()
+        if shown.empty:
+            raise InputError("There are no recommendations to export yet.",
+                             "还没有可导出的建议。")  # fmt: skip
+        own_ids = shown.columns[0] != "unique_id"
+        table = shown.drop(columns="unique_id") if own_ids else shown
+        headers = {k: v.replace(" \u270e", "") for k, v in self.headers().items()}
+        return write_table(table.rename(columns=headers), path)
+
+    @Slot()
+    def export_dialog(self) -> None:
+        """Ask for a file name and write the recommendations there."""
+        path, chosen = QFileDialog.getSaveFileName(
+            self, self.tr("Export recommendations"), "recommendations.csv",
+            self.tr("CSV (Excel) (*.csv);;Excel workbook (*.xlsx)"))  # fmt: skip
+        if not path:
+            return
+        if not Path(path).suffix:
+            path += ".xlsx" if "xlsx" in chosen else ".csv"
+        try:
+            written = self.export_table(path)
+        except (InputError, OSError, ValueError) as exc:
+            self.fail(error_text(exc))
+            return
+        self.sig_status.emit(self.tr("Written: {path}").format(path=str(written)))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    from ui.views.forecast_view import run_standalone
+
+    raise SystemExit(run_standalone(RecommendationsView, then=RecommendationsView.run_recommend))

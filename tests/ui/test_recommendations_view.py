@@ -1,0 +1,205 @@
+"""Recommendations view: settings -> advice in the session (UI -> core), session -> table
+(core -> UI), per-product edits, filters, stock file, policy backtest, exports, failures.
+
+Uses the six-product slice of the sample of ``test_forecast_view`` (see its doc).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.ui.test_forecast_view import RISKY, build_shop, new_session
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory):
+    return build_shop(tmp_path_factory.mktemp("shop"))
+
+
+@pytest.fixture
+def view(qtbot, shop):
+    from ui.views.recommendations_view import RecommendationsView
+
+    widget = RecommendationsView(new_session(shop, forecast=True))
+    widget.backtest_model = "snaive"
+    qtbot.addWidget(widget)
+    widget.resize(1300, 760)
+    widget.show()
+    yield widget
+    widget.shutdown()
+
+
+def _recommend(view, qtbot, lead=7.0, level=95.0) -> pd.DataFrame:
+    view.spins["lead_time"].setValue(lead)
+    view.spins["service_level"].setValue(level)
+    view.session.recommendations = None
+    view.recommend_button.click()
+    qtbot.waitUntil(lambda: view.session.recommendations is not None, timeout=30000)
+    qtbot.waitUntil(lambda: not view.is_busy(), timeout=5000)
+    return view.session.recommendations
+
+
+def _column(view, name: str) -> int:
+    return list(view.model.frame.columns).index(name)
+
+
+def test_recommend_fills_the_session(view, qtbot, shop):
+    table = _recommend(view, qtbot, lead=12, level=90)
+    active = set(shop.forecast["unique_id"])
+    assert set(table["unique_id"]) == active and len(table) == len(active)
+    assert (table["reorder_point"] >= table["safety_stock"]).all()
+    assert (table["safety_stock"] >= 0).all() and table["forecast_lead_time"].gt(0).any()
+    assert table["lead_time"].eq(12).all() and table["service_level"].eq(0.9).all()
+    assert view.session.inventory_options.lead_time == 12
+    assert table["reason_en"].str.len().gt(0).all() and table["reason_zh"].str.len().gt(0).all()
+    # 12 + 7 days > the 14-day forecast: made again further ahead, session forecast kept
+    assert view._long_forecast is not None
+    assert view.session.forecast.groupby("unique_id").size().eq(14).all()
+    # core -> UI: one row per product, IDs of the source first, friendly headers
+    assert view.model.rowCount() == len(active)
+    headers = [view.model.headerData(i, Qt.Orientation.Horizontal)
+               for i in range(view.model.columnCount())]  # fmt: skip
+    assert headers[0] == "商品编码"
+    assert "Reorder point" in headers and "Safety stock" in headers
+    assert view.table.isColumnHidden(view.model.columnCount() - 1)  # unique_id
+    assert "products:" in view.status_label.text()
+
+
+def test_edit_lead_time_recomputes_that_product(view, qtbot):
+    table = _recommend(view, qtbot)
+    uid = table.sort_values("forecast_lead_time").iloc[-1]["unique_id"]
+    before = table.set_index("unique_id").loc[uid, "reorder_point"]
+    row = view.model.frame.index[view.model.frame["unique_id"] == uid][0]
+    index = view.model.index(row, _column(view, "lead_time"))
+    assert view.model.setData(index, "21")
+    assert view.session.stock.set_index("unique_id").loc[uid, "lead_time"] == 21
+    qtbot.waitUntil(lambda: view.session.recommendations is not table, timeout=30000)
+    qtbot.waitUntil(lambda: not view.is_busy(), timeout=5000)
+    after = view.session.recommendations.set_index("unique_id")
+    assert after.loc[uid, "reorder_point"] > before
+    assert after.loc[uid, "lead_time"] == 21
+    others = after.drop(index=uid)
+    assert others["lead_time"].eq(7).all()
+
+
+def test_edit_stock_and_service_level(view, qtbot):
+    table = _recommend(view, qtbot)
+    uid = table["unique_id"].iloc[0]
+    row = view.model.frame.index[view.model.frame["unique_id"] == uid][0]
+    view.model.setData(view.model.index(row, _column(view, "on_hand")), "100000")
+    qtbot.waitUntil(lambda: view.session.recommendations is not table and not view.is_busy(),
+                    timeout=30000)  # fmt: skip
+    after = view.session.recommendations.set_index("unique_id")
+    assert after.loc[uid, "on_hand"] == 100000 and after.loc[uid, "order_qty"] == 0
+    # a service level typed in percent; an impossible one is refused
+    table = view.session.recommendations
+    row = view.model.frame.index[view.model.frame["unique_id"] == uid][0]
+    view.model.setData(view.model.index(row, _column(view, "service_level")), "30")
+    assert "service_level" not in view.session.stock or pd.isna(
+        view.session.stock.set_index("unique_id").loc[uid].get("service_level", np.nan)
+    )
+    view.model.setData(view.model.index(row, _column(view, "service_level")), "80")
+    qtbot.waitUntil(lambda: view.session.recommendations is not table and not view.is_busy(),
+                    timeout=30000)  # fmt: skip
+    assert view.session.recommendations.set_index("unique_id").loc[uid, "service_level"] == 0.8
+
+
+def test_filters(view, qtbot):
+    table = _recommend(view, qtbot)
+    expected = {"all": len(table), "order": int((table["order_qty"] > 0).sum()),
+                "clear": int(table["promotion"].eq("clear").sum()),
+                "promote": int(table["promotion"].eq("promote").sum())}  # fmt: skip
+    for key, n in expected.items():
+        view.filter_combo.setCurrentIndex(view.filter_combo.findData(key))
+        assert view.model.rowCount() == n, key
+        assert f"({n})" in view.filter_combo.currentText()
+    view.filter_combo.setCurrentIndex(view.filter_combo.findData("order"))
+    assert view.model.frame["order_qty"].gt(0).all()
+    assert expected["order"] < expected["all"]
+
+
+def test_stock_file(view, qtbot, tmp_path):
+    _recommend(view, qtbot)
+    path = tmp_path / "stock.csv"
+    pd.DataFrame({"商品编码": ["0010600", RISKY], "库存": ["1234", "5"]}).to_csv(
+        path, index=False, encoding="utf-8-sig")  # fmt: skip
+    table = view.session.recommendations
+    assert view.load_stock(path)
+    qtbot.waitUntil(lambda: view.session.recommendations is not table and not view.is_busy(),
+                    timeout=30000)  # fmt: skip
+    after = view.session.recommendations.set_index("unique_id")
+    assert after.loc["0010600", "on_hand"] == 1234 and after.loc[RISKY, "on_hand"] == 5
+    assert "2 products" in view.stock_label.text()
+    table = view.session.recommendations
+    view.reset_overrides()
+    assert view.session.stock is None
+    qtbot.waitUntil(lambda: view.session.recommendations is not table and not view.is_busy(),
+                    timeout=30000)  # fmt: skip
+    assert view.session.recommendations.set_index("unique_id").loc["0010600", "on_hand"] != 1234
+
+
+def test_policy_backtest(view, qtbot):
+    view.reviews.setValue(2)
+    assert view.run_backtest()
+    qtbot.waitUntil(lambda: view.session.simulation is not None, timeout=60000)
+    qtbot.waitUntil(lambda: not view.is_busy(), timeout=5000)
+    assert view.sim_box.isVisible()
+    figures = view.sim_label.text()
+    assert figures.count("<tr>") == 6 and "Fill rate (%)" in figures
+    summary = view.session.simulation.summary.set_index("policy")
+    assert f"{summary.loc['naive', 'orders']:,g}" in figures
+    assert "Following SkuCast" in view.verdict_label.text()
+
+
+def test_exports(view, qtbot, tmp_path):
+    import openpyxl
+
+    table = _recommend(view, qtbot)
+    path = view.export_table(tmp_path / "advice.csv")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    back = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
+    assert back.columns[0] == "商品编码" and "Reorder point" in back.columns
+    assert "'" + RISKY in set(back["商品编码"]) and RISKY not in set(back["商品编码"])
+    assert len(back) == len(table) and "unique_id" not in back.columns
+    book = openpyxl.load_workbook(view.export_table(tmp_path / "advice.xlsx"), read_only=True)
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][0] == "商品编码" and len(rows) == len(table) + 1
+
+
+def test_failures_are_shown(view, qtbot, tmp_path):
+    view.session.model = None  # a forecast of 14 days cannot cover 30 + 7 days
+    view.spins["lead_time"].setValue(30)
+    assert view.run_recommend()
+    qtbot.waitUntil(lambda: view.last_error is not None, timeout=30000)
+    assert "forecast covers 14 periods" in view.last_error.text()
+    view.last_error = None
+    assert not view.load_stock(tmp_path / "missing.csv")
+    assert view.last_error is not None
+    assert view.recommend_button.isEnabled()
+
+
+def test_without_forecast(qtbot, shop):
+    from ui.views.recommendations_view import RecommendationsView
+
+    view = RecommendationsView(new_session(shop, forecast=False))
+    qtbot.addWidget(view)
+    assert not view.recommend_button.isEnabled() and not view.export_button.isEnabled()
+    assert "forecast first" in view.status_label.text()
+    assert not view.run_recommend()
+    with qtbot.waitSignal(view.sig_goto) as blocker:
+        view.goto_button.click()
+    assert blocker.args == [3]
+
+
+def test_chinese(view, qtbot, monkeypatch):
+    from ui import i18n
+
+    _recommend(view, qtbot)
+    monkeypatch.setitem(i18n._state, "lang", "zh_CN")
+    view.retranslate()
+    frame = view.model.frame
+    assert set(frame["stage_name"]) <= {"新品", "导入期", "成长期", "成熟期", "衰退期", "已停售"}
+    assert frame["reason"].str.contains("[\u4e00-\u9fff]").all()
