@@ -1,0 +1,235 @@
+"""The import view: files in through a worker, session data out to the widgets."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from PySide6.QtCore import Qt
+
+from core.sample import SAMPLE_PATH
+from ui import i18n
+from ui.session import Session
+from ui.views.import_view import ImportView
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _idle(view) -> bool:
+    return not view.runner.is_running()
+
+
+def _choose(combo, value) -> None:
+    """Pick ``value`` in ``combo`` as a user would (``activated`` included)."""
+    index = combo.findData(value)
+    assert index >= 0, f"{value!r} not offered"
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+
+
+@pytest.fixture
+def view(qtbot, sample_session):
+    view = ImportView(sample_session)
+    qtbot.addWidget(view)
+    yield view
+    view.shutdown()
+
+
+def test_open_file_imports_the_sample_in_a_worker(qtbot):
+    session = Session()
+    view = ImportView(session)
+    qtbot.addWidget(view)
+    assert view.preview_stack.currentWidget() is view.placeholder
+    assert not view.next_button.isEnabled()
+    stages, gotos = [], []
+    view.runner.sig_progress.connect(lambda e: stages.append(e["stage"]))
+    view.sig_goto.connect(gotos.append)
+    assert view.open_file(str(SAMPLE_PATH))
+    assert view.progress_row.isVisibleTo(view)
+    qtbot.waitUntil(lambda: session.has_data and _idle(view), timeout=20000)
+    data = session.dataset
+    assert data.n_series == 60 and data.date_range[0] == pd.Timestamp("2023-01-01")
+    assert stages == ["reading", "importing", "cleaning"]
+    assert session.source_bytes == SAMPLE_PATH.read_bytes()
+    assert view.model.rowCount() == len(session.raw.frame) == 27441
+    assert view.preview_stack.currentWidget() is view.table
+    assert not view.progress_row.isVisibleTo(view)
+    combos = view.mapping_panel.combos
+    assert [combos[r].currentData() for r in ("date", "id", "target", "price", "stock")] == [
+        "日期", "商品编码", "销量", "单价", "库存"]  # fmt: skip
+    assert combos["id2"].currentData() is None
+    assert "gb18030" in view.source_panel.detected.text()
+    assert "60 products" in view.summary.text() and "2023-01-01" in view.summary.text()
+    view.next_button.click()
+    assert gotos == [1]
+
+
+def test_session_data_shows_in_the_widgets(view, sample_session, monkeypatch):
+    assert view.model.rowCount() == 27441
+    assert view.model.headerData(0, Qt.Orientation.Horizontal) == "Product"
+    messages = view.report.messages()
+    assert any("fewer than 28" in m for m in messages)
+    # New cleaning from elsewhere (the features view) reaches the report.
+    from core.cleaning import CleaningOptions, clean
+
+    options = CleaningOptions(outliers="iqr")
+    sample_session.set_cleaning(options, clean(sample_session.raw, options))
+    assert any("extreme sales value" in m for m in view.report.messages())
+    assert view.report.item(view.report.rowCount() - 1, 1).text() == "Cleaning"
+    monkeypatch.setitem(i18n._state, "lang", "zh_CN")
+    view.retranslate()
+    assert any("历史少于" in m for m in view.report.messages())
+
+
+def test_apply_mapping_reimports_with_the_chosen_columns(qtbot, view, sample_session):
+    _choose(view.mapping_panel.combos["target"], "库存")
+    assert view.apply_mapping()
+    qtbot.waitUntil(lambda: sample_session.import_options.target_col == "库存" and _idle(view),
+                    timeout=20000)  # fmt: skip
+    frame = sample_session.dataset.frame
+    row = frame[(frame["unique_id"] == "0010600") & (frame["ds"] == "2023-01-01")]
+    assert row["y"].tolist() == [2026.0]  # the stock column of the file's first row
+    assert sample_session.raw.mapping.target == "库存"
+    assert view.mapping_panel.combos["target"].currentData() == "库存"
+
+
+def test_apply_mapping_on_embedded_data_whose_file_is_gone(qtbot, tmp_path):
+    """A project's data lives only in the session's bytes; re-importing uses them."""
+    from tests.ui.conftest import load_into
+
+    session = Session()
+    load_into(session)
+    gone = tmp_path / "moved" / "sample_shop.csv"
+    session.set_data(gone, session.source_bytes, session.import_options, session.raw,
+                     session.cleaning)  # fmt: skip
+    view = ImportView(session)
+    qtbot.addWidget(view)
+    assert view.mapping_panel.combos["stock"].currentData() == "库存"
+    _choose(view.mapping_panel.combos["target"], "库存")
+    view.apply_mapping()
+    qtbot.waitUntil(lambda: session.import_options.target_col == "库存" and _idle(view),
+                    timeout=20000)  # fmt: skip
+    assert view.last_error is None and session.source_path == gone
+    assert session.raw.source.path == str(gone) and session.dataset.n_series == 60
+
+
+def test_two_id_columns_store_and_item(qtbot, tmp_path):
+    days = pd.date_range("2024-01-01", periods=40, freq="D")
+    rows = [(d.strftime("%Y-%m-%d"), s, i, 1 + n % 5)
+            for n, (d, s, i) in enumerate((d, s, i) for d in days for s in "AB" for i in "xyz")]  # fmt: skip
+    path = tmp_path / "stores.csv"
+    pd.DataFrame(rows, columns=["date", "store", "item", "sales"]).to_csv(path, index=False)
+    session = Session()
+    view = ImportView(session)
+    qtbot.addWidget(view)
+    view.open_file(str(path))
+    qtbot.waitUntil(lambda: session.has_data and _idle(view), timeout=20000)
+    assert session.dataset.n_series == 6
+    combos = view.mapping_panel.combos
+    assert (combos["id"].currentData(), combos["id2"].currentData()) == ("item", "store")
+    _choose(combos["id2"], None)
+    view.mapping_panel.apply_button.click()
+    qtbot.waitUntil(lambda: session.dataset.n_series == 3 and _idle(view), timeout=20000)
+    assert session.import_options.id_cols == ["item"]
+    _choose(combos["id2"], "store")
+    view.apply_mapping()
+    qtbot.waitUntil(lambda: session.dataset.n_series == 6 and _idle(view), timeout=20000)
+    assert session.import_options.id_cols == ["store", "item"]
+    assert session.dataset.frame["unique_id"].iloc[0] == "A|x"
+
+
+def _fail_and_wait(qtbot, view, path) -> str:
+    failed = []
+    view.sig_failed.connect(lambda message, details: failed.append(message))
+    view.last_error = None
+    view.open_file(str(path))
+    qtbot.waitUntil(lambda: view.last_error is not None and _idle(view), timeout=20000)
+    assert failed == [view.last_error.text()]
+    return view.last_error.text()
+
+
+def test_bad_files_show_a_dialog_and_keep_the_data(qtbot, view, sample_session, tmp_path):
+    before = sample_session.dataset
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert "is empty" in _fail_and_wait(qtbot, view, empty)
+    assert sample_session.dataset is before and view.model.rowCount() == 27441
+    no_date = tmp_path / "no_date.csv"
+    no_date.write_text("product,sales\nA,1\nB,2\nC,3\n", encoding="utf-8")
+    assert "No date column was found" in _fail_and_wait(qtbot, view, no_date)
+    assert sample_session.dataset is before and view.model.rowCount() == 27441
+    # The forms now offer the failed file's columns, so its date can be chosen.
+    offered = [view.mapping_panel.combos["date"].itemData(i) for i in range(3)]
+    assert offered == [None, "product", "sales"]
+
+
+def test_encoding_override_and_failure_keep_previous_data(qtbot, view, sample_session):
+    before = sample_session.dataset
+    view.last_error = None
+    _choose(view.source_panel.encoding, "utf-8")
+    qtbot.waitUntil(lambda: view.last_error is not None and _idle(view), timeout=20000)
+    assert "cannot be read as utf-8" in view.last_error.text()
+    assert sample_session.dataset is before
+    _choose(view.source_panel.encoding, "gbk")
+    qtbot.waitUntil(lambda: sample_session.dataset is not before and _idle(view), timeout=20000)
+    assert sample_session.import_options.encoding == "gbk"
+    assert (
+        sample_session.raw.source.encoding == "gbk" and "gbk" in view.source_panel.detected.text()
+    )
+    assert sample_session.dataset.n_series == 60
+
+
+def test_workbook_with_two_sheets_asks_for_the_sheet(qtbot, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sales, notes = book.active, book.create_sheet("notes")
+    sales.title = "sales"
+    sales.append(["日期", "商品", "销量"])
+    for day in range(1, 29):
+        sales.append([f"2024-02-{day:02d}", "A", day])
+    notes.append(["memo", "by"])
+    notes.append(["hello", "me"])
+    path = tmp_path / "shop.xlsx"
+    book.save(path)
+    session = Session()
+    view = ImportView(session)
+    qtbot.addWidget(view)
+    assert "several sheets" in _fail_and_wait(qtbot, view, path)
+    sheets = view.source_panel.sheet
+    assert [sheets.itemData(i) for i in range(sheets.count())] == [None, "sales", "notes"]
+    _choose(sheets, "sales")
+    qtbot.waitUntil(lambda: session.has_data and _idle(view), timeout=20000)
+    assert session.import_options.sheet == "sales" and session.dataset.frame["y"].sum() == 406
+
+
+def test_cancel_keeps_the_previous_data(qtbot, view, sample_session):
+    before = sample_session.dataset
+    status = []
+    view.sig_status.connect(status.append)
+    assert view.open_file(str(SAMPLE_PATH))
+    assert not view.open_file(str(SAMPLE_PATH))  # one import at a time
+    view.cancel_button.click()
+    qtbot.waitUntil(lambda: _idle(view), timeout=20000)
+    assert sample_session.dataset is before and view.last_error is None
+    assert "cancelled" in status[-1] and not view.progress_row.isVisibleTo(view)
+    assert view.open_button.isEnabled()
+
+
+def test_every_string_has_a_chinese_translation(tmp_path):
+    """lupdate finds every tr() string of the view; the zh_CN JSON translates each."""
+    lupdate = Path(sys.executable).parent / "pyside6-lupdate"
+    sources = [ROOT / "ui/views/import_view.py", *sorted((ROOT / "ui/widgets").glob("import_*.py"))]
+    ts = tmp_path / "import.ts"
+    subprocess.run([str(lupdate), *map(str, sources), "-ts", str(ts)], check=True,
+                   capture_output=True)  # fmt: skip
+    found = {(ctx.findtext("name"), m.findtext("source"))
+             for ctx in ET.parse(ts).getroot().iter("context") for m in ctx.iter("message")}  # fmt: skip
+    table = json.loads((ROOT / "resources/i18n/zh_CN/import_view.json").read_text("utf-8"))
+    have = {(c, s) for c, messages in table.items() for s, t in messages.items() if t}
+    assert found and not found - have

@@ -1,0 +1,241 @@
+"""The two forms on the left of the import view: how the file is read, and its columns.
+
+:class:`SourcePanel` shows the detected encoding, separator or sheet with a combo to
+override each (choosing one re-imports the file). :class:`MappingPanel` shows which
+column plays which role, prefilled from the detected :class:`~core.dataset.ColumnMapping`;
+the date, ID and sales columns can be changed and applied, the other roles are shown as
+detected (core finds them from the header names).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout
+
+from core.dataset import ColumnMapping
+from ui.widgets.import_task import ENCODINGS, SEPARATORS
+
+__all__ = ["MappingPanel", "SourcePanel"]
+
+
+def _select(combo: QComboBox, value) -> None:
+    """Select the item whose data is ``value`` (the first item when absent)."""
+    index = combo.findData(value)
+    combo.setCurrentIndex(max(index, 0))
+
+
+class SourcePanel(QGroupBox):
+    """How the file was read (encoding, separator, sheet), each with an override.
+
+    Signals
+    -------
+    sig_changed
+        The user picked another encoding, separator or sheet.
+    """
+
+    sig_changed = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.file_label = QLabel()
+        self.file_label.setObjectName("sourceFile")
+        self.file_label.setWordWrap(True)
+        self.layout_label = QLabel()
+        self.encoding = QComboBox()
+        self.encoding.setObjectName("encodingCombo")
+        self.encoding.addItem("", None)
+        for name in ENCODINGS:
+            self.encoding.addItem(name, name)
+        self.detected = QLabel()
+        self.detected.setObjectName("detectedEncoding")
+        self.separator = QComboBox()
+        self.separator.addItem("", None)
+        for value, _name in SEPARATORS:
+            self.separator.addItem("", value)
+        self.sheet = QComboBox()
+        self.sheet.setObjectName("sheetCombo")
+        self.form = QFormLayout(self)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.rows = {}
+        for key, widget in (("file", self.file_label), ("layout", self.layout_label),
+                            ("encoding", self.encoding), ("detected", self.detected),
+                            ("separator", self.separator), ("sheet", self.sheet)):  # fmt: skip
+            self.rows[key] = QLabel()
+            self.form.addRow(self.rows[key], widget)
+        for combo in (self.encoding, self.separator, self.sheet):
+            combo.activated.connect(self._user_changed)
+        self._info, self._path = None, ""
+        self.set_source(None, None, [])
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Set every visible text again in the current language."""
+        self.setTitle(self.tr("File"))
+        for key, text in (("file", self.tr("Name")), ("layout", self.tr("Layout")),
+                          ("encoding", self.tr("Encoding")), ("detected", ""),
+                          ("separator", self.tr("Separator")), ("sheet", self.tr("Sheet"))):  # fmt: skip
+            self.rows[key].setText(text)
+        self.encoding.setItemText(0, self.tr("Automatic"))
+        self.separator.setItemText(0, self.tr("Automatic"))
+        names = {",": self.tr("Comma (,)"), ";": self.tr("Semicolon (;)"),
+                 "\t": self.tr("Tab"), "|": self.tr("Pipe (|)")}  # fmt: skip
+        for i, (value, _name) in enumerate(SEPARATORS, start=1):
+            self.separator.setItemText(i, names[value])
+        if self.sheet.count():
+            self.sheet.setItemText(0, self.tr("Automatic"))
+        self.encoding.setToolTip(self.tr("Choose another encoding when the column names "
+                                         "show garbled characters."))  # fmt: skip
+        self._show_info()
+
+    def _show_info(self) -> None:
+        info = self._info
+        layouts = {"long": self.tr("one row per product and period"),
+                   "wide": self.tr("one column per date"),
+                   "orders": self.tr("order lines, summed per day")}  # fmt: skip
+        path = info.path if info is not None else self._path
+        self.file_label.setText(path.replace("\\", "/").rsplit("/", 1)[-1] if path
+                                else self.tr("No file yet"))  # fmt: skip
+        if info is not None:
+            self.layout_label.setText(layouts.get(info.layout, info.layout))
+        else:
+            self.layout_label.setText(self.tr("not imported") if path else "")
+        encoding = info.encoding if info is not None else None
+        self.detected.setText(self.tr("Detected: {name}").format(name=encoding) if encoding
+                              else "")  # fmt: skip
+        self.form.setRowVisible(self.rows["layout"], bool(path))
+        self.form.setRowVisible(self.rows["detected"], bool(encoding))
+
+    def set_source(self, info, options, sheets: list[str], path: str = "") -> None:
+        """Show how a file was read and the chosen overrides.
+
+        ``info`` is the import's SourceInfo, or ``None`` for a file not imported (yet),
+        named by ``path``.
+        """
+        self._info, self._path = info, path
+        kind = "xlsx" if (info is not None and info.kind == "xlsx") or sheets else "csv"
+        _select(self.encoding, getattr(options, "encoding", None))
+        _select(self.separator, getattr(options, "sep", None))
+        self.sheet.clear()
+        self.sheet.addItem(self.tr("Automatic"), None)
+        for name in sheets or ([info.sheet] if info is not None and info.sheet else []):
+            self.sheet.addItem(name, name)
+        _select(self.sheet, getattr(options, "sheet", None))
+        for key in ("encoding", "separator"):
+            self.form.setRowVisible(self.rows[key], kind == "csv")
+        self.form.setRowVisible(self.rows["sheet"], kind == "xlsx")
+        self._show_info()
+
+    def read_options(self) -> dict:
+        """The chosen overrides as ImportOptions fields (``None``: detect)."""
+        return {"encoding": self.encoding.currentData(), "sep": self.separator.currentData(),
+                "sheet": self.sheet.currentData()}  # fmt: skip
+
+    @Slot()
+    def _user_changed(self) -> None:
+        self.sig_changed.emit()
+
+
+#: Roles shown read-only (core detects them from the header names).
+_DETECTED_ROLES = ("price", "promo", "stock", "name", "category")
+
+
+class MappingPanel(QGroupBox):
+    """Which column plays which role, with an "Apply mapping" button.
+
+    Signals
+    -------
+    sig_apply
+        The user asked to re-import with the chosen date, ID and sales columns.
+    """
+
+    sig_apply = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.combos: dict[str, QComboBox] = {}
+        self._detected = False
+        self.labels: dict[str, QLabel] = {}
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for role in ("date", "id", "id2", "target", *_DETECTED_ROLES):
+            combo = QComboBox()
+            combo.setObjectName(f"map_{role}")
+            combo.setMinimumContentsLength(10)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setEnabled(role not in _DETECTED_ROLES)
+            self.combos[role], self.labels[role] = combo, QLabel()
+            form.addRow(self.labels[role], combo)
+        self.apply_button = QPushButton()
+        self.apply_button.setObjectName("applyMapping")
+        self.apply_button.clicked.connect(self.sig_apply)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setObjectName("hint")
+        box = QVBoxLayout(self)
+        box.addLayout(form)
+        box.addWidget(self.hint)
+        box.addWidget(self.apply_button)
+        self.set_columns([], None)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Set every visible text again in the current language."""
+        self.setTitle(self.tr("Columns"))
+        for role, text in (("date", self.tr("Date")), ("id", self.tr("Product ID")),
+                           ("id2", self.tr("Second ID (e.g. store)")),
+                           ("target", self.tr("Units sold")), ("price", self.tr("Price")),
+                           ("promo", self.tr("Promotion")), ("stock", self.tr("Stock")),
+                           ("name", self.tr("Product name")),
+                           ("category", self.tr("Category"))):  # fmt: skip
+            self.labels[role].setText(text)
+        for combo in self.combos.values():
+            if combo.count():
+                combo.setItemText(0, self.tr("(none)"))
+        tip = self.tr("Found from the column headers. Rename the column in the file to "
+                      "change it.")  # fmt: skip
+        for role in _DETECTED_ROLES:
+            self.combos[role].setToolTip(tip)
+        self.combos["id2"].setToolTip(self.tr("A second ID column, when a product is only "
+                                              "unique per store or warehouse."))  # fmt: skip
+        self.hint.setText(self.tr("Price, promotion, stock, name and category are found "
+                                  "from the headers."))  # fmt: skip
+        self.apply_button.setText(self.tr("Apply mapping"))
+
+    def set_columns(self, columns: list[str], mapping: ColumnMapping | None) -> None:
+        """Offer ``columns``; select ``mapping``'s roles (keep the choice when ``None``)."""
+        keep = self.choice() if mapping is None else None
+        self._detected = mapping is not None
+        if mapping is not None:
+            ids = list(mapping.ids)
+            chosen = {"date": mapping.date, "target": mapping.target,
+                      "id": ids[-1] if ids else None,
+                      "id2": ids[0] if len(ids) > 1 else None}  # fmt: skip
+            chosen.update({r: getattr(mapping, r) for r in _DETECTED_ROLES})
+            extra = [c for c in mapping.used_columns() if c not in columns]
+            columns = [*columns, *extra]
+        else:
+            ids = keep["id_cols"] or []
+            chosen = {"date": keep["date_col"], "target": keep["target_col"],
+                      "id": ids[-1] if ids else None, "id2": ids[0] if len(ids) > 1 else None}  # fmt: skip
+        for role, combo in self.combos.items():
+            combo.clear()
+            combo.addItem(self.tr("(none)"), None)
+            for name in columns:
+                combo.addItem(name, name)
+            _select(combo, chosen.get(role))
+        self.apply_button.setEnabled(bool(columns))
+
+    def choice(self) -> dict:
+        """The chosen columns as ImportOptions fields (``None``: detect)."""
+        first, second = self.combos["id"].currentData(), self.combos["id2"].currentData()
+        ids = [c for c in (second, first) if c]
+        if not ids and not self._detected:
+            ids = None  # nothing was detected yet: let the import look for IDs
+        return {"date_col": self.combos["date"].currentData(), "id_cols": ids,
+                "target_col": self.combos["target"].currentData()}  # fmt: skip
+
+    def set_busy(self, busy: bool) -> None:
+        """Disable the button while an import runs."""
+        self.apply_button.setEnabled(not busy and self.combos["date"].count() > 1)
