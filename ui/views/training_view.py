@@ -1,12 +1,444 @@
-"""Train view (placeholder until the full view lands)."""
+"""Train step: choose a model, train it with live loss curves, compare it with baselines.
+
+The form (:class:`~ui.widgets.training_form.TrainingForm`) builds a
+:class:`~core.pipeline.TrainSettings`; Start hands it to
+:func:`ui.workers.training_worker.train_task` in a worker thread (fit, backtest against
+the baselines, permutation importance) and puts the result in the session. Tune searches
+the deep model's settings with optuna within a time budget and writes the best ones back
+into the form. Keras is only ever imported inside the worker.
+
+``python -m ui.views.training_view`` opens the view on the bundled sample shop.
+"""
 
 from __future__ import annotations
 
+import threading
+import time
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.leaderboard import display_name
+from core.pipeline import TrainSettings
+from ui.i18n import core_lang
 from ui.views.base import BaseView
+from ui.widgets.leaderboard_panel import LeaderboardPanel
+from ui.widgets.loss_plot import LossPlot
+from ui.widgets.training_form import TrainingForm
+from ui.workers.task_worker import TaskRunner
+from ui.workers.training_worker import TUNED_KEYS, TuneOutcome, train_task, tune_task
+
+__all__ = ["TrainingView", "load_sample"]
 
 
 class TrainingView(BaseView):
-    """Train step."""
+    """The Train step (see module doc).
 
+    Attributes
+    ----------
+    extra : dict
+        Deep-model arguments beyond :class:`TrainSettings` passed to the worker
+        (``windows_per_epoch``, ``patience``): tests and benchmarks train tiny models.
+    importance_repeats : int
+        Shuffles per feature group for the importance (0 skips it).
+    """
+
+    def __init__(self, session, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        self.runner = TaskRunner(self)
+        self.extra: dict = {}
+        self.importance_repeats = 3
+        self._task: str | None = None
+        self._used: TrainSettings | None = None
+        self._loaded: TrainSettings | None = None
+        self._finish_tune = threading.Event()
+        self._times: dict = {}
+        self._refresh_timer = QTimer(self, singleShot=True, interval=0)
+        self._refresh_timer.timeout.connect(self._refresh_results)
+        self._build()
+        self._connect()
+        self.retranslate()
+        self._on_data_changed()
+
+    # ------------------------------------------------------------------ build
+    def _build(self) -> None:
+        self.form = TrainingForm()
+        self.start_btn, self.cancel_btn, self.tune_btn = QPushButton(), QPushButton(), QPushButton()
+        self.start_btn.setObjectName("startTraining")
+        self.start_btn.setDefault(True)
+        self.start_btn.setMinimumHeight(34)
+        self.budget, self.budget_label = QSpinBox(minimum=1, maximum=240, value=5), QLabel()
+        self.progress = QProgressBar(textVisible=False, maximum=1000)
+        self.stage, self.eta, self.hint = QLabel(), QLabel(), QLabel()
+        for label in (self.stage, self.hint):
+            label.setWordWrap(True)
+        self.eta.setStyleSheet("color: #666;")
+        self.hint.setStyleSheet("color: #a15c00;")
+        buttons, tune = QHBoxLayout(), QHBoxLayout()
+        buttons.addWidget(self.start_btn, 2)
+        buttons.addWidget(self.cancel_btn, 1)
+        tune.addWidget(self.tune_btn, 2)
+        tune.addWidget(self.budget_label)
+        tune.addWidget(self.budget, 1)
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 8, 0)
+        column.addWidget(self.form)
+        column.addSpacing(6)
+        column.addLayout(buttons)
+        column.addLayout(tune)
+        column.addSpacing(6)
+        for widget in (self.progress, self.stage, self.eta, self.hint):
+            column.addWidget(widget)
+        column.addStretch()
+        scroll = QScrollArea(widgetResizable=True)
+        scroll.setWidget(left)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFixedWidth(390)
+        self.loss_plot, self.board = LossPlot(), LeaderboardPanel()
+        self.plot_box, self.results_box = QGroupBox(), QGroupBox()
+        QVBoxLayout(self.plot_box).addWidget(self.loss_plot)
+        self.summary = QLabel(wordWrap=True)
+        self.next_btn = QPushButton()
+        self.next_btn.setObjectName("nextForecast")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.summary, 1)
+        bottom.addWidget(self.next_btn)
+        results = QVBoxLayout(self.results_box)
+        results.addWidget(self.board, 1)
+        results.addLayout(bottom)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.plot_box)
+        split.addWidget(self.results_box)
+        split.setSizes([420, 380])
+        split.setChildrenCollapsible(False)
+        layout = QHBoxLayout(self)
+        layout.addWidget(scroll)
+        layout.addWidget(split, 1)
+
+    def _connect(self) -> None:
+        self.runner.sig_progress.connect(self._on_progress)
+        self.runner.sig_finished.connect(self._on_finished)
+        self.runner.sig_failed.connect(self._on_failed)
+        self.runner.sig_cancelled.connect(self._on_cancelled)
+        self.runner.sig_running.connect(self._set_busy)
+        self.session.sig_data_changed.connect(self._on_data_changed)
+        self.session.sig_model_changed.connect(self._refresh_timer.start)
+        self.form.sig_model_changed.connect(self._update_enabled)
+        self.start_btn.clicked.connect(self.start_training)
+        self.cancel_btn.clicked.connect(self.cancel)
+        self.tune_btn.clicked.connect(self.start_tuning)
+        self.next_btn.clicked.connect(self._go_next)
+
+    # ------------------------------------------------------------------- text
     def title(self) -> str:
         return self.tr("Train")
+
+    def retranslate(self) -> None:
+        """Every text of the view in the current language."""
+        self.form.retranslate()
+        self.budget_label.setText(self.tr("Budget"))
+        self.budget.setSuffix(self.tr(" min"))
+        self.budget.setToolTip(self.tr("Minutes the settings search may take."))
+        self.start_btn.setText(self.tr("Train and backtest"))
+        self.start_btn.setToolTip(
+            self.tr("Train the model, then test it against the baselines on the latest periods.")
+        )
+        self.cancel_btn.setText(self.tr("Cancel"))
+        self.tune_btn.setText(self.tr("Tune settings…"))
+        self.tune_btn.setToolTip(
+            self.tr(
+                "Search units, layers, lookback, dropout and learning rate automatically and put the best values into the form."
+            )
+        )
+        self.plot_box.setTitle(self.tr("Training curves"))
+        self.results_box.setTitle(self.tr("Backtest: accuracy on held-out recent sales"))
+        self.next_btn.setText(self.tr("Next: forecast →"))
+        self.loss_plot.retranslate()
+        self.board.retranslate()
+        self._update_enabled()
+        if not self.runner.is_running():
+            self._refresh_results()
+
+    def _time(self, seconds: float) -> str:
+        if seconds < 90:
+            return self.tr("{n} s").format(n=max(int(round(seconds)), 1))
+        return self.tr("{n} min").format(n=round(seconds / 60, 1))
+
+    @Slot()
+    def _update_enabled(self) -> None:
+        busy, ready = self.runner.is_running(), self.session.frames is not None
+        self.form.setEnabled(not busy)
+        self.start_btn.setEnabled(ready and not busy)
+        self.tune_btn.setEnabled(ready and self.form.is_deep() and not busy)
+        self.budget.setEnabled(not busy)
+        self.cancel_btn.setEnabled(busy)
+        self.progress.setVisible(busy or self.progress.value() > 0)
+        self.next_btn.setEnabled(self.session.model is not None and not busy)
+        self.hint.setText("" if ready else self.tr("Import a sales file first (step 1)."))
+        self.hint.setVisible(not ready)
+
+    @Slot()
+    def _on_data_changed(self) -> None:
+        settings = self.session.train_settings
+        self.form.set_freq(self.session.freq, settings)
+        if settings is not self._loaded:
+            self._loaded = settings
+            self.form.load_settings(settings)
+        self._update_enabled()
+        self._refresh_timer.start()
+
+    # ---------------------------------------------------------------- actions
+    def _begin(self, task: str, settings: TrainSettings) -> None:
+        self.session.set_train_settings(settings)
+        self._loaded = self._used = settings
+        self._task = task
+        self._times = {"start": time.monotonic(), "frames": self.session.frames}
+        self.progress.setValue(0)
+        self.eta.clear()
+
+    @Slot()
+    def start_training(self) -> bool:
+        """Train, backtest and explain with the form's settings in the worker."""
+        if self.session.frames is None or self.runner.is_running():
+            return False
+        self._begin("train", self.form.settings(self.session.train_settings))
+        self.loss_plot.clear()
+        self.board.show_board(None, "")
+        self.stage.setText(self.tr("Starting…"))
+        return self.runner.start(train_task, self.session.frames, self.session.freq, self._used,
+                                 extra=self.extra or None,
+                                 importance_repeats=self.importance_repeats)  # fmt: skip
+
+    @Slot()
+    def start_tuning(self) -> bool:
+        """Search the deep model's settings within the budget (minutes)."""
+        if self.session.frames is None or self.runner.is_running():
+            return False
+        self._begin("tune", self.form.settings(self.session.train_settings))
+        self._finish_tune = threading.Event()
+        self._times["budget"] = 60.0 * self.budget.value()
+        self.stage.setText(self.tr("Starting the settings search…"))
+        return self.runner.start(tune_task, self.session.frames, self.session.freq, self._used,
+                                 budget_minutes=float(self.budget.value()),
+                                 extra=self.extra or None,
+                                 finish=self._finish_tune.is_set)  # fmt: skip
+
+    @Slot()
+    def cancel(self) -> None:
+        """Stop the running task; a search keeps its best trial so far."""
+        if self._task == "tune":
+            self._finish_tune.set()
+            self.stage.setText(self.tr("Stopping after the current trial…"))
+        else:
+            self.runner.cancel()
+            self.stage.setText(self.tr("Cancelling…"))
+
+    def runners(self) -> list:
+        return [self.runner]
+
+    @Slot()
+    def _go_next(self) -> None:
+        self.sig_goto.emit(3)
+
+    @Slot(bool)
+    def _set_busy(self, busy: bool) -> None:
+        self._update_enabled()
+        if not busy:
+            self._task = None
+
+    # --------------------------------------------------------------- progress
+    @Slot(object)
+    def _on_progress(self, event: dict) -> None:
+        phase, stage, now = event.get("phase"), event.get("stage"), time.monotonic()
+        if stage == "start" or phase not in self._times:
+            self._times[phase] = now
+        if phase == "fit" and stage == "train":
+            self.loss_plot.add_epoch(event)
+            self._times["eta"] = (event.get("eta_seconds"), now)
+        text, fraction, eta = self._describe(event, now)
+        step, steps = int(event.get("step") or 1), int(event.get("steps") or 1)
+        if self._times.get("step") != (phase, step):
+            self._times["step"] = (phase, step)
+            self.eta.clear()  # the next step's time left is not known yet
+        if fraction is not None:
+            overall = (step - 1 + min(max(fraction, 0.0), 1.0)) / steps
+            self.progress.setValue(max(self.progress.value(), int(1000 * overall)))
+        head = self.tr("Step {step} of {steps}").format(step=step, steps=steps)
+        self.stage.setText(text if phase == "tune" else f"{head} · {text}")
+        if eta is not None:
+            self.eta.setText(self.tr("About {time} left in this step").format(time=self._time(eta)))
+
+    def _describe(self, event: dict, now: float) -> tuple[str, float | None, float | None]:
+        """Stage text, fraction of the step done and seconds left (None: unknown)."""
+        phase, stage = event.get("phase"), event.get("stage")
+        name = display_name(self._used.model, core_lang())
+        if phase == "tune":
+            return self._describe_tune(event, now)
+        if phase == "importance":
+            return self.tr("Measuring which inputs matter most…"), 0.0, None
+        epochs = max(int(event.get("epochs") or 1), 1)
+        sub = None
+        if stage == "train":
+            sub = int(event.get("epoch") or 0) / epochs
+        elif stage == "batch":
+            sub = (int(event["epoch"]) - 1 + event["batch"] / max(event["batches"], 1)) / epochs
+        if phase == "backtest":
+            return self._describe_backtest(event, now, sub)
+        if sub is not None:
+            eta, at = self._times.get("eta", (None, now))
+            left = None if eta is None else max(eta - (now - at), 0.0)
+            text = self.tr("Training {model}: epoch {epoch} of {epochs}")
+            return text.format(model=name, epoch=event.get("epoch"), epochs=epochs), sub, left
+        if stage == "backtest":  # auto compares candidates per product group
+            done, total = event.get("done", 0), max(event.get("total", 1), 1)
+            text = self.tr("Comparing candidate models for each product ({done} of {total})…")
+            return text.format(done=done, total=total), None, None
+        return self.tr("Preparing the data and fitting {model}…").format(model=name), None, None
+
+    def _describe_backtest(self, event: dict, now: float, sub: float | None):
+        names = list(dict.fromkeys([self._used.model, *self._used.baselines]))
+        if event.get("stage") == "backtest":
+            self._times["done"], self._times["total"] = event["done"], event["total"]
+        done = self._times.get("done", 0)
+        total = max(self._times.get("total", len(names) * self._used.folds), 1)
+        fraction = (done + (sub or 0.0)) / total
+        elapsed = now - self._times.get("backtest", now)
+        left = elapsed / fraction * (1 - fraction) if fraction > 0.05 else None
+        current = display_name(names[min(done, total - 1) % len(names)], core_lang())
+        text = self.tr("Backtesting {model} on held-out periods ({done} of {total} done)")
+        return text.format(model=current, done=done, total=total), fraction, left
+
+    def _describe_tune(self, event: dict, now: float):
+        budget = self._times.get("budget", 60.0)
+        elapsed = now - self._times["start"]
+        if event.get("stage") == "tune":
+            self._times["best"] = event.get("best")
+        text = self.tr("Tuning: trial {trial}").format(trial=int(event.get("trial") or 0) + 1)
+        if self._times.get("best") is not None:
+            best = self.tr("best validation loss so far {best:.4f}")
+            text = f"{text} · {best.format(best=self._times['best'])}"
+        return text, min(elapsed / budget, 1.0), max(budget - elapsed, 0.0)
+
+    # ----------------------------------------------------------------- results
+    @Slot(object)
+    def _on_finished(self, result) -> None:
+        took = self._time(time.monotonic() - self._times.get("start", time.monotonic()))
+        self.progress.setValue(1000)
+        self.eta.clear()
+        if isinstance(result, TuneOutcome):
+            self._apply_tuning(result, took)
+            return
+        if self.session.frames is not self._times.get("frames"):
+            self.stage.setText(self.tr("The data changed while training; the result was dropped."))
+            return
+        self.session.set_model(result.model, backtest=result.backtest, importance=result.importance)
+        self.stage.setText(self.tr("Finished in {time}.").format(time=took))
+        self.sig_status.emit(self.tr("Training finished in {time}.").format(time=took))
+
+    def _apply_tuning(self, outcome: TuneOutcome, took: str) -> None:
+        values = {k: outcome.params[k] for k in TUNED_KEYS if k in outcome.params}
+        settings = replace(self.form.settings(self.session.train_settings), **values)
+        self.form.load_settings(settings)
+        self.session.set_train_settings(settings)
+        self._loaded = settings
+        self.form.show_advanced(True)
+        text = self.tr(
+            "Best of {n} trials in {time} (validation loss {loss:.4f}) written into the form."
+        )
+        text = text.format(n=outcome.trials, time=took, loss=outcome.score)
+        self.stage.setText(text)
+        self.sig_status.emit(text)
+
+    @Slot(str, str)
+    def _on_failed(self, message: str, details: str) -> None:
+        self.progress.setValue(0)
+        self.progress.hide()
+        self.eta.clear()
+        failed = self.tr("Tuning failed.") if self._task == "tune" else self.tr("Training failed.")
+        self.stage.setText(failed)
+        self.fail(message, details)
+        self._refresh_timer.start()
+
+    @Slot()
+    def _on_cancelled(self) -> None:
+        self.progress.setValue(0)
+        self.progress.hide()
+        self.eta.clear()
+        text = (
+            self.tr("Tuning cancelled") if self._task == "tune" else self.tr("Training cancelled")
+        )
+        self.stage.setText(text)
+        self.sig_status.emit(text)
+        self._refresh_timer.start()
+
+    @Slot()
+    def _refresh_results(self) -> None:
+        """Show the session's model: curves, leaderboard, verdict and a summary line."""
+        model, board = self.session.model, self.session.leaderboard
+        name = getattr(model, "name", None) or (self.session.train_settings.model if board
+                                                 is not None else None)  # fmt: skip
+        self.board.show_board(board, self.session.verdict(core_lang()), name)
+        if not self.runner.is_running():
+            self.loss_plot.set_history(self.session.history_log)
+        self.summary.setText(self._summary(model, name))
+        self._update_enabled()
+
+    def _summary(self, model, name: str | None) -> str:
+        if name is None:
+            return self.tr("No model yet. Choose the settings, then press Train and backtest.")
+        text = self.tr("Current model: {model}").format(model=display_name(name, core_lang()))
+        best, log = getattr(model, "best_epoch_", None), self.session.history_log
+        if best is not None and log:
+            text += " · " + self.tr("best epoch {best} of {epochs}").format(
+                best=best, epochs=len(log)
+            )
+        seconds = getattr(model, "train_seconds_", None)
+        if seconds:
+            text += " · " + self.tr("trained in {time}").format(time=self._time(seconds))
+        return text
+
+
+def load_sample(session) -> None:
+    """Import and clean the bundled sample shop into ``session`` (no worker)."""
+    from core.cleaning import clean
+    from core.importer import ImportOptions, load_dataset
+    from core.sample import SAMPLE_PATH
+
+    options = ImportOptions()
+    raw = load_dataset(SAMPLE_PATH, options)
+    session.set_data(SAMPLE_PATH, SAMPLE_PATH.read_bytes(), options, raw,
+                     clean(raw, session.cleaning_options))  # fmt: skip
+
+
+def main() -> int:
+    """Open the view alone on the sample shop."""
+    from ui.app import make_app
+    from ui.session import Session
+
+    app = make_app()
+    session = Session()
+    load_sample(session)
+    view = TrainingView(session)
+    view.setWindowTitle(f"SkuCast · {view.title()}")
+    view.resize(1280, 800)
+    view.show()
+    code = app.exec()
+    view.shutdown()
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

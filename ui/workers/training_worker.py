@@ -1,0 +1,241 @@
+"""Task functions of the Train step: fit, backtest and explain, or tune (no widgets).
+
+Each function runs in a :class:`~ui.workers.task_worker.TaskRunner` thread and returns
+plain data; the view applies it to the session in the GUI thread. Keras and optuna are
+imported here only, inside the calls (through core), never when the window starts.
+
+Progress events from core are passed on with a ``phase`` key added (``fit``,
+``backtest``, ``importance`` or ``tune``) and ``step``/``steps`` counting the phases,
+so the view can tell the model's own training curves from the re-training inside the
+backtest.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+
+from core.errors import CancelledError, InputError
+from core.pipeline import TrainSettings
+
+__all__ = ["TrainResult", "TuneOutcome", "ExtendedSettings", "train_task", "tune_task"]
+
+#: The LSTM settings a tuning run searches, written back into the form.
+TUNED_KEYS = ("lookback", "units", "layers", "dropout", "learning_rate")
+
+
+@dataclass
+class ExtendedSettings(TrainSettings):
+    """:class:`~core.pipeline.TrainSettings` plus deep-model arguments it lacks.
+
+    Attributes
+    ----------
+    extra : dict
+        More :class:`~core.models.lstm.LSTMForecaster` arguments (``windows_per_epoch``,
+        ``patience``); tests and benchmarks use them for tiny models.
+    """
+
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def wrap(cls, settings: TrainSettings, extra: dict | None) -> TrainSettings:
+        """``settings`` itself without ``extra``, else a copy carrying it."""
+        if not extra:
+            return settings
+        data = {k: v for k, v in asdict(settings).items() if k != "extra"}
+        return cls(**data, extra=dict(extra))
+
+    def deep_params(self, freq: str) -> dict:
+        return {**super().deep_params(freq), **self.extra}
+
+
+@dataclass
+class TrainResult:
+    """What :func:`train_task` hands back to the view.
+
+    Attributes
+    ----------
+    model : Forecaster
+        The fitted model.
+    backtest : BacktestResult or None
+        ``None`` when the backtest was not asked for.
+    importance : DataFrame or None
+        Permutation importance (deep models only).
+    settings : TrainSettings
+        The settings it was trained with.
+    seconds : dict
+        Wall time per phase (``fit``, ``backtest``, ``importance``) and ``total``.
+    """
+
+    model: object
+    backtest: object
+    importance: object
+    settings: TrainSettings
+    seconds: dict
+
+
+@dataclass
+class TuneOutcome:
+    """What :func:`tune_task` hands back: the best settings and how the search went.
+
+    Attributes
+    ----------
+    params : dict
+        Best values of :data:`TUNED_KEYS`.
+    score : float
+        Its validation loss.
+    trials : int
+        Trials run.
+    seconds : float
+    """
+
+    params: dict
+    score: float
+    trials: int
+    seconds: float
+
+
+def _relay(on_progress, **tags):
+    """An ``on_progress`` that adds ``tags`` to every event (None stays None)."""
+    if on_progress is None:
+        return None
+
+    def report(event: dict) -> None:
+        on_progress({**event, **tags})
+
+    return report
+
+
+def _check(should_stop) -> None:
+    if should_stop is not None and should_stop():
+        raise CancelledError()
+
+
+def _either(*checks):
+    """A ``should_stop`` true when any of ``checks`` (None ignored) is."""
+    live = [c for c in checks if c is not None]
+    return (lambda: any(c() for c in live)) if live else None
+
+
+def _importance(model, repeats: int):
+    """Permutation importance of a deep model; ``None`` without validation windows."""
+    from core.explain import permutation_importance
+
+    try:
+        return permutation_importance(model, repeats=repeats)
+    except InputError:
+        return None  # too little history for validation windows: nothing to explain
+
+
+def train_task(frames, freq: str, settings: TrainSettings, *, extra: dict | None = None,
+               backtest: bool = True, importance_repeats: int = 3,
+               on_progress=None, should_stop=None) -> TrainResult:  # fmt: skip
+    """Fit the chosen model, backtest it against the baselines and explain it.
+
+    Parameters
+    ----------
+    frames : ModelFrames
+    freq : str
+    settings : TrainSettings
+    extra : dict, optional
+        Deep-model arguments beyond ``settings`` (see :class:`ExtendedSettings`).
+    backtest : bool
+        Run :func:`core.pipeline.run_backtest` after the fit.
+    importance_repeats : int
+        Shuffles per feature group; 0 skips the importance (always skipped for
+        models other than LSTM/GRU).
+    on_progress, should_stop : callable, optional
+        As everywhere in core; events get ``phase``, ``step`` and ``steps``, and each
+        phase opens with a ``{"stage": "start"}`` event.
+
+    Returns
+    -------
+    TrainResult
+
+    Raises
+    ------
+    CancelledError
+        When ``should_stop`` turned true.
+    SkuCastError
+        From core (bad settings, too little data, a diverging loss).
+    """
+    from core.models.registry import DEEP_MODELS
+    from core.pipeline import fit_model, run_backtest
+
+    run = ExtendedSettings.wrap(settings, extra)
+    explain = importance_repeats > 0 and settings.model in DEEP_MODELS
+    steps = 1 + int(backtest) + int(explain)
+    seconds: dict = {}
+    started = time.perf_counter()
+
+    def phase(name: str, step: int):
+        if on_progress is not None:
+            on_progress({"stage": "start", "phase": name, "step": step, "steps": steps})
+        return _relay(on_progress, phase=name, step=step, steps=steps)
+
+    model = fit_model(frames, freq, run, phase("fit", 1), should_stop)
+    seconds["fit"] = time.perf_counter() - started
+    result = table = None
+    if backtest:
+        _check(should_stop)
+        mark = time.perf_counter()
+        result = run_backtest(frames, freq, run, phase("backtest", 2), should_stop)
+        seconds["backtest"] = time.perf_counter() - mark
+    if explain:
+        _check(should_stop)
+        mark = time.perf_counter()
+        phase("importance", steps)
+        table = _importance(model, int(importance_repeats))
+        seconds["importance"] = time.perf_counter() - mark
+    _check(should_stop)
+    seconds["total"] = time.perf_counter() - started
+    return TrainResult(model, result, table, settings, seconds)
+
+
+def tune_task(frames, freq: str, settings: TrainSettings, *, budget_minutes: float,
+              extra: dict | None = None, n_trials: int | None = None, finish=None,
+              on_progress=None, should_stop=None) -> TuneOutcome:  # fmt: skip
+    """Search the deep model's settings (optuna) within ``budget_minutes``.
+
+    The fixed arguments (cell, horizon, epochs, batch size, features, region, seed)
+    come from ``settings``; the searched ones are :data:`TUNED_KEYS`.
+
+    Parameters
+    ----------
+    frames, freq, settings
+        As for :func:`train_task`.
+    budget_minutes : float
+    extra : dict, optional
+        Deep-model arguments beyond ``settings``.
+    n_trials : int, optional
+        Stop after this many trials even with time left.
+    finish : callable, optional
+        Returns True to end the search early and keep the best trial so far (unlike
+        ``should_stop``, which throws the search away).
+
+    Returns
+    -------
+    TuneOutcome
+
+    Raises
+    ------
+    InputError
+        For a budget that is not positive or no product to train on.
+    CancelledError
+        When cancelled before any trial finished.
+    """
+    from core.pipeline import require_active
+    from core.tuning import tune
+
+    require_active(frames)
+    run = ExtendedSettings.wrap(settings, extra)
+    base = run.deep_params(freq)
+    base["cell"] = settings.model if settings.model in ("lstm", "gru") else "lstm"
+    for key in (*TUNED_KEYS, "random_state"):
+        base.pop(key, None)
+    found = tune(frames.frame, freq, budget_minutes=budget_minutes, base_params=base,
+                 n_trials=n_trials, random_state=int(settings.random_state),
+                 on_progress=_relay(on_progress, phase="tune", step=1, steps=1),
+                 should_stop=_either(should_stop, finish))  # fmt: skip
+    params = {k: found.best_params[k] for k in TUNED_KEYS if k in found.best_params}
+    return TuneOutcome(params, float(found.best_score), len(found.trials), float(found.seconds))
