@@ -47,6 +47,7 @@ class MainWindow(QMainWindow):
         self.project_runner = TaskRunner(self)
         self.last_error: QMessageBox | None = None
         self._close_after_save = False
+        self._shortcuts: list = []
         self._build_shell()
         self._build_menus()
         self._build_status()
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         from ui.session import Session
 
         self.session = Session(self)
+        self._apply_shortcuts()
         self._build_views()
         self._connect()
         self.retranslate()
@@ -111,13 +113,18 @@ class MainWindow(QMainWindow):
 
     def _action(self, slot, shortcut=None) -> QAction:
         action = QAction(self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+        if shortcut is not None:  # set in finish_setup: the first QKeySequence costs ~50 ms
+            self._shortcuts.append((action, shortcut))
         action.triggered.connect(slot)
         return action
 
+    def _apply_shortcuts(self) -> None:
+        for action, shortcut in self._shortcuts:
+            action.setShortcut(QKeySequence(shortcut))
+        self._shortcuts.clear()
+
     def _build_menus(self) -> None:
-        K = QKeySequence.StandardKey
+        K = QKeySequence.StandardKey  # noqa: N806
         self.act_open = self._action(self.open_file_dialog, K.Open)
         self.act_sample = self._action(self.open_sample)
         self.act_open_project = self._action(self.open_project_dialog, "Ctrl+Shift+O")
