@@ -265,17 +265,20 @@ def _recommend_table(inv: pd.DataFrame, promo: pd.DataFrame, lang: str) -> pd.Da
     merged = inv.merge(promo, on="unique_id", how="left", suffixes=("", "_promo"))
     window = [f"{a} .. {b}" if isinstance(a, str) else "" for a, b in
               zip(merged["window_start"], merged["window_end"], strict=True)]  # fmt: skip
+    clearing = merged["action"].eq("clear").to_numpy()
+    # a product being cleared gets the clearance reason only: its reorder reason would
+    # contradict "do not reorder"
     reason = [
-        _pick(lang, f"{ie} {pe}", f"{iz}{pz}")
-        for ie, iz, pe, pz in zip(merged["reason_en"], merged["reason_zh"],
-                                  merged["reason_en_promo"].fillna(""),
-                                  merged["reason_zh_promo"].fillna(""), strict=True)
+        _pick(lang, pe if c else f"{ie} {pe}", pz if c else f"{iz}{pz}")
+        for ie, iz, pe, pz, c in zip(merged["reason_en"], merged["reason_zh"],
+                                     merged["reason_en_promo"].fillna(""),
+                                     merged["reason_zh_promo"].fillna(""), clearing,
+                                     strict=True)
     ]  # fmt: skip
     out = merged[["unique_id", "stage", "forecast_lead_time", "safety_stock", "reorder_point",
                   "order_qty", "days_of_cover", "stockout_date"]].copy()  # fmt: skip
     for col in ("forecast_lead_time", "safety_stock", "reorder_point", "days_of_cover"):
         out[col] = out[col].round(1)
-    clearing = merged["action"].eq("clear") & out["order_qty"].gt(0)
     out.loc[clearing, "order_qty"] = 0.0
     prefix = _pick(lang, "Clearing: do not reorder. ", "清仓中：不再补货。")
     out["promotion"] = merged["action"].fillna("hold")

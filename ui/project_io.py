@@ -66,10 +66,10 @@ def apply_opened(session, opened: OpenedProject, path: Path) -> None:
     session.meta = dict(project.meta)
     session.stock = results.get("stock")
     if project.model is not None or "leaderboard" in results:
+        log = results.get("training_log")
         session.set_model(project.model, leaderboard=results.get("leaderboard"),
-                          importance=results.get("importance"))  # fmt: skip
-        if "training_log" in results:
-            session.history_log = results["training_log"].to_dict("records")
+                          importance=results.get("importance"),
+                          history_log=None if log is None else log.to_dict("records"))  # fmt: skip
     if "forecast" in results:
         session.set_forecast(results["forecast"], results.get("stages"),
                              results.get("stage_history"))  # fmt: skip

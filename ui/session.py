@@ -141,15 +141,21 @@ class Session(QObject):
         self.sig_forecast_changed.emit()
         self.sig_recommendations_changed.emit()
 
-    def set_model(self, model, backtest=None, importance=None, leaderboard=None) -> None:
-        """A trained model (with its backtest and importance); forecasts are dropped."""
+    def set_model(self, model, backtest=None, importance=None, leaderboard=None,
+                  history_log=None) -> None:  # fmt: skip
+        """A trained model (with its backtest and importance); forecasts are dropped.
+
+        ``history_log`` (epoch records) defaults to the model's own ``history_log_``.
+        """
         self.model = model
         self.backtest = backtest
         self.leaderboard = leaderboard
         if backtest is not None and leaderboard is None:
             self.leaderboard = backtest.ranked()
         self.importance = importance
-        self.history_log = list(getattr(model, "history_log_", []) or [])
+        if history_log is None:
+            history_log = getattr(model, "history_log_", []) or []
+        self.history_log = list(history_log)
         self._clear_forecast()
         self.set_dirty(True)
         self.sig_model_changed.emit()
