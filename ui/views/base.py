@@ -9,12 +9,12 @@ language changes, report one-line news through ``sig_status`` and stop their wor
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import QLabel, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from ui.i18n import translate
 
-__all__ = ["BaseView", "show_error"]
+__all__ = ["BaseView", "placeholder_stack", "show_error"]
 
 
 def show_error(parent: QWidget, title: str, message: str, details: str = "") -> QMessageBox:
@@ -26,6 +26,19 @@ def show_error(parent: QWidget, title: str, message: str, details: str = "") -> 
     box.setObjectName("errorDialog")
     box.open()
     return box
+
+
+def placeholder_stack(box: QWidget, content: QWidget) -> tuple[QLabel, QStackedWidget]:
+    """Fill ``box`` with ``content`` behind a centred hint shown while it has nothing."""
+    hint = QLabel()
+    hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    hint.setWordWrap(True)
+    hint.setObjectName("placeholder")
+    stack = QStackedWidget()
+    stack.addWidget(hint)
+    stack.addWidget(content)
+    QVBoxLayout(box).addWidget(stack)
+    return hint, stack
 
 
 class BaseView(QWidget):

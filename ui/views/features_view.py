@@ -16,7 +16,7 @@ from dataclasses import replace
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -35,7 +34,7 @@ from core.cleaning import clean
 from core.features import FEATURE_GROUPS
 from core.festivals import REGIONS
 from ui.i18n import pick
-from ui.views.base import BaseView
+from ui.views.base import BaseView, placeholder_stack
 from ui.views.import_view import heading
 from ui.widgets.cleaning_panel import CleaningPanel
 from ui.widgets.cleaning_preview import CleaningPreview
@@ -148,13 +147,9 @@ class FeaturesView(BaseView):
         self.importance_plot.setMinimumHeight(190)
         self.bars = pg.BarGraphItem(x0=[0], y=[0], height=0.6, width=[0], brush="#1f5fa8", pen=None)
         self.importance_plot.addItem(self.bars)
-        self.importance_empty = QLabel()
-        self.importance_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.importance_empty.setWordWrap(True)
-        self.importance_stack = QStackedWidget()
-        self.importance_stack.addWidget(self.importance_empty)
-        self.importance_stack.addWidget(self.importance_plot)
-        QVBoxLayout(self.importance_box).addWidget(self.importance_stack)
+        self.importance_empty, self.importance_stack = placeholder_stack(
+            self.importance_box, self.importance_plot
+        )
         return self.importance_box
 
     # ------------------------------------------------------------- language

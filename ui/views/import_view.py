@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
-    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -37,7 +36,7 @@ from PySide6.QtWidgets import (
 from core.importer import ImportOptions
 from core.validation import freq_kind
 from ui.models.dataframe_model import DataFrameModel
-from ui.views.base import BaseView
+from ui.views.base import BaseView, placeholder_stack
 from ui.widgets.import_panels import MappingPanel, SourcePanel
 from ui.widgets.import_report import ReportTable
 from ui.widgets.import_task import ImportResult, peek_columns, run_import
@@ -176,14 +175,7 @@ class ImportView(BaseView):
         vertical.hide()  # "Row in file" is the number that means something
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # constant cost per row
         vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.placeholder = QLabel()
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setWordWrap(True)
-        self.placeholder.setObjectName("placeholder")
-        self.preview_stack = QStackedWidget()
-        self.preview_stack.addWidget(self.placeholder)
-        self.preview_stack.addWidget(self.table)
-        QVBoxLayout(self.preview_box).addWidget(self.preview_stack)
+        self.placeholder, self.preview_stack = placeholder_stack(self.preview_box, self.table)
         return self.preview_box
 
     # ------------------------------------------------------------- language
