@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from core.errors import InputError, SkuCastError
 
@@ -125,8 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="language of messages (default: both)",
     )
+    frozen = getattr(sys, "frozen", False)  # a PyInstaller bundle: SkuCast / skucast-cli
     parser = _Parser(
-        prog="python main.py",
+        prog=Path(sys.executable).stem if frozen else "python main.py",
         parents=[common],
         description="SkuCast: sales and product-lifecycle forecasting, offline.",
     )

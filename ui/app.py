@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -62,20 +62,38 @@ def make_window(lang: str | None = None, lazy: bool = False):
 
 def _self_test(window, app) -> None:
     """Import the sample and quit with 0 when it arrived (1 on failure or timeout)."""
-    view = window.import_view
 
     def finish(code: int) -> None:
-        data = window.session.dataset
+        data = getattr(window.session, "dataset", None)
         print(f"SkuCast self-test: {'ok' if code == 0 else 'FAILED'}"
-              + (f", {data.n_series} products" if data is not None else ""))  # fmt: skip
+              + (f", {data.n_series} products" if data is not None else ""), flush=True)  # fmt: skip
         window.discard_changes()
         window.close()
         app.exit(code)
 
-    window.session.sig_data_changed.connect(lambda: finish(0 if window.session.has_data else 1))
-    view.sig_failed.connect(lambda *_: finish(1))
-    QTimer.singleShot(120000, lambda: finish(1))
-    window.open_sample()
+    QTimer.singleShot(120000, lambda: finish(1))  # armed first: any failure below still ends
+    try:
+        view = window.import_view
+        window.session.sig_data_changed.connect(lambda: finish(0 if window.session.has_data else 1))
+        view.sig_failed.connect(lambda *_: finish(1))
+        window.open_sample()
+    except Exception as exc:  # noqa: BLE001 - a self-test reports every failure
+        print(f"SkuCast self-test: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+        finish(1)
+
+
+class _FileOpenFilter(QObject):
+    """macOS hands a double-clicked ``.skucast`` to the app as a QFileOpenEvent, not argv."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self._window = window
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.FileOpen and event.file().lower().endswith(".skucast"):
+            self._window.open_project(event.file())
+            return True
+        return False
 
 
 def run(argv: list[str]) -> int:
@@ -94,4 +112,7 @@ def run(argv: list[str]) -> int:
         QTimer.singleShot(0, lambda: _self_test(window, app))
     elif "--demo" in argv:
         QTimer.singleShot(0, window.open_sample)
+    elif argv and argv[0].lower().endswith(".skucast"):  # Windows file association
+        QTimer.singleShot(0, lambda: window.open_project(argv[0]))
+    app.installEventFilter(_FileOpenFilter(window))
     return app.exec()

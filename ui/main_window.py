@@ -478,6 +478,7 @@ class MainWindow(QMainWindow):
             view.shutdown()
         self.project_runner.wait()
         self.settings.set_geometry(self.saveGeometry())
+        self.settings.store.sync()  # main.py leaves with os._exit after a GUI run
         super().closeEvent(event)
 
     def discard_changes(self) -> None:
