@@ -26,10 +26,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binomtest
 
 from core.activity import default_inactive_periods
 from core.errors import InputError
-from core.lifecycle_fit import LifeFit, fit_life_curve, period_rates
+from core.lifecycle_fit import Launch, LifeFit, fit_life_curve
+from core.lifecycle_pool import fit_short_history, launch_prior, shop_calendar
+from core.lifecycle_rates import period_rates
 from core.periods import PeriodGrid
 
 __all__ = [
@@ -59,6 +62,10 @@ MATURE_MIN = 0.80
 #: A product with less sales history than this (days) is ``new``.
 NEW_DAYS = 28
 _DAY = pd.Timedelta(days=1).value
+# Days between the shop's first date and a product's first row that make it a launch.
+_LAUNCH_GAP = 28
+# The first fit of each product leaves out its last days (see _Product).
+_BLIND_DAYS = 28
 _COLUMNS = (
     "unique_id", "stage", "confidence", "reason_en", "reason_zh", "next_stage",
     "next_stage_date", "peak_date", "share_of_peak", "change_8w",
@@ -96,17 +103,38 @@ def _period_days(freq: str, dates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 class _Product:
     """Everything known about one product as of ``end`` (internal)."""
 
-    def __init__(self, rows: pd.DataFrame, freq: str, end: pd.Timestamp) -> None:
+    def __init__(self, rows: pd.DataFrame, freq: str, end: pd.Timestamp, start=None) -> None:
         self.uid = str(rows["unique_id"].iloc[0])
         self.freq, self.end = freq, end
         sold = rows.loc[rows["y"].fillna(0) > 0, "ds"]
         self.first = pd.Timestamp(rows["ds"].min())
+        # A first row well after the shop's first date is a launch seen in the data.
+        seen = start is not None and (self.first - start).days >= _LAUNCH_GAP
+        self.launch = self.first.value / _DAY if seen else None
         self.last_sale = pd.Timestamp(sold.max()) if len(sold) else None
         # Fit up to the point the product counts as inactive: later zeros add nothing.
         quiet = pd.Timedelta(days=92)
         stop = min(end, (self.last_sale or self.first) + quiet)
         self.rates = period_rates(rows, freq, stop)
+        # A first, rough fit for what the shop's products share (see _products), blind
+        # to the last weeks: a fit to them would bend to a shop-wide dip there.
         self.fit = None if self.is_new(end) else fit_life_curve(self.rates)
+
+    def refit(self, calendar: pd.Series, season: pd.Series, rise: tuple | None) -> None:
+        """Fit the life curve again with what the shop's products share.
+
+        ``calendar`` and ``season``: the shop's log multiplier per period start,
+        without and with the yearly pattern; ``rise``: the shop's ``(median, spread)``
+        log rise from launch to peak (see :mod:`core.lifecycle_pool`).
+        """
+        if self.is_new(self.end):
+            return
+        keys = self.rates.start.view(np.int64)
+        self.rates.known = calendar.reindex(keys).fillna(0.0).to_numpy()
+        launch = Launch(self.launch, *rise) if rise and self.launch is not None else None
+        self.fit = fit_life_curve(self.rates, launch=launch)
+        if self.fit is not None:
+            self.fit = fit_short_history(self.rates, self.fit, season, launch=launch)
 
     def is_new(self, when) -> bool:
         return (pd.Timestamp(when) - self.first).days + 1 < NEW_DAYS
@@ -131,9 +159,26 @@ class _Product:
         return np.where(inactive & after, "inactive", out).astype(object)
 
     def _fallback(self) -> str:
-        """Stage without a curve (very short monthly histories): rising or flat."""
-        rate = self.rates.rate[np.isfinite(self.rates.rate)]
-        return "growth" if len(rate) > 1 and rate[-1] > 1.25 * rate[0] else "maturity"
+        """Stage without a curve (slow movers, very short histories).
+
+        A binomial test of the units sold in the later half of the observed days
+        against the earlier half: ``growth`` or ``decline`` only at the 1 % level,
+        ``maturity`` otherwise (a few sales cannot show a trend).
+        """
+        r = self.rates
+        days = np.cumsum(r.days)
+        if len(days) < 2 or days[-1] <= 0:
+            return "maturity"
+        late = days > days[-1] / 2
+        n, k = int(round(r.units.sum())), int(round(r.units[late].sum()))
+        share = r.days[late].sum() / days[-1]
+        if n == 0 or not 0 < share < 1:
+            return "maturity"
+        if binomtest(k, n, share, alternative="greater").pvalue < 0.01:
+            return "growth"
+        if binomtest(k, n, share, alternative="less").pvalue < 0.01:
+            return "decline"
+        return "maturity"
 
 
 def _confidence(prod: _Product, stage: str) -> float:
@@ -203,7 +248,7 @@ def next_transition(prod: _Product, stage: str, forecast: pd.DataFrame | None) -
 def _change_8w(prod: _Product) -> float:
     """Relative change of de-seasonalised, promotion-free sales: last 4 weeks vs 8 before."""
     r, fit = prod.rates, prod.fit
-    adjust = fit.seasonal(r.t) * np.exp(fit.promo * r.promo)
+    adjust = fit.seasonal(r.t) * np.exp(fit.promo * r.promo + r.known)
     end = r.t[-1]
 
     def level(lo, hi):
@@ -300,8 +345,18 @@ def _check_forecast(forecast: pd.DataFrame | None) -> pd.DataFrame | None:
 
 
 def _products(frame: pd.DataFrame, freq: str, as_of) -> list[_Product]:
+    """Every product with its life curve fitted against the shop's pooled calendar."""
     frame, end = _check_frame(frame, as_of)
-    return [_Product(rows, freq, end) for _, rows in frame.groupby("unique_id", sort=True)]
+    start = pd.Timestamp(frame["ds"].min())
+    groups = frame.groupby("unique_id", sort=True)
+    prods = [_Product(rows, freq, end, start) for _, rows in groups]
+    rates, fits = [p.rates for p in prods], [p.fit for p in prods]
+    calendar = shop_calendar(rates, fits)
+    season = shop_calendar(rates, fits, with_season=True)
+    rise = launch_prior([p.launch for p in prods], fits)
+    for prod in prods:
+        prod.refit(calendar, season, rise)
+    return prods
 
 
 def classify_lifecycle(

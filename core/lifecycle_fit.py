@@ -1,162 +1,69 @@
-"""Per-product sales rates and the fitted life curve behind :mod:`core.lifecycle`.
+"""The life curve of one product, fitted to its period rates (:mod:`core.lifecycle_rates`).
 
-Two steps, both on plain numpy arrays:
+:func:`fit_life_curve` fits, by robust non-linear least squares on log rates,
 
-1. :func:`period_rates` turns one product's rows into mean daily sales per period.
-   Daily data is summed into Monday weeks first: a week holds every weekday once, so
-   the weekly pattern cancels and Poisson noise shrinks. Days missing from the export
-   count as 0 sales (exports leave quiet days out); days with ``stock <= 0`` and no
-   sale are left out, since demand there was not observed (stock-out).
-2. :func:`fit_life_curve` fits, by robust non-linear least squares on log rates,
+``log rate(t) = log L + log c(t) + A cos(wt) + B sin(wt) + beta * promo(t) + k(t)``
 
-   ``log rate(t) = log L + log c(t) + A cos(wt) + B sin(wt) + beta * promo(t)``
+where ``c`` is the Bass adoption rate relative to its peak, ``sech²(a (t - t_peak) / 2)``,
+with a plateau of free length at the peak and a separate (usually slower) rate ``a2`` on
+the falling side; ``A, B`` form a yearly cycle (only with about a year of history,
+ridge-penalised), ``beta`` the uplift of promotion days and ``k`` the known log
+multiplier of each period (the shop's calendar, :mod:`core.lifecycle_pool`). The soft-L1
+loss keeps single festival or promotion weeks (Double 11) from bending the curve. The
+lifecycle stage is read off ``c`` alone, i.e. de-seasonalised and promotion-free.
 
-   where ``c`` is the Bass adoption rate relative to its peak, ``sech²(a (t - t_peak) / 2)``,
-   with a plateau of free length at the peak and a separate (usually slower) rate ``a2``
-   on the falling side; ``A, B`` form a yearly cycle (only with about a year of
-   history, ridge-penalised) and ``beta`` the uplift of promotion days. The soft-L1
-   loss keeps single festival or promotion weeks (Double 11) from bending the curve.
-   The lifecycle stage is read off ``c`` alone, i.e. de-seasonalised and promotion-free.
+Two rules guard the end of the data, where the stage is read and the curve is least
+constrained:
+
+* *a decline must be shown*: a decline starting inside the data is kept only when it
+  beats the best curve whose plateau lasts to the end by a robust likelihood ratio of
+  :data:`DECLINE_EVIDENCE` (the 99.9 % point of chi-square with 2 degrees of freedom: its
+  start and its rate). A few low weeks (a stock-out not in the stock column, a quiet
+  spell, the noise of a slow mover) are no decline; calling a product declining stops
+  its reorders, so this errs on the side of a late call.
+* *a rising product's peak comes from its launch*: with the product's launch in the
+  data and the shop's typical rise from launch to peak (:class:`Launch`), the peak is
+  placed where a Bass curve of that rise puts it; otherwise a weak prior
+  (``_PEAK_PRIOR``) keeps it near the data, since a young product's curvature says
+  little about when it will peak.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import least_squares
 
-from core.periods import PeriodGrid
+from core.lifecycle_rates import PeriodRates, pool_sparse
 
 __all__ = [
+    "DECLINE_EVIDENCE",
+    "Launch",
     "LifeFit",
-    "PeriodRates",
+    "MIN_UNITS",
     "fit_life_curve",
-    "period_rates",
-    "pool_sparse",
-    "working_grid",
+    "noise_scale",
+    "robust_cost",
+    "yearly_cycle",
 ]
 
 _DAY = pd.Timedelta(days=1).value
 _YEAR = 365.25
 # Ridge weight on the yearly cycle: strong for short histories, mild after ~2 years.
 _SEASON_RIDGE = 2.0
-# Weak prior against a peak far beyond the data (per month): a young, still rising
-# product's curvature says little about when it will peak.
+# Weak prior against a peak far beyond the data (per month), without a launch prior.
 _PEAK_PRIOR = 0.5
-
-
-@dataclass
-class PeriodRates:
-    """One product's history on the working grid.
-
-    Attributes
-    ----------
-    start : numpy.ndarray
-        ``datetime64[ns]`` start of each period.
-    t : numpy.ndarray
-        Mid-point of each period in days since the epoch.
-    rate : numpy.ndarray
-        Mean sales per observed day (NaN where no day was observed).
-    days : numpy.ndarray
-        Number of observed (in-stock) days in each period.
-    units : numpy.ndarray
-        Units sold in each period (on observed days).
-    promo : numpy.ndarray
-        Share of observed days under promotion (0 without a ``promo`` column).
-    """
-
-    start: np.ndarray
-    t: np.ndarray
-    rate: np.ndarray
-    days: np.ndarray
-    units: np.ndarray
-    promo: np.ndarray
-
-
-def working_grid(freq: str, end: pd.Timestamp) -> tuple[PeriodGrid, bool]:
-    """The grid the curve is fitted on, and whether daily rows are pooled into weeks.
-
-    Daily rows are pooled into 7-day weeks that end on ``end``, so the latest week is
-    always complete (a 2-day last week would read as a sudden drop).
-    """
-    grid = PeriodGrid.from_freq(freq)
-    if grid.kind == "step" and grid.step <= _DAY:
-        origin = (end.normalize() + pd.Timedelta(days=1)).value % (7 * _DAY)
-        return PeriodGrid("step", int(origin), 7 * _DAY), True
-    return grid, False
-
-
-def _daily_rows(rows: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
-    """Every day from the first row to ``end``: missing days as 0 sales."""
-    days = pd.date_range(rows["ds"].min().normalize(), end.normalize(), freq="D")
-    daily = rows.groupby(rows["ds"].dt.normalize()).agg(
-        y=("y", lambda s: s.sum(min_count=1)),
-        stock=("stock", "min") if "stock" in rows else ("y", "size"),
-        promo=("promo", "max") if "promo" in rows else ("y", "size"),
-    )
-    daily = daily.reindex(days)
-    if "stock" not in rows:
-        daily["stock"] = np.nan
-    if "promo" not in rows:
-        daily["promo"] = 0.0
-    missing = ~days.isin(rows["ds"].dt.normalize())
-    daily.loc[missing, "y"] = 0.0
-    return daily.rename_axis("ds").reset_index()
-
-
-def _native_rows(rows: pd.DataFrame, grid: PeriodGrid, end: pd.Timestamp) -> pd.DataFrame:
-    """Every period from the first row to ``end``: periods missing from the export as 0."""
-    first, last = grid.periods([rows["ds"].min().to_datetime64(), end.to_datetime64()])
-    full = pd.DatetimeIndex(grid.dates(np.arange(first, last + 1)))
-    rows = rows.assign(ds=grid.dates(grid.periods(rows["ds"].to_numpy())))
-    present = full.isin(rows["ds"])
-    rows = rows.groupby("ds").first().reindex(full)
-    rows.loc[~present, "y"] = 0.0
-    return rows.rename_axis("ds").reset_index()
-
-
-def period_rates(rows: pd.DataFrame, freq: str, end: pd.Timestamp) -> PeriodRates:
-    """Mean daily sales per working period of one product, up to ``end``.
-
-    Parameters
-    ----------
-    rows : pandas.DataFrame
-        One product's rows: ``ds``, ``y`` and optional ``stock`` and ``promo``.
-    freq : str
-        Frequency alias of the rows.
-    end : pandas.Timestamp
-        Last date of the shop (periods after the product's last row hold 0 sales).
-
-    Returns
-    -------
-    PeriodRates
-    """
-    grid, pooled = working_grid(freq, end)
-    if pooled:
-        rows = _daily_rows(rows, end)
-        length = np.ones(len(rows))
-    else:
-        rows = _native_rows(rows, grid, end)
-        nxt = grid.dates(grid.periods(rows["ds"].to_numpy()) + 1)
-        length = (nxt - rows["ds"].to_numpy()) / np.timedelta64(1, "D")
-    y = rows["y"].to_numpy(dtype=float)
-    stock = rows["stock"].to_numpy(dtype=float) if "stock" in rows else np.full(len(y), np.nan)
-    promo = rows["promo"].fillna(0).to_numpy(dtype=float) if "promo" in rows else np.zeros(len(y))
-    seen = np.isfinite(y) & ~((stock <= 0) & (np.nan_to_num(y) <= 0))
-    period = grid.periods(rows["ds"].to_numpy())
-    codes, inverse = np.unique(period, return_inverse=True)
-    days = np.bincount(inverse, weights=np.where(seen, length, 0.0))
-    units = np.bincount(inverse, weights=np.where(seen, y, 0.0))
-    promo_days = np.bincount(inverse, weights=np.where(seen, length * (promo > 0), 0.0))
-    start = grid.dates(codes)
-    nxt = grid.dates(codes + 1)
-    mid = (start.view(np.int64) + nxt.view(np.int64)) / 2 / _DAY
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rate = np.where(days > 0, units / days, np.nan)
-        share = np.where(days > 0, promo_days / days, 0.0)
-    return PeriodRates(start, mid, rate, days, units, share)
+# Weight of a constraint residual (per day it is violated): effectively a hard bound.
+_HARD = 100.0
+#: Robust likelihood ratio a decline inside the data must reach over a plateau lasting
+#: to the end: the 99.9 % point of chi-square with 2 degrees of freedom.
+DECLINE_EVIDENCE = 13.82
+#: Fewest units sold that a life curve is fitted to.
+MIN_UNITS = 20.0
+# Floor of the noise scale of weighted residuals (see noise_scale).
+_MIN_SIGMA = 0.5
 
 
 @dataclass
@@ -191,6 +98,8 @@ class LifeFit:
     scale: float
     t_first: float
     t_last: float
+    evidence: float = np.nan
+    wresid: np.ndarray | None = field(default=None, repr=False)
 
     def share(self, t) -> np.ndarray:
         """Life curve ``c(t)`` relative to its peak (1 on the plateau)."""
@@ -199,6 +108,13 @@ class LifeFit:
     def rising(self, t) -> np.ndarray:
         """Whether each ``t`` lies before the peak."""
         return np.asarray(t, dtype=float) < self.t_peak
+
+    def log_rate(self, t, promo) -> np.ndarray:
+        """Fitted log sales per day at ``t`` (season and promotion included)."""
+        t = np.asarray(t, dtype=float)
+        w = 2 * np.pi * t / _YEAR
+        cycle = self.season[0] * np.cos(w) + self.season[1] * np.sin(w)
+        return np.log(self.level) + np.log(self.share(t)) + cycle + self.promo * promo
 
     def seasonal(self, t) -> np.ndarray:
         """Multiplicative yearly factor at ``t``."""
@@ -275,7 +191,10 @@ def _starts(t, z, span):
         (t[0] - 60.0, 0.0),
     ):
         starts.append([level, t_peak, np.log(a0), plateau, np.log(0.5), 0, 0, 0.3])
-    return starts
+    # still rising as fast as over the whole history: the peak well ahead
+    slope = np.clip((smooth[-1] - smooth[0]) / max(t[-1] - t[0], 7.0), 2e-3, 0.2)
+    ahead = [smooth[-1] + 0.87, t[-1] + 2 / slope, np.log(slope), 0.0, np.log(0.5), 0, 0, 0.3]
+    return [*starts, ahead]
 
 
 def _bounds(t, span):
@@ -286,35 +205,153 @@ def _bounds(t, span):
     return np.array(lo, float), np.array(hi, float)
 
 
-def pool_sparse(rates: PeriodRates, min_units: float = 8.0, max_block: int = 8) -> PeriodRates:
-    """Pool consecutive periods of a slow mover so that a block sells ``min_units``.
+@dataclass
+class Launch:
+    """A launch inside the data and what the shop says of launches (a prior).
 
-    Blocks are counted back from the latest period, which stays the end of a block.
-    Log rates of 0-2 units a period are mostly Poisson noise; pooled ones are not.
+    Attributes
+    ----------
+    t0 : float
+        Day of the first sale (days since the epoch).
+    log_rise, spread : float
+        Median and spread, over the shop's products whose launch and peak are both in
+        the data, of ``-log c(t0)``: the log of how many times the launch rate the peak
+        sold (a Bass curve's ``log((1 + q/p)^2 / (4 q/p))``).
     """
-    ok = rates.days > 0
-    per = rates.units[ok].mean() if ok.any() else 0.0
-    k = int(min(max_block, np.ceil(min_units / max(per, 1e-9))))
-    if k <= 1:
-        return rates
-    back = (len(rates.t) - 1 - np.arange(len(rates.t))) // k
-    block = back.max() - back
-    n = block.max() + 1
 
-    def total(x):
-        return np.bincount(block, weights=x, minlength=n)
+    t0: float
+    log_rise: float
+    spread: float
 
-    days, units = total(rates.days), total(rates.units)
-    t = total(rates.t * np.maximum(rates.days, 1e-9)) / total(np.maximum(rates.days, 1e-9))
-    first = np.searchsorted(block, np.arange(n))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rate = np.where(days > 0, units / days, np.nan)
-        promo = np.where(days > 0, total(rates.promo * rates.days) / days, 0.0)
-    return PeriodRates(rates.start[first], t, rate, days, units, promo)
+    def rise(self, theta) -> tuple[float, float, float]:
+        """``-log c(t0)`` under ``theta`` and its derivatives by ``t_peak``, ``log a_up``."""
+        a = np.exp(theta[2])
+        x = a * (self.t0 - theta[1]) / 2
+        return 2 * float(_log_cosh(np.array([x]))[0]), -a * np.tanh(x), 2 * x * np.tanh(x)
 
 
-def fit_life_curve(rates: PeriodRates, f_scale: float = 0.25) -> LifeFit | None:
+class _Problem:
+    """Robust least squares of one product's log rates (see :func:`fit_life_curve`)."""
+
+    def __init__(self, rates: PeriodRates, f_scale: float, launch: Launch | None) -> None:
+        self.launch = launch
+        ok = rates.days > 0
+        self.t, days, units = rates.t[ok], rates.days[ok], rates.units[ok]
+        self.promo, self.known = rates.promo[ok], rates.known[ok]
+        self.offset = 0.5 / days  # half a unit per period keeps quiet periods finite in logs
+        self.z = np.log(units / days + self.offset)
+        self.weight = 1.0 / np.sqrt(1.0 / (units + 1.0) + 0.02)
+        self.span = float(self.t[-1] - self.t[0]) + 7.0
+        self.seasonal = self.span >= 300
+        self.ridge = _SEASON_RIDGE * np.sqrt(len(self.t)) * _YEAR / self.span
+        self.f_scale = f_scale
+        self.keep_to = None  # when set: the plateau lasts at least to this day
+
+    def _level(self, theta) -> np.ndarray:
+        return np.exp(_model(theta, self.t, self.promo, self.seasonal) + self.known)
+
+    def data_residuals(self, theta) -> np.ndarray:
+        """Weighted log residuals of the observed periods."""
+        return self.weight * (np.log(self._level(theta) + self.offset) - self.z)
+
+    def residuals(self, theta) -> np.ndarray:
+        pen = self.ridge * np.array(theta[5:7]) if self.seasonal else np.zeros(2)
+        if self.launch is not None:
+            beyond = (self.launch.rise(theta)[0] - self.launch.log_rise) / self.launch.spread
+        else:
+            beyond = _PEAK_PRIOR * max(theta[1] - self.t[-1], 0.0) / 30.0
+        short = _HARD * max(self.keep_to - theta[1] - theta[3], 0.0) if self.keep_to else 0.0
+        return np.concatenate([self.data_residuals(theta), pen, [beyond, short]])
+
+    def jacobian(self, theta) -> np.ndarray:
+        level = self._level(theta)
+        inner = (self.weight * level / (level + self.offset))[:, None]
+        pen = np.zeros((4, 8))
+        if self.seasonal:
+            pen[0, 5] = pen[1, 6] = self.ridge
+        if self.launch is not None:
+            pen[2, 1], pen[2, 2] = np.array(self.launch.rise(theta)[1:]) / self.launch.spread
+        else:
+            pen[2, 1] = _PEAK_PRIOR / 30.0 if theta[1] > self.t[-1] else 0.0
+        if self.keep_to and self.keep_to > theta[1] + theta[3]:
+            pen[3, 1] = pen[3, 3] = -_HARD
+        return np.vstack([inner * _jacobian(theta, self.t, self.promo, self.seasonal), pen])
+
+    def solve(self, starts):
+        """Best of the local solutions from ``starts``."""
+        lo, hi = _bounds(self.t, self.span)
+        best = None
+        for x0 in starts:
+            x0 = np.clip(x0, lo + 1e-9, hi - 1e-9)
+            sol = least_squares(
+                self.residuals, x0, jac=self.jacobian, bounds=(lo, hi), loss="soft_l1",
+                f_scale=self.f_scale, xtol=1e-6, ftol=1e-6, max_nfev=300,
+            )  # fmt: skip
+            if best is None or sol.cost < best.cost:
+                best = sol
+        return best.x
+
+    def excess_cost(self, theta, free) -> float:
+        """Robust likelihood-ratio statistic of ``theta`` against the better ``free``.
+
+        Soft-L1 costs of both residual sets at the free fit's own robust noise scale
+        (close to chi-square for Gaussian noise, robust to outlying periods), plus the
+        priors (ridge on the yearly cycle, peak or launch prior): a yearly cycle that
+        grows only to mimic a decline pays for it.
+        """
+        r_free = self.data_residuals(free)
+        sigma = noise_scale(r_free)
+
+        def cost(x):
+            prior = self.residuals(x)[len(self.t) : len(self.t) + 3]
+            return robust_cost(self.data_residuals(x), sigma) + float(np.sum(prior**2))
+
+        return cost(theta) - cost(free)
+
+
+def noise_scale(wresid: np.ndarray) -> float:
+    """Robust spread (MAD) of weighted residuals, at least :data:`_MIN_SIGMA`.
+
+    The weights make Poisson noise about 0.3..1 wide, so a spread far below that is
+    a fit through too few points, not a quiet product.
+    """
+    return max(1.4826 * float(np.median(np.abs(wresid - np.median(wresid)))), _MIN_SIGMA)
+
+
+def robust_cost(wresid: np.ndarray, sigma: float) -> float:
+    """Soft-L1 cost of weighted residuals at noise scale ``sigma``."""
+    return float(np.sum(2 * (np.sqrt(1 + (wresid / sigma) ** 2) - 1)))
+
+
+def _no_decline(problem: _Problem, free: np.ndarray, stop: float) -> np.ndarray:
+    """The best fit whose plateau lasts to ``stop`` (no decline seen yet)."""
+    problem.keep_to = stop
+    start = free.copy()
+    start[3] = max(stop - start[1], 0.0) + 1.0
+    theta = problem.solve([start, _starts(problem.t, problem.z - problem.known, problem.span)[0]])
+    problem.keep_to = None
+    return theta
+
+
+def yearly_cycle(season, t) -> np.ndarray:
+    """Log multiplier ``A cos(wt) + B sin(wt)`` of the yearly cycle ``season = (A, B)``."""
+    w = 2 * np.pi * np.asarray(t, dtype=float) / _YEAR
+    return season[0] * np.cos(w) + season[1] * np.sin(w)
+
+
+def fit_life_curve(
+    rates: PeriodRates,
+    f_scale: float = 0.25,
+    season: tuple | None = None,
+    launch: Launch | None = None,
+    test_decline: bool = True,
+) -> LifeFit | None:
     """Fit the life curve to one product's period rates.
+
+    A decline that starts inside the data is kept only when it fits significantly
+    better than a plateau lasting to the end (robust likelihood ratio above
+    :data:`DECLINE_EVIDENCE`): a few low weeks at the end (a stock-out, a quiet spell,
+    noise of a slow mover) do not make a decline.
 
     Parameters
     ----------
@@ -322,64 +359,59 @@ def fit_life_curve(rates: PeriodRates, f_scale: float = 0.25) -> LifeFit | None:
         From :func:`period_rates`.
     f_scale : float
         Soft-L1 scale in log units: residuals beyond it count less than quadratically.
+    season : tuple of float, optional
+        A fixed yearly cycle ``(A, B)`` (from similar products of the shop) for a
+        history too short (under 300 days) to estimate the product's own.
+    launch : Launch, optional
+        The product's launch and the shop's prior on the rise from launch to peak;
+        without it a weak prior keeps the peak of a rising product near the data.
+    test_decline : bool
+        Whether to test a decline inside the data (off for a first, rough pass).
 
     Returns
     -------
     LifeFit or None
-        None with fewer than 4 observed periods.
+        None with fewer than 4 observed periods or :data:`MIN_UNITS` units sold: a
+        few sales show no curve.
     """
+    # the end of the data: a pooled slow mover's last block is centred well before it
+    stop = 2 * rates.t[-1] - rates.start[-1].astype(np.int64) / _DAY
     rates = pool_sparse(rates)
-    ok = rates.days > 0
-    if ok.sum() < 4:
+    if (rates.days > 0).sum() < 4 or rates.units.sum() < MIN_UNITS:
         return None
-    t, days, units, promo = rates.t[ok], rates.days[ok], rates.units[ok], rates.promo[ok]
-    offset = 0.5 / days  # half a unit per period keeps quiet periods finite in logs
-    z = np.log(units / days + offset)
-    weight = 1.0 / np.sqrt(1.0 / (units + 1.0) + 0.02)
-    span = float(t[-1] - t[0]) + 7.0
-    seasonal = span >= 300
-    ridge = _SEASON_RIDGE * np.sqrt(len(t)) * _YEAR / span
-
-    def residuals(theta):
-        fitted = np.log(np.exp(_model(theta, t, promo, seasonal)) + offset)
-        pen = ridge * np.array(theta[5:7]) if seasonal else np.zeros(2)
-        beyond = _PEAK_PRIOR * max(theta[1] - t[-1], 0.0) / 30.0
-        return np.concatenate([weight * (fitted - z), pen, [beyond]])
-
-    def jacobian(theta):
-        level = np.exp(_model(theta, t, promo, seasonal))
-        inner = (weight * level / (level + offset))[:, None]
-        pen = np.zeros((3, 8))
-        if seasonal:
-            pen[0, 5] = pen[1, 6] = ridge
-        pen[2, 1] = _PEAK_PRIOR / 30.0 if theta[1] > t[-1] else 0.0
-        return np.vstack([inner * _jacobian(theta, t, promo, seasonal), pen])
-
-    lo, hi = _bounds(t, span)
-    best = None
-    for x0 in _starts(t, z, span):
-        x0 = np.clip(x0, lo + 1e-9, hi - 1e-9)
-        sol = least_squares(
-            residuals, x0, jac=jacobian, bounds=(lo, hi), loss="soft_l1", f_scale=f_scale,
-            xtol=1e-6, ftol=1e-6, max_nfev=300,
-        )  # fmt: skip
-        if best is None or sol.cost < best.cost:
-            best = sol
-    return _as_fit(best.x, residuals(best.x)[: len(t)] / weight, t, seasonal)
+    if season is not None:
+        rates = replace(rates, known=rates.known + yearly_cycle(season, rates.t))
+    problem = _Problem(rates, f_scale, launch)
+    if problem.seasonal:
+        season = None  # long enough for its own cycle
+    theta = problem.solve(_starts(problem.t, problem.z - problem.known, problem.span))
+    fit = _as_fit(theta, problem, season)
+    if test_decline and fit.plateau_end < stop:
+        flat = _no_decline(problem, theta, stop)
+        evidence = problem.excess_cost(flat, theta)
+        if evidence < DECLINE_EVIDENCE:
+            fit = _as_fit(flat, problem, season)
+        fit.evidence = evidence
+    return fit
 
 
-def _as_fit(theta, resid, t, seasonal) -> LifeFit:
+def _as_fit(theta, problem: _Problem, season: tuple | None = None) -> LifeFit:
     log_level, (t_peak, log_up, plateau, log_down), a, b, beta = _unpack(theta)
+    wresid = problem.data_residuals(theta)
+    resid = wresid / problem.weight
     scale = float(1.4826 * np.median(np.abs(resid - np.median(resid))))
+    if problem.seasonal:
+        season = (float(a), float(b))
     return LifeFit(
         level=float(np.exp(log_level)),
         t_peak=float(t_peak),
         plateau=float(plateau),
         a_up=float(np.exp(log_up)),
         a_down=float(np.exp(log_up + log_down)),
-        season=(float(a), float(b)) if seasonal else (0.0, 0.0),
+        season=season or (0.0, 0.0),
         promo=float(beta),
         scale=max(scale, 0.05),
-        t_first=float(t[0]),
-        t_last=float(t[-1]),
+        t_first=float(problem.t[0]),
+        t_last=float(problem.t[-1]),
+        wresid=wresid,
     )

@@ -21,7 +21,7 @@ def life_share(age, t_peak, plateau=0.0, stretch=0.5, r=60.0):
 
 
 def product(uid, launch_days_ago, t_peak, plateau=0.0, level=30.0, seed=0, stop_days_ago=0,
-            double11=False, promos=True, stretch=0.5, r=60.0):  # fmt: skip
+            double11=False, promos=True, stretch=0.5, r=60.0, yearly=0.3):  # fmt: skip
     """Daily rows of one product: weekly + yearly seasonality, noise, promotion spikes."""
     rng = np.random.default_rng(seed)
     days = pd.date_range(
@@ -29,7 +29,7 @@ def product(uid, launch_days_ago, t_peak, plateau=0.0, level=30.0, seed=0, stop_
     )
     age = (days - days[0]).days.to_numpy(dtype=float)
     weekly = np.array([1.1, 0.95, 0.9, 0.93, 0.97, 1.0, 1.15])[days.dayofweek]
-    yearly = np.exp(0.3 * np.cos(2 * np.pi * (days.dayofyear - 200) / 365.25))
+    yearly = np.exp(yearly * np.cos(2 * np.pi * (days.dayofyear - 200) / 365.25))
     promo = np.zeros(len(days))
     if promos:
         for start in rng.integers(0, len(days), size=len(days) // 90):
@@ -70,10 +70,8 @@ def test_stage_of_known_curves(result, uid, stage):
     assert result.loc[uid, "stage"] == stage
 
 
-@pytest.mark.xfail(
-    reason="open problem: the peak of a young product is not identified", strict=True
-)
 def test_early_launch_is_introduction_or_growth(result):
+    # the shop's other launches (decline, stopped) tell how far a launch rises
     assert result.loc["intro", "stage"] in ("introduction", "growth")
 
 
@@ -189,3 +187,63 @@ def test_sample_shop_accuracy():
     )
     out = classify_lifecycle(ds.frame, ds.freq).set_index("unique_id")["stage"]
     assert (out == truth.reindex(out.index)).mean() >= 0.85
+
+
+def _shop_of_mature(n, days, seed, season=None, end=END):
+    """``n`` long-mature products over ``days`` days (optional shared yearly cycle)."""
+    parts = []
+    for i in range(n):
+        rows = product(f"m{i}", days, 150, plateau=5000, seed=seed + i, promos=False, yearly=0)
+        rows = rows[rows["ds"] <= end]
+        if season is not None:
+            rows["y"] = np.random.default_rng(seed + i).poisson(season(rows["ds"]) * rows["y"])
+        parts.append(rows)
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_shop_wide_shutdown_at_the_end_is_not_decline():
+    """The Spring Festival shutdown hits every product: pooled, it is the calendar."""
+    shop = _shop_of_mature(10, 500, seed=20)
+    shut = shop["ds"] > END - pd.Timedelta(days=15)
+    shop.loc[shut, "y"] = np.random.default_rng(1).binomial(shop.loc[shut, "y"].astype(int), 0.2)
+    stages = classify_lifecycle(shop, "D")["stage"]
+    assert (stages == "maturity").all()
+
+
+def test_short_history_takes_the_shops_season():
+    """A product listed in the summer of a shop that sells most in summer: the autumn
+    fall is the season (the other products show it), not a decline."""
+
+    def summer(ds):
+        return np.exp(0.5 * np.cos(2 * np.pi * (ds.dt.dayofyear.to_numpy() - 196) / 365.25))
+
+    shop = _shop_of_mature(10, 1000, seed=40, season=summer)
+    late = _shop_of_mature(1, 1000, seed=60, season=summer).assign(unique_id="late")
+    late = late[late["ds"] >= END - pd.Timedelta(days=160)]
+    out = classify_lifecycle(pd.concat([shop, late]), "D").set_index("unique_id")
+    assert out.loc["late", "stage"] == "maturity"
+
+
+def test_slow_mover_noise_is_not_decline():
+    rng = np.random.default_rng(3)
+    days = pd.date_range(END - pd.Timedelta(days=700), END)
+    rows = pd.DataFrame({"unique_id": "slow", "ds": days, "y": rng.poisson(0.2, len(days))})
+    assert classify_lifecycle(rows, "D").loc[0, "stage"] == "maturity"
+
+
+def test_sold_out_days_are_censored():
+    """Days that end with stock 0 sold what was there, not what was wanted."""
+    rows = product("m", 900, 150, plateau=2000, promos=False, seed=9)
+    rows["stock"] = 50.0
+    tail = rows["ds"] > END - pd.Timedelta(days=30)
+    rows.loc[tail, "y"] = np.minimum(rows.loc[tail, "y"], 3.0)
+    rows.loc[tail, "stock"] = 0.0
+    assert classify_lifecycle(rows, "D").loc[0, "stage"] == "maturity"
+
+
+def test_too_few_sales_for_a_curve_are_maturity():
+    days = pd.date_range(END - pd.Timedelta(days=60), END)
+    y = np.zeros(len(days))
+    y[[5, 30, 58]] = 1.0
+    rows = pd.DataFrame({"unique_id": "rare", "ds": days, "y": y})
+    assert classify_lifecycle(rows, "D").loc[0, "stage"] == "maturity"

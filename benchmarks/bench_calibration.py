@@ -1,0 +1,171 @@
+"""Benchmark: do SkuCast's reorder points reach the service level they promise?
+
+On real daily sales (``../shared/data/store_item_demand_train.csv.gz``, Kaggle Store
+Item Demand: 10 stores x 50 items, 2013-2017; see ``../shared/data/README.md``) the
+history is cut at several dates near its end. At each cutoff a forecaster is fitted on
+the history up to it and :func:`core.inventory.recommend_inventory` gives, for each
+lead time ``L`` and service level, the two figures of its (R, S) policy:
+
+* ``reorder_point``: the service-level quantile of demand over the lead time ``L``;
+* ``order_up_to``: the same over the protection interval ``L + R`` (review period R).
+
+The benchmark counts how often the demand that really followed the cutoff stayed at or
+below them (over the next ``L`` and ``L + R`` days). A calibrated policy reaches the
+target: 95 % of (product, cutoff) pairs at a 95 % service level. The forecast carries
+the intervals the CLI's ``recommend`` asks for (50, 80 and 95 %), with no lifecycle
+stage (so no stage rule changes a level).
+
+    python -m benchmarks.bench_calibration [--models ets,lstm] [--products 500]
+        [--cutoffs 8] [--step 42] [--lead-times 7,14] [--review 7] [--epochs 5]
+        [--json OUT]
+
+Skips (exit 0) when the data file is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from core.inventory import InventoryOptions, recommend_inventory  # noqa: E402
+from core.models.registry import make_model  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data" / "store_item_demand_train.csv.gz"
+LEVELS = (0.80, 0.90, 0.95, 0.98)
+#: Interval levels of the forecast, as ``main.py recommend`` asks for them.
+FORECAST_LEVELS = (50, 80, 95)
+
+
+def load(products: int, seed: int = 0) -> pd.DataFrame:
+    """Long frame ``unique_id, ds, y`` of ``products`` series drawn at random (all: 500)."""
+    raw = pd.read_csv(DATA, parse_dates=["date"])
+    raw["unique_id"] = raw["store"].astype(str) + "_" + raw["item"].astype(str)
+    ids = np.sort(raw["unique_id"].unique())
+    if products < len(ids):
+        ids = np.sort(np.random.default_rng(seed).choice(ids, size=products, replace=False))
+    frame = raw[raw["unique_id"].isin(ids)]
+    return frame.rename(columns={"date": "ds", "sales": "y"})[["unique_id", "ds", "y"]]
+
+
+def cutoffs(frame: pd.DataFrame, n: int, step: int, reach: int) -> list[pd.Timestamp]:
+    """``n`` cutoffs ``step`` days apart, the last leaving ``reach`` days of actuals."""
+    last = frame["ds"].max() - pd.Timedelta(days=reach)
+    return [last - pd.Timedelta(days=step * k) for k in reversed(range(n))]
+
+
+def actual_sums(frame: pd.DataFrame, cut: pd.Timestamp, days: int) -> pd.Series:
+    """Units each product sold in the ``days`` days after ``cut``."""
+    after = frame[(frame["ds"] > cut) & (frame["ds"] <= cut + pd.Timedelta(days=days))]
+    return after.groupby("unique_id")["y"].sum()
+
+
+def forecast(model: str, history: pd.DataFrame, horizon: int, epochs: int) -> pd.DataFrame:
+    """Fit ``model`` on ``history`` and forecast ``horizon`` days with intervals."""
+    params = {"epochs": epochs, "random_state": 0} if model in ("lstm", "gru") else {}
+    fitted = make_model(model, **params).fit(history, "D")
+    return fitted.predict(horizon, levels=FORECAST_LEVELS)
+
+
+def score_cut(fc, frame, cut, lead_times, review) -> list[dict]:
+    """Hit or miss of every product, lead time and level at one cutoff."""
+    rows = []
+    for lead in lead_times:
+        over_lead = actual_sums(frame, cut, lead)
+        over_protect = actual_sums(frame, cut, lead + review)
+        for level in LEVELS:
+            opts = InventoryOptions(lead_time=lead, review_period=review, service_level=level)
+            advice = recommend_inventory(fc, options=opts).set_index("unique_id")
+            ids = advice.index
+            rows.append({
+                "cutoff": cut.date().isoformat(), "lead_time": lead, "level": level,
+                "n": len(ids),
+                "rop_hits": int((over_lead.reindex(ids) <= advice["reorder_point"]).sum()),
+                "s_hits": int((over_protect.reindex(ids) <= advice["order_up_to"]).sum()),
+                "rop_over_mean": float(
+                    (advice["reorder_point"] / advice["forecast_lead_time"]).median()
+                ),
+                "actual_over_mean": float(
+                    (over_lead.reindex(ids) / advice["forecast_lead_time"]).median()
+                ),
+            })  # fmt: skip
+    return rows
+
+
+def run(model: str, frame: pd.DataFrame, cuts, lead_times, review, epochs) -> pd.DataFrame:
+    """Every cutoff of one model: one row per cutoff, lead time and level."""
+    rows, horizon = [], max(lead_times) + review
+    for cut in cuts:
+        start = time.perf_counter()
+        fc = forecast(model, frame[frame["ds"] <= cut], horizon, epochs)
+        rows += score_cut(fc, frame, cut, lead_times, review)
+        print(f"{model} cutoff {cut.date()}: {time.perf_counter() - start:.0f} s", file=sys.stderr)
+    return pd.DataFrame(rows).assign(model=model)
+
+
+def summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Achieved share per model, lead time and level, pooled over cutoffs."""
+    keys = ["model", "lead_time", "level"]
+    grouped = table.groupby(keys)
+    out = grouped[["n", "rop_hits", "s_hits"]].sum()
+    out["reorder_point"] = out["rop_hits"] / out["n"]
+    out["order_up_to"] = out["s_hits"] / out["n"]
+    per_cut = table.assign(rate=table["rop_hits"] / table["n"]).groupby(keys)["rate"]
+    out["rop_min_cut"], out["rop_max_cut"] = per_cut.min(), per_cut.max()
+    out["rop_over_mean"] = grouped["rop_over_mean"].median()
+    out["actual_over_mean"] = grouped["actual_over_mean"].median()
+    return out.reset_index()
+
+
+def markdown(table: pd.DataFrame, review: int) -> str:
+    """The summary as a Markdown table."""
+    lines = [
+        "| model | lead time L | target | reorder point: achieved (cutoff range) "
+        f"| order-up-to (L + {review}): achieved | reorder point / forecast mean "
+        "| actual / forecast mean |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in table.itertuples():
+        lines.append(
+            f"| {r.model} | {r.lead_time} | {r.level:.2f} | {r.reorder_point:.3f} "
+            f"({r.rop_min_cut:.2f}-{r.rop_max_cut:.2f}) | {r.order_up_to:.3f} "
+            f"| {r.rop_over_mean:.2f} | {r.actual_over_mean:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", default="ets", help="comma-separated, e.g. ets,lstm")
+    parser.add_argument("--products", type=int, default=500, help="random subset (all: 500)")
+    parser.add_argument("--cutoffs", type=int, default=8)
+    parser.add_argument("--step", type=int, default=42, help="days between cutoffs")
+    parser.add_argument("--lead-times", default="7,14")
+    parser.add_argument("--review", type=int, default=7, help="review period R (days)")
+    parser.add_argument("--epochs", type=int, default=5, help="deep models: training epochs")
+    parser.add_argument("--json", type=Path, help="also write every row here")
+    args = parser.parse_args(argv)
+    if not DATA.exists():
+        print(f"skipped: {DATA} not found")
+        return 0
+    lead_times = [int(x) for x in args.lead_times.split(",")]
+    frame = load(args.products)
+    cuts = cutoffs(frame, args.cutoffs, args.step, max(lead_times) + args.review)
+    table = pd.concat(
+        [run(m, frame, cuts, lead_times, args.review, args.epochs) for m in args.models.split(",")]
+    )
+    print(markdown(summary(table), args.review))
+    if args.json:
+        args.json.write_text(table.to_json(orient="records", indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
