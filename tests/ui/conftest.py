@@ -47,6 +47,15 @@ def no_thread_left_behind():
     assert not still, f"threads left running: {still}"
 
 
+def choose(combo, value) -> None:
+    """Pick the item whose data is ``value`` in ``combo`` as a user would (``activated``
+    included)."""
+    index = combo.findData(value)
+    assert index >= 0, f"{value!r} not offered"
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+
+
 def load_into(session, path=SAMPLE_PATH, options: ImportOptions | None = None) -> None:
     """Import and clean ``path`` straight into ``session`` (no worker)."""
     options = options or ImportOptions()

@@ -16,18 +16,12 @@ import pytest
 
 from core.cleaning import CleaningOptions, clean
 from core.features import FEATURE_GROUPS
+from tests.ui.conftest import choose
 from ui import i18n
 from ui.session import Session
 from ui.views.features_view import FeaturesView
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _choose(combo, value) -> None:
-    index = combo.findData(value)
-    assert index >= 0, f"{value!r} not offered"
-    combo.setCurrentIndex(index)
-    combo.activated.emit(index)
 
 
 @pytest.fixture
@@ -55,7 +49,7 @@ def test_checklist_and_region_write_the_train_settings(view, sample_session):
     assert "lags" not in sample_session.train_settings.feature_groups
     assert sample_session.train_settings.feature_groups[0] == "calendar"
     assert sample_session.dirty
-    _choose(view.region, "US")
+    choose(view.region, "US")
     assert sample_session.train_settings.region == "US"
     assert "lags" not in sample_session.train_settings.feature_groups  # kept
     for key in ("calendar", "holidays", "promo_price", "static"):
@@ -81,7 +75,7 @@ def test_apply_cleaning_reaches_the_session(qtbot, view, sample_session):
     before = sample_session.cleaning
     assert len(before.changes) == 0
     assert "These options are applied" in view.cleaning_panel.state.text()
-    _choose(view.cleaning_panel.combos["outliers"], "iqr")
+    choose(view.cleaning_panel.combos["outliers"], "iqr")
     assert "Not applied yet" in view.cleaning_panel.state.text()
     assert sample_session.cleaning is before  # previewed only
     view.cleaning_panel.apply_button.click()
@@ -104,7 +98,7 @@ def test_preview_follows_the_form_and_the_product(view, sample_session):
     view.preview.select_product("0060403")
     assert view.preview.changed_counts() == {}
     before_y = view.preview.before.getData()[1]
-    _choose(view.cleaning_panel.combos["outliers"], "iqr")
+    choose(view.cleaning_panel.combos["outliers"], "iqr")
     assert view.preview.changed_counts() == {"outliers": 22}
     x, after_y = view.preview.after.getData()
     assert after_y.max() < np.nanmax(before_y)

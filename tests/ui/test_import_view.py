@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from core.sample import SAMPLE_PATH
+from tests.ui.conftest import choose
 from ui import i18n
 from ui.session import Session
 from ui.views.import_view import ImportView
@@ -22,14 +23,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _idle(view) -> bool:
     return not view.runner.is_running()
-
-
-def _choose(combo, value) -> None:
-    """Pick ``value`` in ``combo`` as a user would (``activated`` included)."""
-    index = combo.findData(value)
-    assert index >= 0, f"{value!r} not offered"
-    combo.setCurrentIndex(index)
-    combo.activated.emit(index)
 
 
 @pytest.fixture
@@ -87,7 +80,7 @@ def test_session_data_shows_in_the_widgets(view, sample_session, monkeypatch):
 
 
 def test_apply_mapping_reimports_with_the_chosen_columns(qtbot, view, sample_session):
-    _choose(view.mapping_panel.combos["target"], "库存")
+    choose(view.mapping_panel.combos["target"], "库存")
     assert view.apply_mapping()
     qtbot.waitUntil(lambda: sample_session.import_options.target_col == "库存" and _idle(view),
                     timeout=20000)  # fmt: skip
@@ -110,7 +103,7 @@ def test_apply_mapping_on_embedded_data_whose_file_is_gone(qtbot, tmp_path):
     view = ImportView(session)
     qtbot.addWidget(view)
     assert view.mapping_panel.combos["stock"].currentData() == "库存"
-    _choose(view.mapping_panel.combos["target"], "库存")
+    choose(view.mapping_panel.combos["target"], "库存")
     view.apply_mapping()
     qtbot.waitUntil(lambda: session.import_options.target_col == "库存" and _idle(view),
                     timeout=20000)  # fmt: skip
@@ -132,11 +125,11 @@ def test_two_id_columns_store_and_item(qtbot, tmp_path):
     assert session.dataset.n_series == 6
     combos = view.mapping_panel.combos
     assert (combos["id"].currentData(), combos["id2"].currentData()) == ("item", "store")
-    _choose(combos["id2"], None)
+    choose(combos["id2"], None)
     view.mapping_panel.apply_button.click()
     qtbot.waitUntil(lambda: session.dataset.n_series == 3 and _idle(view), timeout=20000)
     assert session.import_options.id_cols == ["item"]
-    _choose(combos["id2"], "store")
+    choose(combos["id2"], "store")
     view.apply_mapping()
     qtbot.waitUntil(lambda: session.dataset.n_series == 6 and _idle(view), timeout=20000)
     assert session.import_options.id_cols == ["store", "item"]
@@ -171,11 +164,11 @@ def test_bad_files_show_a_dialog_and_keep_the_data(qtbot, view, sample_session, 
 def test_encoding_override_and_failure_keep_previous_data(qtbot, view, sample_session):
     before = sample_session.dataset
     view.last_error = None
-    _choose(view.source_panel.encoding, "utf-8")
+    choose(view.source_panel.encoding, "utf-8")
     qtbot.waitUntil(lambda: view.last_error is not None and _idle(view), timeout=20000)
     assert "cannot be read as utf-8" in view.last_error.text()
     assert sample_session.dataset is before
-    _choose(view.source_panel.encoding, "gbk")
+    choose(view.source_panel.encoding, "gbk")
     qtbot.waitUntil(lambda: sample_session.dataset is not before and _idle(view), timeout=20000)
     assert sample_session.import_options.encoding == "gbk"
     assert (
@@ -203,7 +196,7 @@ def test_workbook_with_two_sheets_asks_for_the_sheet(qtbot, tmp_path):
     assert "several sheets" in _fail_and_wait(qtbot, view, path)
     sheets = view.source_panel.sheet
     assert [sheets.itemData(i) for i in range(sheets.count())] == [None, "sales", "notes"]
-    _choose(sheets, "sales")
+    choose(sheets, "sales")
     qtbot.waitUntil(lambda: session.has_data and _idle(view), timeout=20000)
     assert session.import_options.sheet == "sales" and session.dataset.frame["y"].sum() == 406
 

@@ -80,7 +80,10 @@ def test_project_round_trip_through_the_window(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: not other.project_runner.is_running(), timeout=5000)
     o = other.session
     assert o.dataset.n_series == 60 and o.train_settings.model == "snaive"
-    assert len(o.forecast) == len(fc) and o.forecast["unique_id"].nunique() == fc["unique_id"].nunique()
+    assert (
+        len(o.forecast) == len(fc)
+        and o.forecast["unique_id"].nunique() == fc["unique_id"].nunique()
+    )
     assert o.model is not None and not o.dirty
     again = o.model.predict(14, levels=[80])
     assert again["forecast"].round(6).tolist() == fc["forecast"].round(6).tolist()
