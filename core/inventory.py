@@ -5,9 +5,10 @@ operator checks stock and orders). Demand over the *protection interval* (lead t
 plus review period R) is not assumed normal: it is simulated from the forecast's own
 quantiles. Each future period's demand is drawn from the piecewise-linear quantile
 function through the forecast's ``lo_*``, median and ``hi_*`` columns, with draws tied
-across periods by a Gaussian copula (correlation ``rho``: when a product sells above its
-forecast one day it tends to do so the next day too; ``rho=0`` would understate the risk
-of a long lead time, ``rho=1`` overstate it). Then:
+across periods by a Gaussian copula (correlation ``rho``, 0.3 by default, measured on
+real sales: when a product sells above its forecast one day it tends to do so the next
+day too; ``rho=0`` would understate the risk of a long lead time, ``rho=1`` overstate
+it). Beyond the forecast's widest band the tails are continued normal-shaped. Then:
 
 - ``order_up_to`` S = the ``service_level`` quantile of demand over L + R;
 - ``safety_stock`` = S - expected demand over L + R;
@@ -43,6 +44,8 @@ __all__ = ["InventoryOptions", "recommend_inventory", "apply_budget"]
 
 CAUTIOUS_STAGES = ("introduction", "new")
 _SCENARIOS = 2000
+# Tail probabilities the quantile function is continued to beyond the widest band.
+_TAIL_PROBS = (0.0005, 0.002, 0.005, 0.01)
 
 
 @dataclass
@@ -58,7 +61,12 @@ class InventoryOptions:
     moq, pack_size : float
         Minimum order quantity and units per pack.
     rho : float
-        Correlation of forecast errors across periods (see module doc).
+        Correlation of forecast errors across periods (see module doc). The default
+        0.3 is measured: on five years of real daily sales (Kaggle store-item, 500
+        products, ETS, 8 cutoffs) it brought the share of lead times whose demand
+        stayed under the reorder point closest to the service level (0.5 gave 0.98 for
+        a 0.95 target), and the sample shop's daily errors correlate at 0.24-0.29
+        (``benchmarks/bench_calibration.py``, docs/BENCHMARKS.md).
     random_state : int
         Seed of the demand scenarios (the advice is reproducible).
     """
@@ -68,7 +76,7 @@ class InventoryOptions:
     service_level: float = 0.95
     moq: float = 1.0
     pack_size: float = 1.0
-    rho: float = 0.5
+    rho: float = 0.3
     random_state: int = 0
 
     def check(self) -> None:
@@ -91,19 +99,36 @@ class InventoryOptions:
 
 
 def _quantile_table(fc: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Probabilities and per-row values of the forecast's quantiles (median included)."""
+    """Probabilities and per-row values of the forecast's quantiles (median included).
+
+    Beyond the widest band the tails are normal-shaped (the band's spread continued to
+    :data:`_TAIL_PROBS`): a straight line from the band to a far point would make the
+    tails uniform, i.e. far heavier than the band says, and inflate high service levels.
+    """
     levels = sorted({int(c[3:]) for c in fc.columns if c.startswith("lo_")})
-    probs = [0.0] + [(100 - lv) / 200 for lv in reversed(levels)] + [0.5]
-    probs += [1 - (100 - lv) / 200 for lv in levels] + [1.0]
     med = fc["forecast"].to_numpy(float)
     lows = [fc[f"lo_{lv}"].to_numpy(float) for lv in reversed(levels)]
     highs = [fc[f"hi_{lv}"].to_numpy(float) for lv in levels]
-    # tails beyond the widest band: zero below, a normal-shaped stretch above
-    widest = highs[-1] if highs else med
-    z_w = norm.ppf(1 - (100 - levels[-1]) / 200) if levels else 1.0
-    top = widest + (widest - med) * (norm.ppf(0.9995) / z_w - 1)
-    values = np.column_stack([np.zeros_like(med), *lows, med, *highs, np.maximum(top, widest)])
-    return np.asarray(probs), np.maximum.accumulate(np.clip(values, 0, None), axis=1)
+    inner = [(100 - lv) / 200 for lv in reversed(levels)]
+    z_w = norm.ppf(1 - inner[0]) if levels else 1.0
+    up = (highs[-1] - med) / z_w if highs else np.zeros_like(med)
+    down = (med - lows[0]) / z_w if lows else np.zeros_like(med)
+    tail = [p for p in _TAIL_PROBS if not levels or p < inner[0]]
+    z_tail = norm.ppf(tail)  # negative
+    probs = [
+        *tail,
+        *inner,
+        0.5,
+        *(1 - p for p in reversed(inner)),
+        *(1 - p for p in reversed(tail)),
+    ]
+    values = np.column_stack([
+        *(med + z * down for z in z_tail), *lows, med, *highs,
+        *(med - z * up for z in reversed(z_tail)),
+    ])  # fmt: skip
+    probs = np.asarray([0.0, *probs, 1.0])
+    values = np.column_stack([values[:, 0], values, values[:, -1]])
+    return probs, np.maximum.accumulate(np.clip(values, 0, None), axis=1)
 
 
 def _scenarios(values: np.ndarray, probs: np.ndarray, rho: float, n: int, rng) -> np.ndarray:

@@ -7,15 +7,21 @@ the notion of :func:`core.activity.align_to_end`).
 Method
 ------
 Each product's sales become mean daily sales per week (daily data pooled into 7-day
-weeks ending on the last date: the weekday pattern cancels; stock-out days left out;
-slow movers pooled further), and a life curve is fitted to them
-(:func:`core.lifecycle_fit.fit_life_curve`): a Bass adoption curve with a plateau at its
-peak and a slower decline, times a yearly cycle and a promotion uplift, by robust
-least squares in logs, so a single Double 11 week does not bend it. The four curve
-stages are read off the de-seasonalised curve ``c`` (share of its fitted peak) with the
-thresholds of the sample shop's truth (:mod:`core.sample`): ``introduction`` before the
-peak below 20 %, ``growth`` before the peak below 80 %, ``maturity`` at 80 % or more,
-``decline`` after the peak below 80 %.
+weeks ending on the last date: the weekday pattern cancels; sold-out days left out, as
+a stock-out is no drop in demand; slow movers pooled further; :mod:`core.lifecycle_rates`)
+and a life curve is fitted to them (:func:`core.lifecycle_fit.fit_life_curve`): a Bass
+adoption curve with a plateau at its peak and a slower decline, times a yearly cycle and
+a promotion uplift, by robust least squares in logs, so a single Double 11 week does not
+bend it; a decline inside the data must be significant. The whole shop is fitted twice:
+first each product alone, then again with what its products share
+(:mod:`core.lifecycle_pool`): the shop's calendar of demand (Spring Festival shutdown,
+festival presales and dips), its yearly pattern for products with less than a year of
+history, and how far its launches rise to their peak, which places the peak of a young
+product. A product with too few sales for a curve is ``maturity`` unless a binomial
+test shows a trend. The four curve stages are read off the de-seasonalised curve ``c``
+(share of its fitted peak) with the thresholds of the sample shop's truth
+(:mod:`core.sample`): ``introduction`` before the peak below 20 %, ``growth`` before
+the peak below 80 %, ``maturity`` at 80 % or more, ``decline`` after the peak below 80 %.
 
 :func:`stage_history` labels every period with the curve fitted to the *whole* history
 (hindsight: stable shading for a chart), while ``new`` and ``inactive`` are judged as of
@@ -26,13 +32,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binomtest
 
 from core.activity import default_inactive_periods
 from core.errors import InputError
 from core.lifecycle_fit import Launch, LifeFit, fit_life_curve
 from core.lifecycle_pool import fit_short_history, launch_prior, shop_calendar
-from core.lifecycle_rates import period_rates
+from core.lifecycle_rates import flat_or_trend, period_rates
 from core.periods import PeriodGrid
 
 __all__ = [
@@ -64,8 +69,6 @@ NEW_DAYS = 28
 _DAY = pd.Timedelta(days=1).value
 # Days between the shop's first date and a product's first row that make it a launch.
 _LAUNCH_GAP = 28
-# The first fit of each product leaves out its last days (see _Product).
-_BLIND_DAYS = 28
 _COLUMNS = (
     "unique_id", "stage", "confidence", "reason_en", "reason_zh", "next_stage",
     "next_stage_date", "peak_date", "share_of_peak", "change_8w",
@@ -116,8 +119,7 @@ class _Product:
         quiet = pd.Timedelta(days=92)
         stop = min(end, (self.last_sale or self.first) + quiet)
         self.rates = period_rates(rows, freq, stop)
-        # A first, rough fit for what the shop's products share (see _products), blind
-        # to the last weeks: a fit to them would bend to a shop-wide dip there.
+        # a first fit, alone, for what the shop's products share (see _products)
         self.fit = None if self.is_new(end) else fit_life_curve(self.rates)
 
     def refit(self, calendar: pd.Series, season: pd.Series, rise: tuple | None) -> None:
@@ -132,7 +134,7 @@ class _Product:
         keys = self.rates.start.view(np.int64)
         self.rates.known = calendar.reindex(keys).fillna(0.0).to_numpy()
         launch = Launch(self.launch, *rise) if rise and self.launch is not None else None
-        self.fit = fit_life_curve(self.rates, launch=launch)
+        self.fit = fit_life_curve(self.rates, launch=launch, warm=self.fit)
         if self.fit is not None:
             self.fit = fit_short_history(self.rates, self.fit, season, launch=launch)
 
@@ -159,26 +161,8 @@ class _Product:
         return np.where(inactive & after, "inactive", out).astype(object)
 
     def _fallback(self) -> str:
-        """Stage without a curve (slow movers, very short histories).
-
-        A binomial test of the units sold in the later half of the observed days
-        against the earlier half: ``growth`` or ``decline`` only at the 1 % level,
-        ``maturity`` otherwise (a few sales cannot show a trend).
-        """
-        r = self.rates
-        days = np.cumsum(r.days)
-        if len(days) < 2 or days[-1] <= 0:
-            return "maturity"
-        late = days > days[-1] / 2
-        n, k = int(round(r.units.sum())), int(round(r.units[late].sum()))
-        share = r.days[late].sum() / days[-1]
-        if n == 0 or not 0 < share < 1:
-            return "maturity"
-        if binomtest(k, n, share, alternative="greater").pvalue < 0.01:
-            return "growth"
-        if binomtest(k, n, share, alternative="less").pvalue < 0.01:
-            return "decline"
-        return "maturity"
+        """Stage without a curve (slow movers, very short histories)."""
+        return flat_or_trend(self.rates)
 
 
 def _confidence(prod: _Product, stage: str) -> float:

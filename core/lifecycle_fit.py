@@ -100,6 +100,7 @@ class LifeFit:
     t_last: float
     evidence: float = np.nan
     wresid: np.ndarray | None = field(default=None, repr=False)
+    theta: np.ndarray | None = field(default=None, repr=False)
 
     def share(self, t) -> np.ndarray:
         """Life curve ``c(t)`` relative to its peak (1 on the plateau)."""
@@ -344,7 +345,7 @@ def fit_life_curve(
     f_scale: float = 0.25,
     season: tuple | None = None,
     launch: Launch | None = None,
-    test_decline: bool = True,
+    warm: LifeFit | None = None,
 ) -> LifeFit | None:
     """Fit the life curve to one product's period rates.
 
@@ -365,8 +366,9 @@ def fit_life_curve(
     launch : Launch, optional
         The product's launch and the shop's prior on the rise from launch to peak;
         without it a weak prior keeps the peak of a rising product near the data.
-    test_decline : bool
-        Whether to test a decline inside the data (off for a first, rough pass).
+    warm : LifeFit, optional
+        An earlier fit of the same product: its solution replaces three of the five
+        starting points (a refit with the shop's calendar moves little).
 
     Returns
     -------
@@ -384,9 +386,12 @@ def fit_life_curve(
     problem = _Problem(rates, f_scale, launch)
     if problem.seasonal:
         season = None  # long enough for its own cycle
-    theta = problem.solve(_starts(problem.t, problem.z - problem.known, problem.span))
+    starts = _starts(problem.t, problem.z - problem.known, problem.span)
+    if warm is not None and warm.theta is not None:
+        starts = [warm.theta, starts[0], starts[-1]]
+    theta = problem.solve(starts)
     fit = _as_fit(theta, problem, season)
-    if test_decline and fit.plateau_end < stop:
+    if fit.plateau_end < stop:
         flat = _no_decline(problem, theta, stop)
         evidence = problem.excess_cost(flat, theta)
         if evidence < DECLINE_EVIDENCE:
@@ -414,4 +419,5 @@ def _as_fit(theta, problem: _Problem, season: tuple | None = None) -> LifeFit:
         t_first=float(problem.t[0]),
         t_last=float(problem.t[-1]),
         wresid=wresid,
+        theta=np.asarray(theta, dtype=float),
     )

@@ -21,9 +21,9 @@ but the shop can. Three things are pooled, each from a first fit of every produc
 
 With fewer than :data:`MIN_PRODUCTS` products in a period the period gets no
 multiplier; a multiplier within the noise of its median is shrunk towards 0. The first
-fit of each product is blind to its last four weeks (:mod:`core.lifecycle`), so the
-calendar of the last weeks, where the stage is read, measures how far sales fell short
-of or beat each product's own curve, not what a curve bent to them.
+fits already test a decline at the end (:func:`core.lifecycle_fit.fit_life_curve`), so
+they do not bend to a shop-wide dip in the last weeks, where the stage is read: the
+calendar there measures how far sales fell short of each product's own curve.
 """
 
 from __future__ import annotations
@@ -62,9 +62,7 @@ def _residuals(rates: PeriodRates, fit: LifeFit, with_season: bool) -> pd.DataFr
         return None
     t, days, units = rates.t[ok], rates.days[ok], rates.units[ok]
     offset = 0.5 / days
-    # beyond its data (the blind last weeks) a curve is held level, not extrapolated
-    held = np.log(fit.share(np.minimum(t, fit.t_last))) - np.log(fit.share(t))
-    fitted = np.exp(fit.log_rate(t, rates.promo[ok]) + held + rates.known[ok])
+    fitted = np.exp(fit.log_rate(t, rates.promo[ok]) + rates.known[ok])
     resid = np.log(units / days + offset) - np.log(fitted + offset) + rates.known[ok]
     if with_season:
         resid = resid + yearly_cycle(fit.season, t)

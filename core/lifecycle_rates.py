@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binomtest
 
 from core.periods import PeriodGrid
 
-__all__ = ["PeriodRates", "head", "period_rates", "pool_sparse", "working_grid"]
+__all__ = ["PeriodRates", "flat_or_trend", "period_rates", "pool_sparse", "working_grid"]
 
 _DAY = pd.Timedelta(days=1).value
 # Fewest blocks pool_sparse leaves (a curve needs some points to bend).
@@ -180,12 +181,23 @@ def pool_sparse(rates: PeriodRates, min_units: float = 8.0, max_block: int = 8) 
     return PeriodRates(rates.start[first], t, rate, days, units, promo, known)
 
 
-def head(rates: PeriodRates, days: float) -> PeriodRates:
-    """The periods that start more than ``days`` days before the last one ends."""
-    start = rates.start.astype(np.int64) / _DAY
-    stop = 2 * rates.t[-1] - start[-1]
-    keep = start < stop - days
-    return PeriodRates(*(getattr(rates, f)[keep] for f in _FIELDS))
+def flat_or_trend(rates: PeriodRates, alpha: float = 0.01) -> str:
+    """``growth``, ``decline`` or ``maturity`` of a history too thin for a life curve.
 
-
-_FIELDS = ("start", "t", "rate", "days", "units", "promo", "known")
+    A binomial test of the units sold in the later half of the observed days against
+    the earlier half: ``growth`` or ``decline`` only at level ``alpha``, ``maturity``
+    otherwise (a few sales cannot show a trend).
+    """
+    days = np.cumsum(rates.days)
+    if len(days) < 2 or days[-1] <= 0:
+        return "maturity"
+    late = days > days[-1] / 2
+    n, k = int(round(rates.units.sum())), int(round(rates.units[late].sum()))
+    share = rates.days[late].sum() / days[-1]
+    if n == 0 or not 0 < share < 1:
+        return "maturity"
+    if binomtest(k, n, share, alternative="greater").pvalue < alpha:
+        return "growth"
+    if binomtest(k, n, share, alternative="less").pvalue < alpha:
+        return "decline"
+    return "maturity"
