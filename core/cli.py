@@ -30,6 +30,8 @@ def _csv_list(text: str) -> list[str]:
 
 def add_import_args(parser: argparse.ArgumentParser) -> None:
     """The column and format flags shared by every command that reads a sales file."""
+    from core.schema import OPTIONAL_ROLES
+
     parser.add_argument("file", help="sales file: CSV (optionally .gz) or XLSX")
     g = parser.add_argument_group("import")
     g.add_argument("--encoding", help="text encoding (default: detect; e.g. utf-8, gbk)")
@@ -39,6 +41,12 @@ def add_import_args(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--id-cols", type=_csv_list, help="product ID column(s), e.g. store,item")
     g.add_argument("--target-col", help="the quantity-sold column")
     g.add_argument("--feature-cols", type=_csv_list, help="extra feature columns, comma-separated")
+    for role in OPTIONAL_ROLES:
+        g.add_argument(
+            f"--{role}-col",
+            metavar="COL",
+            help=f"the {role} column (default: found from the headers; '' for none)",
+        )
     g.add_argument("--layout", default="auto", choices=["auto", "long", "wide", "orders"])
     g.add_argument("--freq", help="force the frequency (D, W-MON, MS)")
     g.add_argument("--start-date", help="date of d_1 in a wide table with day-number columns")
@@ -97,6 +105,7 @@ def cleaning_options(args: argparse.Namespace):
 def import_options(args: argparse.Namespace):
     """Build :class:`~core.importer.ImportOptions` from parsed arguments."""
     from core.importer import ImportOptions
+    from core.schema import OPTIONAL_ROLES
 
     return ImportOptions(
         encoding=args.encoding,
@@ -106,6 +115,12 @@ def import_options(args: argparse.Namespace):
         id_cols=args.id_cols,
         target_col=args.target_col,
         feature_cols=args.feature_cols,
+        roles={
+            r: getattr(args, f"{r}_col")
+            for r in OPTIONAL_ROLES
+            if getattr(args, f"{r}_col", None) is not None
+        }
+        or None,
         layout=args.layout,
         dayfirst=args.dayfirst,
         start_date=args.start_date,

@@ -22,7 +22,7 @@ from core.errors import InputError
 from core.io import RawTable, ReadOptions, read_table
 from core.parsing import parse_dates, parse_flags, parse_numbers
 from core.report import Report
-from core.schema import detect_mapping
+from core.schema import changed_roles, detect_mapping, role_name
 from core.validation import WEEKDAYS, check_table, detect_freq, snap_to_freq
 from core.wide import find_date_columns, melt_wide
 
@@ -38,7 +38,11 @@ _SCI_ID = re.compile(r"^\d(\.\d+)?[eE]\+\d+$")
 
 @dataclass
 class ImportOptions:
-    """Everything the user can say about how to import a file (``None`` = detect)."""
+    """Everything the user can say about how to import a file (``None`` = detect).
+
+    ``roles`` gives optional roles (price, revenue, promo, stock, name, category,
+    brand) a column, or ``""`` for none (:func:`core.schema.check_roles`).
+    """
 
     encoding: str | None = None
     sep: str | None = None
@@ -47,6 +51,7 @@ class ImportOptions:
     id_cols: list[str] | None = None
     target_col: str | None = None
     feature_cols: list[str] | None = None
+    roles: dict[str, str] | None = None
     layout: str = "auto"
     dayfirst: bool | None = None
     start_date: str | None = None
@@ -114,8 +119,14 @@ def normalize_freq(freq: str) -> str:
 def _long_table(raw: RawTable, options: ImportOptions, report: Report):
     table = raw.frame
     mapping, hints, guessed = detect_mapping(
-        table, options.date_col, options.id_cols, options.target_col, options.feature_cols
+        table,
+        options.date_col,
+        options.id_cols,
+        options.target_col,
+        options.feature_cols,
+        options.roles,
     )
+    _report_roles(report, changed_roles(mapping, [str(c) for c in table.columns], options.roles))
     if "status" in hints:
         table = _drop_non_sales(table, hints["status"], raw.info.header_row, report)
     for role in guessed:
@@ -153,6 +164,22 @@ def _long_table(raw: RawTable, options: ImportOptions, report: Report):
         frame = _sum_order_lines(frame, report)
     frame = frame.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
     return frame, series, mapping
+
+
+def _report_roles(report: Report, changed: dict) -> None:
+    """One line listing the roles the user set against what the headers say."""
+    if not changed:
+        return
+    en = "; ".join(f"{r} = {c or '(none)'}" for r, c in changed.items())
+    zh = "；".join(f"{role_name(r, 'zh')} = {c or '（无）'}" for r, c in changed.items())
+    report.add(
+        "info",
+        "mapping_chosen",
+        f"Columns set by hand instead of from the headers: {en}",
+        f"以下列由您手动指定（而非按表头识别）：{zh}",
+        action_en="used as chosen",
+        action_zh="按您的选择使用",
+    )
 
 
 def _drop_non_sales(table: pd.DataFrame, col: str, header_row: int, report: Report):

@@ -295,14 +295,73 @@ def check_columns(names: list[str], columns: list[str], flag: str) -> None:
             )
 
 
+#: Roles besides date, IDs and target that the user can give a column or none.
+OPTIONAL_ROLES = ("price", "revenue", "promo", "stock", "name", "category", "brand")
+_ROLE_ZH = {"price": "价格", "revenue": "销售额", "promo": "促销", "stock": "库存",
+            "name": "商品名称", "category": "类目", "brand": "品牌"}  # fmt: skip
+
+
+def check_roles(roles: dict[str, str] | None, columns: list[str]) -> dict[str, str | None]:
+    """The user's column for each optional role (``None``: no column), checked.
+
+    ``roles`` maps a role of :data:`OPTIONAL_ROLES` to a column name, or to an empty
+    string (or ``None``) for "the file has no such column". Unknown roles, missing
+    columns and one column given two roles raise a bilingual :class:`InputError`.
+    """
+    out: dict[str, str | None] = {}
+    for role, col in (roles or {}).items():
+        if role not in OPTIONAL_ROLES:
+            raise InputError(
+                f"Unknown column role '{role}'; use one of {', '.join(OPTIONAL_ROLES)}.",
+                f"未知的列角色“{role}”；可选：{'、'.join(OPTIONAL_ROLES)}。",
+            )
+        out[role] = str(col) if col else None
+        if col:
+            check_columns([str(col)], columns, f"--{role}-col")
+    named = [c for c in out.values() if c]
+    twice = sorted({c for c in named if named.count(c) > 1})
+    if twice:
+        raise InputError(
+            f"Column '{twice[0]}' is given two roles; give each column one role.",
+            f"列“{twice[0]}”被指定了两个角色；每列只能有一个角色。",
+        )
+    return out
+
+
+def role_name(role: str, lang: str = "en") -> str:
+    """A role's name for messages (``price`` -> ``价格`` in Chinese)."""
+    return _ROLE_ZH.get(role, role) if lang == "zh" else role
+
+
+def _claim_roles(mapping: ColumnMapping, found: dict, chosen: dict, taken: set) -> None:
+    """Give each optional role the user's column, else the detected one not yet taken."""
+    for role, col in chosen.items():
+        if col in taken:
+            raise InputError(
+                f"Column '{col}' is already the date, ID or sales column; it cannot also be "
+                f"the {role} column.",
+                f"列“{col}”已用作日期、商品 ID 或销量列，不能同时作为{role_name(role, 'zh')}列。",
+            )
+    taken |= {c for c in chosen.values() if c}
+    for role in OPTIONAL_ROLES:
+        col = chosen[role] if role in chosen else found.get(role)
+        if col and (role in chosen or col not in taken):
+            setattr(mapping, role, col)
+            taken.add(col)
+
+
 def detect_mapping(
     frame: pd.DataFrame,
     date_col: str | None = None,
     id_cols: list[str] | None = None,
     target_col: str | None = None,
     feature_cols: list[str] | None = None,
+    roles: dict[str, str] | None = None,
 ) -> tuple[ColumnMapping, dict[str, str], list[str]]:
     """Detect the long-table mapping, applying the user's overrides.
+
+    ``roles`` gives optional roles a column, or none (see :func:`check_roles`); the
+    other optional roles are found from the headers.
 
     Returns
     -------
@@ -321,7 +380,9 @@ def detect_mapping(
         ("--feature-cols", feature_cols or []),
     ):
         check_columns(names, columns, flag)
+    chosen = check_roles(roles, columns)
     explicit = {c for c in [date_col, target_col, *(id_cols or []), *(feature_cols or [])] if c}
+    explicit |= {c for c in chosen.values() if c}
     found = match_headers([c for c in columns if c not in explicit])
     guessed: list[str] = []
     date = date_col or found.get("date") or _date_by_content(frame, columns, explicit)
@@ -336,17 +397,27 @@ def detect_mapping(
     taken = {date, *ids, *(feature_cols or [])}
     target = target_col or (found.get("target") if found.get("target") not in taken else None)
     if target is None:
-        target = _target_by_content(frame, columns, taken | set(found.values()))
+        target = _target_by_content(frame, columns, taken | explicit | set(found.values()))
         guessed.append("target")
     mapping = ColumnMapping(date=date, ids=ids, target=target, features=list(feature_cols or []))
     taken |= {target}
-    for role in ("price", "revenue", "promo", "stock", "name", "category", "brand"):
-        col = found.get(role)
-        if col and col not in taken:
-            setattr(mapping, role, col)
-            taken.add(col)
+    _claim_roles(mapping, found, chosen, taken)
     hints = {r: found[r] for r in ("order", "status") if r in found and found[r] not in taken}
     return mapping, hints, guessed
+
+
+def changed_roles(mapping: ColumnMapping, columns: list[str], roles: dict | None) -> dict:
+    """The optional roles where the user's choice differs from what the headers say.
+
+    Returns role -> column (``None``: the user said the file has none), for the import
+    report: a choice that only repeats the detection is not worth a line.
+    """
+    if not roles:
+        return {}
+    chosen = check_roles(roles, columns)
+    core = {mapping.date, mapping.target, *mapping.ids, *mapping.features}
+    natural = match_headers([c for c in columns if c not in core])
+    return {r: c for r, c in chosen.items() if natural.get(r) != c}
 
 
 def _no_date(columns: list[str]) -> InputError:

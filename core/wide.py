@@ -18,7 +18,7 @@ from core.errors import InputError
 from core.io import RawTable, read_table
 from core.parsing import parse_date_values, parse_numbers
 from core.report import Report
-from core.schema import check_columns, match_headers
+from core.schema import check_columns, check_roles, match_headers
 
 _DAY_NUM = re.compile(r"^d_?(\d+)$", re.IGNORECASE)
 
@@ -101,10 +101,11 @@ def melt_wide(raw: RawTable, date_cols: list[str], options, report: Report):
     else:
         dates, _, _ = parse_date_values(np.array(date_cols, dtype=object))
     ids = _wide_ids(table, attrs, options) if attrs else []
-    found = match_headers([c for c in attrs if c not in ids])
+    chosen = check_roles(options.roles, attrs)
+    found = match_headers([c for c in attrs if c not in ids and c not in chosen.values()])
     mapping = ColumnMapping(date=None, ids=ids, target=None)
     for role in ("name", "category", "brand"):
-        setattr(mapping, role, found.get(role))
+        setattr(mapping, role, chosen[role] if role in chosen else found.get(role))
     uid = _joined_ids(table, ids)
     n_rows, n_dates = table.shape[0], len(date_cols)
     values, bad, _ = parse_numbers(pd.Series(table[date_cols].to_numpy().ravel()))

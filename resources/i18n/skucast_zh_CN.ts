@@ -754,7 +754,7 @@ Open a sales file to see its rows here.</source>
     <name>MappingPanel</name>
     <message>
         <source>Columns</source>
-        <extracomment>Roles shown read-only (core detects them from the header names).</extracomment>
+        <extracomment>Optional roles: found from the header names, changeable like the others.</extracomment>
         <translation>列映射</translation>
     </message>
     <message>
@@ -798,16 +798,16 @@ Open a sales file to see its rows here.</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <source>Found from the column headers. Rename the column in the file to change it.</source>
-        <translation>根据表头自动识别。如需更改，请在文件中修改列名。</translation>
+        <source>Found from the column headers. Choose another column, or (none) when the file has none, then Apply mapping.</source>
+        <translation>根据表头自动识别。可改选其他列；文件中没有该列时选“（无）”，然后点击“应用列映射”。</translation>
+    </message>
+    <message>
+        <source>Columns are found from the headers; change any of them and press Apply mapping to import again.</source>
+        <translation>各列根据表头自动识别；可修改任意一项，然后点击“应用列映射”重新导入。</translation>
     </message>
     <message>
         <source>A second ID column, when a product is only unique per store or warehouse.</source>
         <translation>当商品只在门店或仓库内唯一时，再选一个 ID 列。</translation>
-    </message>
-    <message>
-        <source>Price, promotion, stock, name and category are found from the headers.</source>
-        <translation>价格、促销、库存、名称和类目根据表头自动识别。</translation>
     </message>
     <message>
         <source>Apply mapping</source>

@@ -137,3 +137,15 @@ def test_inspect_real_m5_needs_calendar(shared_data):
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["series"] == 10 and data["layout"] == "wide" and data["last_date"] == "2016-04-24"
+
+
+def test_role_flags_set_or_clear_optional_columns(write_csv, capsys):
+    path = write_csv(TAOBAO_DAILY, encoding="gbk")
+    assert main(["inspect", str(path), "--promo-col", "", "--category-col", "商品名称",
+                 "--name-col", ""]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert "promo = (none); name = (none); category = 商品名称" in out
+    assert "促销" not in out.split("检查报告")[0]  # the mapping lists no promotion column
+    assert main(["inspect", str(path), "--price-col", "价钱"]) == 2
+    err = capsys.readouterr().err
+    assert "--price-col" in err and "单价" in err

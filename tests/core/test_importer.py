@@ -261,3 +261,52 @@ def test_real_m5_wide_file_with_calendar(shared_data):
     np.testing.assert_array_equal(same.frame["ds"], ds.frame["ds"])
     zero_share = ds.frame.groupby("unique_id")["y"].apply(lambda y: (y == 0).mean()).max()
     assert 0.7 < zero_share < 0.9
+
+
+def test_optional_roles_can_be_reassigned_or_cleared(write_csv):
+    """A column the headers do not name can be given a role; a wrong guess cleared."""
+    rows = [[*r[:6], r[6], r[7], "备注"] for r in TAOBAO_DAILY]
+    rows[0][5], rows[0][8] = "标价", "是否活动"  # headers the detector does not know
+    for r, flag in zip(rows[1:], ["0", "0", "1", "0", "0", "1"], strict=True):
+        r[8] = flag
+    ds = load_dataset(
+        write_csv(rows),
+        ImportOptions(roles={"price": "标价", "promo": "是否活动", "stock": ""}),
+    )
+    m = ds.mapping
+    assert (m.price, m.promo, m.stock, m.name) == ("标价", "是否活动", None, "商品名称")
+    assert ds.frame["price"].tolist() == [59, 59, 59, 1299, 1299, 1199]
+    assert ds.frame["promo"].tolist() == [0, 0, 1, 0, 0, 1]
+    assert "stock" not in ds.frame.columns
+    note = next(f for f in ds.report.findings if f.code == "mapping_chosen")
+    assert "price = 标价" in note.en and "stock = (none)" in note.en
+    assert "库存 = （无）" in note.zh
+
+
+def test_role_choices_that_only_repeat_the_headers_are_not_reported(write_csv):
+    ds = load_dataset(write_csv(TAOBAO_DAILY), ImportOptions(roles={"price": "单价"}))
+    assert ds.mapping.price == "单价"
+    assert all(f.code != "mapping_chosen" for f in ds.report.findings)
+
+
+@pytest.mark.parametrize(
+    ("roles", "en_part", "zh_part"),
+    [
+        ({"price": "价钱"}, "--price-col: the file has no column '价钱'", "单价"),
+        ({"colour": "类目"}, "Unknown column role 'colour'", "未知的列角色"),
+        ({"price": "单价", "stock": "单价"}, "given two roles", "两个角色"),
+        ({"price": "销量"}, "already the date, ID or sales column", "不能同时作为价格列"),
+    ],
+)
+def test_bad_role_choices_are_explained(write_csv, roles, en_part, zh_part):
+    options = ImportOptions(target_col="销量", roles=roles)
+    with pytest.raises(InputError) as err:
+        load_dataset(write_csv(TAOBAO_DAILY), options)
+    assert en_part in err.value.en and zh_part in err.value.zh
+
+
+def test_wide_table_category_can_be_named(write_csv):
+    dates = pd.date_range("2024-01-01", periods=10).strftime("%Y-%m-%d").tolist()
+    rows = [["商品编码", "分组", *dates], ["001", "食品", *["1"] * 10], ["002", "日用", *["2"] * 10]]
+    ds = load_dataset(write_csv(rows), ImportOptions(roles={"category": "分组"}))
+    assert ds.series["category"].tolist() == ["食品", "日用"]

@@ -91,6 +91,21 @@ def test_apply_mapping_reimports_with_the_chosen_columns(qtbot, view, sample_ses
     assert view.mapping_panel.combos["target"].currentData() == "库存"
 
 
+def test_optional_roles_can_be_changed_and_are_reported(qtbot, view, sample_session):
+    combos = view.mapping_panel.combos
+    assert (combos["price"].currentData(), combos["category"].currentData()) == ("单价", "类目")
+    choose(combos["category"], None)
+    choose(combos["name"], "类目")  # a wrong choice, but the user's to make
+    view.mapping_panel.apply_button.click()
+    qtbot.waitUntil(lambda: bool(sample_session.import_options.roles) and _idle(view),
+                    timeout=20000)  # fmt: skip
+    mapping = sample_session.raw.mapping
+    assert (mapping.category, mapping.name, mapping.price) == (None, "类目", "单价")
+    assert sample_session.raw.series["name"].iloc[0] == "服装"
+    assert any("name = 类目; category = (none)" in m for m in view.report.messages())
+    assert combos["category"].currentData() is None and combos["name"].currentData() == "类目"
+
+
 def test_apply_mapping_on_embedded_data_whose_file_is_gone(qtbot, tmp_path):
     """A project's data lives only in the session's bytes; re-importing uses them."""
     from tests.ui.conftest import load_into

@@ -252,7 +252,7 @@ class ImportView(BaseView):
             return False
         path, options, source_bytes, _, _ = self._target
         options = replace(options, **self.source_panel.read_options(), date_col=None,
-                          id_cols=None, target_col=None)  # fmt: skip
+                          id_cols=None, target_col=None, roles=None)  # fmt: skip
         return self._start(path, options, source_bytes)
 
     def _start(self, path: str, options: ImportOptions, source_bytes: bytes | None) -> bool:

@@ -135,7 +135,7 @@ class SourcePanel(QGroupBox):
         self.sig_changed.emit()
 
 
-#: Roles shown read-only (core detects them from the header names).
+#: Optional roles: found from the header names, changeable like the others.
 _DETECTED_ROLES = ("price", "promo", "stock", "name", "category")
 
 
@@ -145,7 +145,7 @@ class MappingPanel(QGroupBox):
     Signals
     -------
     sig_apply
-        The user asked to re-import with the chosen date, ID and sales columns.
+        The user asked to re-import with the chosen columns.
     """
 
     sig_apply = Signal()
@@ -164,7 +164,6 @@ class MappingPanel(QGroupBox):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
-            combo.setEnabled(role not in _DETECTED_ROLES)
             self.combos[role], self.labels[role] = combo, QLabel()
             form.addRow(self.labels[role], combo)
         self.apply_button = QPushButton()
@@ -193,20 +192,21 @@ class MappingPanel(QGroupBox):
         for combo in self.combos.values():
             if combo.count():
                 combo.setItemText(0, self.tr("(none)"))
-        tip = self.tr("Found from the column headers. Rename the column in the file to "
-                      "change it.")  # fmt: skip
+        tip = self.tr("Found from the column headers. Choose another column, or (none) "
+                      "when the file has none, then Apply mapping.")  # fmt: skip
         for role in _DETECTED_ROLES:
             self.combos[role].setToolTip(tip)
         self.combos["id2"].setToolTip(self.tr("A second ID column, when a product is only "
                                               "unique per store or warehouse."))  # fmt: skip
-        self.hint.setText(self.tr("Price, promotion, stock, name and category are found "
-                                  "from the headers."))  # fmt: skip
+        self.hint.setText(self.tr("Columns are found from the headers; change any of them "
+                                  "and press Apply mapping to import again."))  # fmt: skip
         self.apply_button.setText(self.tr("Apply mapping"))
 
     def set_columns(self, columns: list[str], mapping: ColumnMapping | None) -> None:
         """Offer ``columns``; select ``mapping``'s roles (keep the choice when ``None``)."""
         keep = self.choice() if mapping is None else None
-        self._detected = mapping is not None
+        # a choice made on a detected mapping stays a choice while the file re-imports
+        self._detected = mapping is not None or (keep is not None and keep["roles"] is not None)
         if mapping is not None:
             ids = list(mapping.ids)
             chosen = {"date": mapping.date, "target": mapping.target,
@@ -219,6 +219,7 @@ class MappingPanel(QGroupBox):
             ids = keep["id_cols"] or []
             chosen = {"date": keep["date_col"], "target": keep["target_col"],
                       "id": ids[-1] if ids else None, "id2": ids[0] if len(ids) > 1 else None}  # fmt: skip
+            chosen.update(keep["roles"] or {})
         for role, combo in self.combos.items():
             combo.clear()
             combo.addItem(self.tr("(none)"), None)
@@ -228,13 +229,22 @@ class MappingPanel(QGroupBox):
         self.apply_button.setEnabled(bool(columns))
 
     def choice(self) -> dict:
-        """The chosen columns as ImportOptions fields (``None``: detect)."""
+        """The chosen columns as ImportOptions fields (``None``: detect).
+
+        The optional roles go in ``roles`` (``""``: no such column) once a mapping was
+        detected; before that they are left to the headers.
+        """
         first, second = self.combos["id"].currentData(), self.combos["id2"].currentData()
         ids = [c for c in (second, first) if c]
-        if not ids and not self._detected:
-            ids = None  # nothing was detected yet: let the import look for IDs
+        core = {self.combos[r].currentData() for r in ("date", "target")} | set(ids)
+        # a column just made the date, ID or sales column gives up its optional role
+        roles = {r: self.combos[r].currentData() or "" for r in _DETECTED_ROLES
+                 if self.combos[r].currentData() not in core}  # fmt: skip
+        if not self._detected:
+            roles = None  # nothing was detected yet: let the import look
+            ids = ids or None
         return {"date_col": self.combos["date"].currentData(), "id_cols": ids,
-                "target_col": self.combos["target"].currentData()}  # fmt: skip
+                "target_col": self.combos["target"].currentData(), "roles": roles}  # fmt: skip
 
     def set_busy(self, busy: bool) -> None:
         """Disable the button while an import runs."""
