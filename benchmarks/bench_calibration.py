@@ -13,15 +13,18 @@ The benchmark counts how often the demand that really followed the cutoff stayed
 below them (over the next ``L`` and ``L + R`` days). A calibrated policy reaches the
 target: 95 % of (product, cutoff) pairs at a 95 % service level. The forecast carries
 the intervals the CLI's ``recommend`` asks for (50, 80 and 95 %), with no lifecycle
-stage (so no stage rule changes a level).
+stage (so no stage rule changes a level). A second table shows how the forecast's own
+daily bands did (share of product-days inside the 80 % and 95 % bands, under the median):
+it tells daily bands that are too wide from a copula ``rho`` that ties the days too tightly.
 
     python -m benchmarks.bench_calibration [--models ets,lstm] [--products 250]
         [--cutoffs 6] [--step 56] [--lead-times 7,14] [--review 7] [--epochs 5]
         [--rhos 0.3,0.5] [--json OUT]
 
 ``rho`` is the copula correlation of :class:`core.inventory.InventoryOptions` (0.3 by
-default since this benchmark; 0.5 before). By default a random 250 of the 500 products
-are used to keep the run to a few minutes on two cores.
+default since this benchmark, 0.5 before; 0 for the LSTM, see
+:func:`core.inventory.rho_for`). By default a random 250 of the 500 products are used to
+keep an ETS run to a few minutes on two cores (the LSTM at 40 epochs: about 30 minutes).
 
 Skips (exit 0) when the data file is absent.
 """
@@ -78,9 +81,27 @@ def forecast(model: str, history: pd.DataFrame, horizon: int, epochs: int) -> pd
     return fitted.predict(horizon, levels=FORECAST_LEVELS)
 
 
+def daily_bands(fc: pd.DataFrame, frame: pd.DataFrame) -> dict:
+    """How the forecast's own daily bands did: (product, day) pairs inside the 80 % and
+    95 % bands and under the median, and the median 80 % band width over the forecast.
+
+    Separates the two causes of a miscalibrated reorder point: daily bands that are too
+    wide or narrow, or the correlation of errors across days (the copula ``rho``).
+    """
+    both = fc.merge(frame, on=["unique_id", "ds"], how="inner")
+    y = both["y"]
+    return {
+        "days": len(both),
+        "in_80": int(y.between(both["lo_80"], both["hi_80"]).sum()),
+        "in_95": int(y.between(both["lo_95"], both["hi_95"]).sum()),
+        "under_median": int((y <= both["forecast"]).sum()),
+        "width_80": float(((both["hi_80"] - both["lo_80"]) / both["forecast"]).median()),
+    }
+
+
 def score_cut(fc, frame, cut, lead_times, review, rho) -> list[dict]:
     """Hit or miss of every product, lead time and level at one cutoff."""
-    rows = []
+    rows, bands = [], daily_bands(fc, frame)
     for lead in lead_times:
         over_lead = actual_sums(frame, cut, lead)
         over_protect = actual_sums(frame, cut, lead + review)
@@ -97,6 +118,7 @@ def score_cut(fc, frame, cut, lead_times, review, rho) -> list[dict]:
                 "s_hits": int((over_protect.reindex(ids) <= advice["order_up_to"]).sum()),
                 "rop_over_mean": float((advice["reorder_point"] / mean).median()),
                 "actual_over_mean": float((over_lead.reindex(ids) / mean).median()),
+                **bands,
             })  # fmt: skip
     return rows
 
@@ -132,6 +154,26 @@ def summary(table: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
+def band_summary(table: pd.DataFrame) -> str:
+    """Daily band coverage per model (pooled over cutoffs) as a Markdown table."""
+    if "days" not in table:
+        return ""
+    cuts = table.drop_duplicates(["model", "cutoff"]).groupby("model")
+    sums = cuts[["days", "in_80", "in_95", "under_median"]].sum()
+    lines = [
+        "| model | days scored | inside 80 % band | inside 95 % band | at or under median "
+        "| 80 % band width / forecast (median) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for model, r in sums.iterrows():
+        width = cuts.get_group(model)["width_80"].median()
+        lines.append(
+            f"| {model} | {r.days} | {r.in_80 / r.days:.3f} | {r.in_95 / r.days:.3f} "
+            f"| {r.under_median / r.days:.3f} | {width:.2f} |"
+        )
+    return "\n".join(lines)
+
+
 def markdown(table: pd.DataFrame, review: int) -> str:
     """The summary as a Markdown table."""
     lines = [
@@ -142,7 +184,7 @@ def markdown(table: pd.DataFrame, review: int) -> str:
     ]
     for r in table.itertuples():
         lines.append(
-            f"| {r.model} | {r.rho} | {r.lead_time} | {r.level:.2f} | {r.reorder_point:.3f} "
+            f"| {r.model} | {r.rho:g} | {r.lead_time} | {r.level:.2f} | {r.reorder_point:.3f} "
             f"({r.rop_min_cut:.2f}-{r.rop_max_cut:.2f}) | {r.order_up_to:.3f} "
             f"| {r.rop_over_mean:.2f} | {r.actual_over_mean:.2f} |"
         )
@@ -175,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
         ]
     )
     print(markdown(summary(table), args.review))
+    print()
+    print(band_summary(table))
     if args.json:
         args.json.write_text(table.to_json(orient="records", indent=1), encoding="utf-8")
     return 0

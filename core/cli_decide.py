@@ -66,11 +66,13 @@ def add_decision_commands(sub, common, add_import_args, add_cleaning_args) -> No
 
 
 def _options(args):
-    from core.inventory import InventoryOptions
+    from core.inventory import InventoryOptions, rho_for
 
+    # the error correlation across days belongs to the forecaster (see core.inventory)
     opts = InventoryOptions(lead_time=args.lead_time, review_period=args.review_period,
                             service_level=args.service_level, moq=args.moq,
-                            pack_size=args.pack_size, random_state=args.seed)  # fmt: skip
+                            pack_size=args.pack_size, rho=rho_for(args.model),
+                            random_state=args.seed)  # fmt: skip
     opts.check()
     return opts
 

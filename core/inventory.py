@@ -6,13 +6,19 @@ plus review period R) is not assumed normal: it is simulated from the forecast's
 quantiles. Each future period's demand is drawn from the piecewise-linear quantile
 function through the forecast's ``lo_*``, median and ``hi_*`` columns, with draws tied
 across periods by a Gaussian copula (correlation ``rho``, 0.3 by default, measured on
-real sales: when a product sells above its forecast one day it tends to do so the next
-day too; ``rho=0`` would understate the risk of a long lead time, ``rho=1`` overstate
-it). Beyond the forecast's widest band the tails are continued normal-shaped. Then:
+real sales with ETS: when a product sells above its forecast one day it tends to do so
+the next day too; ``rho=0`` would understate the risk of a long lead time, ``rho=1``
+overstate it). The right ``rho`` depends on the forecaster (:func:`rho_for`): the LSTM's
+daily quantiles are calibrated and its errors hardly carry over from day to day, so 0.3
+made its reorder points far too high. Beyond the forecast's widest band the tails are
+continued normal-shaped. Then:
 
 - ``order_up_to`` S = the ``service_level`` quantile of demand over L + R;
-- ``safety_stock`` = S - expected demand over L + R;
 - ``reorder_point`` = the ``service_level`` quantile of demand over L alone;
+- ``safety_stock`` = reorder point - expected demand over L (never below 0), the textbook
+  split ``reorder_point = forecast_lead_time + safety_stock``: the buffer held against
+  demand above the forecast while an order is on its way, so it never exceeds the
+  reorder point. (S carries the same buffer, widened by the review period.)
 - ``order_qty`` = S - inventory position (on hand + on order), when positive, raised to the
   MOQ and rounded up to whole packs;
 - ``days_of_cover`` and ``stockout_date`` by walking the median forecast down from the stock
@@ -20,10 +26,13 @@ it). Beyond the forecast's widest band the tails are continued normal-shaped. Th
 
 Shopping festivals inside the lead time are in the forecast, so they are counted.
 
-Lifecycle-aware (``stage`` column, see :mod:`core.lifecycle`): ``decline`` orders only up
-to the expected demand over the lead time (no safety stock: run the stock down), ``introduction`` and ``new`` use
-at most an 80% service level (cautious until the product proves itself), ``inactive``
-orders nothing.
+Lifecycle-aware (``stage`` column, see :mod:`core.lifecycle`): ``decline`` holds no safety
+stock (run the stock down): the reorder point is the expected demand over L and S the
+expected demand over L + R, so the forecast itself, falling as the product fades, brings
+the orders down (an S of the demand over L alone would leave the shelf empty for about R
+days of every cycle: the order placed now is the last to arrive before the next review's
+order does). ``introduction`` and ``new`` use at most an 80% service level (cautious
+until the product proves itself), ``inactive`` orders nothing.
 
 Defaults where the data has none: lead time 7 days, review period 7 days, service level
 95%, MOQ 1, pack size 1, no stock on order. Without an on-hand figure the stock is taken as
@@ -40,7 +49,7 @@ from scipy.stats import norm
 
 from core.errors import InputError
 
-__all__ = ["InventoryOptions", "recommend_inventory", "apply_budget"]
+__all__ = ["MODEL_RHO", "InventoryOptions", "apply_budget", "recommend_inventory", "rho_for"]
 
 CAUTIOUS_STAGES = ("introduction", "new")
 _SCENARIOS = 2000
@@ -62,11 +71,12 @@ class InventoryOptions:
         Minimum order quantity and units per pack.
     rho : float
         Correlation of forecast errors across periods (see module doc). The default
-        0.3 is measured: on five years of real daily sales (Kaggle store-item, 500
-        products, ETS, 8 cutoffs) it brought the share of lead times whose demand
+        0.3 is measured for ETS: on five years of real daily sales (Kaggle store-item,
+        250 products, 6 cutoffs) it brought the share of lead times whose demand
         stayed under the reorder point closest to the service level (0.5 gave 0.98 for
         a 0.95 target), and the sample shop's daily errors correlate at 0.24-0.29
-        (``benchmarks/bench_calibration.py``, docs/BENCHMARKS.md).
+        (``benchmarks/bench_calibration.py``, docs/BENCHMARKS.md). Use
+        :func:`rho_for` for another forecaster.
     random_state : int
         Seed of the demand scenarios (the advice is reproducible).
     """
@@ -96,6 +106,17 @@ class InventoryOptions:
                 "MOQ must be 0 or more, the pack size above 0 and rho between 0 and 1.",
                 "起订量必须大于或等于 0，包装数量必须大于 0，相关系数必须在 0 到 1 之间。",
             )
+
+
+#: Copula ``rho`` measured per forecaster where it differs from the default
+#: (``benchmarks/bench_calibration.py`` on the store-item data, docs/BENCHMARKS.md): with
+#: 0.3 the LSTM's 95 % reorder points held 99.7 % of lead times, with 0 about 96 %.
+MODEL_RHO = {"lstm": 0.0}
+
+
+def rho_for(model: str | None) -> float:
+    """The copula ``rho`` to use with forecasts of ``model`` (a registry name)."""
+    return MODEL_RHO.get(model or "", InventoryOptions.rho)
 
 
 def _quantile_table(fc: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -228,22 +249,12 @@ def _advise(uid, fc: pd.DataFrame, row: pd.Series, opt: InventoryOptions, period
             f"商品 {uid}：预测只覆盖 {len(fc)} 期，而交货期加补货周期需要 {protect} 期，"
             "请延长预测期。",
         )
-    probs, values = _quantile_table(fc)
-    draws = _scenarios(values[:protect], probs, opt.rho, _SCENARIOS, rng)
-    over_protect = draws.sum(axis=1)
-    over_lead = draws[:, :lead].sum(axis=1)
-    expected = float(over_protect.mean())
-    # a declining product runs its stock down: no safety stock, and only what sells
-    # before an order could arrive is replaced
-    if stage == "decline":
-        up_to = float(over_lead.mean())
-    else:
-        up_to = float(np.quantile(over_protect, level))
+    levels = _policy_levels(fc, stage, level, (lead, protect), opt.rho, rng)
     on_hand = _value(row, "on_hand", np.nan)
     known_stock = not np.isnan(float(on_hand))
     on_hand = float(on_hand) if known_stock else 0.0
     on_order = float(_value(row, "on_order", 0.0))
-    position = on_hand + on_order
+    position, up_to = on_hand + on_order, levels["order_up_to"]
     moq = float(_value(row, "moq", opt.moq))
     pack = float(_value(row, "pack_size", opt.pack_size))
     qty = 0.0 if stage == "inactive" else _round_order(up_to - position, moq, pack)
@@ -252,11 +263,7 @@ def _advise(uid, fc: pd.DataFrame, row: pd.Series, opt: InventoryOptions, period
     result = {
         "unique_id": uid,
         "stage": stage,
-        "forecast_lead_time": float(over_lead.mean()),
-        "demand_protection": expected,
-        "safety_stock": 0.0 if stage == "decline" else max(up_to - expected, 0.0),
-        "reorder_point": up_to if stage == "decline" else float(np.quantile(over_lead, level)),
-        "order_up_to": up_to,
+        **levels,
         "service_level": level,
         "on_hand": on_hand if known_stock else np.nan,
         "on_order": on_order,
@@ -268,6 +275,34 @@ def _advise(uid, fc: pd.DataFrame, row: pd.Series, opt: InventoryOptions, period
     }
     result["reason_en"], result["reason_zh"] = _reason(result, lead_days, known_stock)
     return result
+
+
+def _policy_levels(fc, stage: str, level: float, spans: tuple[int, int], rho: float, rng):
+    """Expected demands, safety stock, reorder point and S of one product.
+
+    ``spans`` is (lead time, lead time + review period) in forecast periods.
+    """
+    lead, protect = spans
+    probs, values = _quantile_table(fc)
+    draws = _scenarios(values[:protect], probs, rho, _SCENARIOS, rng)
+    over_protect = draws.sum(axis=1)
+    over_lead = draws[:, :lead].sum(axis=1)
+    expected_lead = float(over_lead.mean())
+    # a declining product runs its stock down: no safety stock, expected demand only
+    if stage == "decline":
+        up_to, rop = float(over_protect.mean()), expected_lead
+    else:
+        up_to = float(np.quantile(over_protect, level))
+        rop = float(np.quantile(over_lead, level))
+    return {
+        "forecast_lead_time": expected_lead,
+        "demand_protection": float(over_protect.mean()),
+        # the textbook split ROP = demand over L + safety stock, so SS <= ROP; a median
+        # above the mean (left-skewed draws at a low level) would make it negative
+        "safety_stock": max(rop - expected_lead, 0.0),
+        "reorder_point": rop,
+        "order_up_to": up_to,
+    }
 
 
 def _cover(fc: pd.DataFrame, on_hand: float, period_days: float):
@@ -295,14 +330,16 @@ def _reason(r: dict, lead_days: float, known_stock: bool) -> tuple[str, str]:
     else:
         en0, zh0 = "", ""
     if q > 0:
+        # whole units up, as the order is: "order 359 to reach 358" would read wrong
+        s_units = np.ceil(r["order_up_to"] - 1e-9)
         en = (
             f"{en0}Order {q:.0f} now: {need:.0f} expected to sell in the {lead_days:.0f}-day "
             f"lead time; stock {r['on_hand'] if known_stock else 0:.0f} + on order "
-            f"{r['on_order']:.0f} is below the order-up-to level {r['order_up_to']:.0f}."
+            f"{r['on_order']:.0f} is below the order-up-to level {s_units:.0f}."
         )
         zh = (f"{zh0}建议立即订货 {q:.0f}：{lead_days:.0f} 天交货期内预计销售 {need:.0f}，"
               f"现有库存 {r['on_hand'] if known_stock else 0:.0f} 加在途 {r['on_order']:.0f} "
-              f"低于补货目标 {r['order_up_to']:.0f}。")  # fmt: skip
+              f"低于补货目标 {s_units:.0f}。")  # fmt: skip
     elif r["excess_stock"] > 0:
         en = f"{en0}No order: {r['excess_stock']:.0f} above the order-up-to level."
         zh = f"{zh0}无需订货：超出补货目标 {r['excess_stock']:.0f}。"
@@ -312,8 +349,8 @@ def _reason(r: dict, lead_days: float, known_stock: bool) -> tuple[str, str]:
         en += " Declining: no safety stock, run the stock down."
         zh += "处于衰退期：不备安全库存，逐步清空库存。"
     elif stage in CAUTIOUS_STAGES:
-        en += " New on the market: cautious 80% service level."
-        zh += "新品阶段：谨慎采用 80% 服务水平。"
+        en += f" Cautious {r['service_level']:.0%} service level while the product is new."
+        zh += f"新品期间谨慎采用 {r['service_level']:.0%} 服务水平。"
     return en, zh
 
 

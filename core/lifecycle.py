@@ -265,10 +265,22 @@ def describe(prod: _Product, stage: str) -> dict:
         en, zh = "too few periods to fit a life curve", "数据期数太少，无法拟合生命周期曲线"
         return {"reason_en": en, "reason_zh": zh, "change_8w": np.nan}
     change = _change_8w(prod)
-    return {**_curve_reason(prod, change), "change_8w": round(change, 3)}
+    return {**_curve_reason(prod, change, stage), "change_8w": round(change, 3)}
 
 
-def _curve_reason(prod: _Product, change: float) -> dict:
+# Notes added when the 8-week change points the other way from the stage (sign of the
+# change, size it must reach): the stage comes from the whole curve, and an operator
+# reading "decline, sales up 89%" needs to know why.
+_AGAINST = {
+    "decline": (1, 0.05, "still below the peak despite the recent rise",
+                "近期虽有回升，但仍低于峰值"),
+    "maturity": (-1, 0.25, "not yet enough evidence of a decline", "尚不足以判定进入衰退期"),
+    "growth": (-1, 0.05, "a short dip: the fitted curve still rises", "短期回落，拟合曲线仍在上升"),
+}  # fmt: skip
+_AGAINST["introduction"] = _AGAINST["growth"]
+
+
+def _curve_reason(prod: _Product, change: float, stage: str) -> dict:
     fit = prod.fit
     share = round(100 * float(fit.share(fit.t_last)))
     peak = _peak_date(fit).date()
@@ -286,9 +298,19 @@ def _curve_reason(prod: _Product, change: float) -> dict:
     if fit.t_peak > fit.t_last:
         en.append(f"peak expected around {peak}")
         zh.append(f"预计峰值约在 {peak}")
+    elif fit.plateau_end >= fit.t_last:
+        # a plateau still going: "peak around 2014" alone reads as long past, and a
+        # peak placed before the first row is no date the data can tell
+        since = max(peak, prod.first.date())
+        en.append(f"at its peak level since around {since}")
+        zh.append(f"自 {since} 前后一直处于峰值水平")
     else:
         en.append(f"peak around {peak}")
         zh.append(f"峰值约在 {peak}")
+    sign, size, note_en, note_zh = _AGAINST.get(stage, (1, np.inf, "", ""))
+    if np.isfinite(change) and sign * change >= size:
+        en.append(note_en)
+        zh.append(note_zh)
     return {"reason_en": "; ".join(en), "reason_zh": "；".join(zh)}
 
 

@@ -79,14 +79,12 @@ def working_grid(freq: str, end: pd.Timestamp) -> tuple[PeriodGrid, bool]:
 def _daily_rows(rows: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
     """Every day from the first row to ``end``: missing days as 0 sales."""
     days = pd.date_range(rows["ds"].min().normalize(), end.normalize(), freq="D")
-    daily = rows.groupby(rows["ds"].dt.normalize()).agg(
-        y=("y", lambda s: s.sum(min_count=1)),
-        stock=("stock", "min") if "stock" in rows else ("y", "size"),
-        promo=("promo", "max") if "promo" in rows else ("y", "size"),
-    )
+    # built-in reductions only: a Python lambda per day cost ~10 % of a shop's CPU time
+    by_day = rows.groupby(rows["ds"].dt.normalize())
+    daily = pd.DataFrame({"y": by_day["y"].sum(min_count=1)})
+    daily["stock"] = by_day["stock"].min() if "stock" in rows else np.nan
+    daily["promo"] = by_day["promo"].max() if "promo" in rows else 0.0
     daily = daily.reindex(days)
-    if "stock" not in rows:
-        daily["stock"] = np.nan
     if "promo" not in rows:
         daily["promo"] = 0.0
     missing = ~days.isin(rows["ds"].dt.normalize())

@@ -14,10 +14,13 @@ instead of guessing.
 
 Rules (:func:`recommend_promotion`):
 
-- ``clear`` a product in decline, or one holding more than ``cover_limit_days`` of stock
-  above its needs, by ``clear_days`` from now; the depth is the discount that sells the
-  excess in that time at the measured elasticity (capped at 50%), or 20% when the
-  elasticity is unknown;
+- ``clear`` a product in decline whose stock on hand lasts beyond ``clear_days`` at the
+  forecast (one that sells out sooner at full price is held: a discount would only give
+  margin away), or a growth or maturity product holding more than ``cover_limit_days``
+  of stock above its needs, by ``clear_days`` from now; the depth is the discount that
+  sells the excess in that time at the measured elasticity (capped at 50%), or 20% when
+  the elasticity is unknown. ``new`` and ``introduction`` products are never cleared
+  (a launch's opening stock is many days of a first, uncertain forecast);
 - ``promote`` a growth or maturity product with a measured uplift of at least 10% ahead of
   the next shopping festival within ``lookahead_days`` (or in the next two weeks when
   none), **only when** stock on hand and on order covers the expected sales with the uplift;
@@ -170,14 +173,20 @@ def recommend_promotion(
     fests = festival_calendar(
         start, start + pd.Timedelta(days=options.lookahead_days), options.region
     )
-    daily = forecast.groupby("unique_id")["forecast"]
-    rate = daily.mean()
+    # per day, whatever the forecast's period: clearance windows and festivals are in days
+    rate = forecast.groupby("unique_id")["forecast"].mean() / _period_days(forecast)
     return pd.DataFrame(
         [
             _decide(row, start, fests, rate.get(row.unique_id, 0.0), options)
             for row in table.itertuples()
         ]
     )
+
+
+def _period_days(forecast: pd.DataFrame) -> float:
+    """Days per forecast period (1 daily, 7 weekly, ~30 monthly), from the dates."""
+    steps = forecast.sort_values("ds").groupby("unique_id")["ds"].diff().dropna()
+    return max(float(steps.median() / pd.Timedelta(days=1)), 1.0) if len(steps) else 1.0
 
 
 def _decide(row, start: pd.Timestamp, fests: pd.DataFrame, rate: float, opt: PromotionOptions):
@@ -193,16 +202,20 @@ def _decide(row, start: pd.Timestamp, fests: pd.DataFrame, rate: float, opt: Pro
         return out | _reason(
             "Stopped selling and no stock: nothing to do.", "已停售且无库存：无需操作。"
         )
-    if stage == "decline" or (cover > opt.cover_limit_days and excess > 0):
-        why = ("declining", "处于衰退期") if stage == "decline" else (
-            f"{cover:.0f} days of stock cover", f"库存可售 {cover:.0f} 天")  # fmt: skip
-        return out | _clear(row, start, max(excess, on_hand if stage == "decline" else 0),
-                            rate, opt, *why)  # fmt: skip
     if stage in ("new", "introduction"):
+        # a launch's opening stock is many days of its first, uncertain forecast:
+        # clearing it after a few weeks would kill the product, not free cash
         return out | _reason(
             "New on the market: hold and let demand show itself before promoting.",
             "新品阶段：先观察真实需求，暂不促销。",
         )
+    if stage == "decline":
+        if on_hand > 0 and cover > opt.clear_days:
+            return out | _clear(row, start, on_hand, rate, opt, "declining", "处于衰退期")
+        return out | _declining_hold(on_hand, cover)
+    if cover > opt.cover_limit_days and excess > 0:
+        why = (f"{cover:.0f} days of stock cover", f"库存可售 {cover:.0f} 天")
+        return out | _clear(row, start, excess, rate, opt, *why)
     if row.evidence != "measured" or not row.uplift >= MIN_UPLIFT:
         if row.evidence == "measured":
             en = f"Past promotions lifted sales only {row.uplift:+.0%}: hold."
@@ -214,6 +227,18 @@ def _decide(row, start: pd.Timestamp, fests: pd.DataFrame, rate: float, opt: Pro
             zh = "数据不足以判断促销效果（促销次数太少或没有）：维持现状。"
         return out | _reason(en, zh)
     return out | _promote(row, start, fests, rate, opt)
+
+
+def _declining_hold(on_hand: float, cover: float) -> dict:
+    """Reason for a declining product whose stock needs no discount to go."""
+    # the reorder reason already says "no safety stock": the stock is run down either way
+    if on_hand <= 0:
+        return _reason("Declining, nothing on hand to clear.", "处于衰退期，无库存需要清仓。")
+    return _reason(
+        f"Declining, but the {on_hand:.0f} on hand sell at full price in about {cover:.0f} "
+        "days: no clearance needed.",
+        f"处于衰退期，但现有库存 {on_hand:.0f} 件约 {cover:.0f} 天即可按原价售完：无需清仓。",
+    )
 
 
 def _promote(row, start, fests: pd.DataFrame, rate: float, opt: PromotionOptions) -> dict:
@@ -229,10 +254,13 @@ def _promote(row, start, fests: pd.DataFrame, rate: float, opt: PromotionOptions
         0.0 if pd.isna(row.on_order) else row.on_order
     )
     if have < need:
+        # one decimal where whole units would read "stock (6) cannot cover the 6"
+        digits = 1 if round(have) == round(need) else 0
+        have_s, need_s = f"{have:.{digits}f}", f"{need:.{digits}f}"
         return _reason(
-            f"Promotions lift sales {row.uplift:+.0%}, but stock ({have:.0f}) cannot cover the "
-            f"{need:.0f} expected: hold until the order arrives.",
-            f"促销可提升销量 {row.uplift:+.0%}，但库存（{have:.0f}）不足以覆盖预计的 {need:.0f}："
+            f"Promotions lift sales {row.uplift:+.0%}, but stock ({have_s}) cannot cover the "
+            f"{need_s} expected: hold until the order arrives.",
+            f"促销可提升销量 {row.uplift:+.0%}，但库存（{have_s}）不足以覆盖预计的 {need_s}："
             "到货前暂不促销。",
         )
     when_en = f"ahead of {name_en} ({end.date()})" if name_en else "in the next two weeks"

@@ -12,6 +12,11 @@ stock-out periods, average stock on hand, number of orders and units ordered.
 Both policies start with the expected demand over lead time + review period at the
 first review (from the same forecast), so neither starts with an advantage. The replay
 needs daily or weekly data.
+
+SkuCast's advice is lifecycle-aware (:mod:`core.inventory`: no safety stock in decline,
+nothing for an inactive product, a cautious level for a new one), so the replay judges
+every product's stage as of the first review (``lifecycle=True``, one classification:
+stages move over months, not weeks) and keeps it for the whole replay.
 """
 
 from __future__ import annotations
@@ -37,8 +42,9 @@ class PolicyResult:
     Attributes
     ----------
     per_product : pandas.DataFrame
-        ``policy``, ``unique_id``, ``demand``, ``served``, ``fill_rate``,
-        ``stockout_periods``, ``avg_stock``, ``orders``, ``ordered``.
+        ``policy``, ``unique_id``, ``stage`` (as of the first review; None without
+        lifecycle), ``demand``, ``served``, ``fill_rate``, ``stockout_periods``,
+        ``avg_stock``, ``orders``, ``ordered``.
     summary : pandas.DataFrame
         One row per policy: the same figures over all products (fill rate pooled).
     reviews : list of pandas.Timestamp
@@ -80,6 +86,7 @@ def simulate_policy(
     *,
     reviews: int = 8,
     options: InventoryOptions | None = None,
+    lifecycle: bool = True,
     should_stop=None,
     on_progress=None,
 ) -> PolicyResult:
@@ -97,6 +104,9 @@ def simulate_policy(
         Review periods to replay.
     options : InventoryOptions, optional
         Lead time, review period (days, at least one data period), service level ...
+    lifecycle : bool
+        Give the advice each product's lifecycle stage as of the first review (see
+        module doc); False replays the advice without stages.
 
     Raises
     ------
@@ -121,20 +131,22 @@ def simulate_policy(
     demand = wide.to_numpy(float)
     ids = list(wide.columns)
     state = {p: _State(len(ids)) for p in ("skucast", "naive")}
-    review_dates = []
+    review_dates, stages = [], None
     for k, t in enumerate(range(start, len(wide), every)):
         if should_stop is not None and should_stop():
             raise CancelledError()
         cutoff = wide.index[t - 1]
         review_dates.append(cutoff)
         hist = frame[frame["ds"] <= cutoff]
+        if k == 0 and lifecycle:
+            stages = _stages(hist, freq)
         fc = factory().fit(hist, freq).predict(max(protect, 1), levels=(50, 80, 95))
         for name, st in state.items():
             if k == 0:
                 start_stock = fc.groupby("unique_id")["forecast"].sum().reindex(ids).fillna(0)
                 st.on_hand[:] = start_stock.to_numpy()
             if name == "skucast":
-                qty = _skucast_orders(fc, st, ids, options, step)
+                qty = _skucast_orders(fc, st, ids, options, step, stages)
             else:
                 qty = demand[max(0, t - every) : t].sum(axis=0)
             st.order(qty, t + lead)
@@ -143,7 +155,7 @@ def simulate_policy(
                 st.serve(s, demand[s])
         if on_progress is not None:
             on_progress({"stage": "simulate", "done": k + 1, "total": reviews})
-    return _result(state, ids, demand[start:], review_dates)
+    return _result(state, ids, demand[start:], review_dates, stages)
 
 
 class _State:
@@ -180,21 +192,36 @@ class _State:
         self.periods += 1
 
 
-def _skucast_orders(fc, st: _State, ids, options: InventoryOptions, step: float) -> np.ndarray:
+def _stages(hist: pd.DataFrame, freq: str) -> pd.DataFrame:
+    """Lifecycle stage of every product at the end of ``hist``."""
+    from core.lifecycle import classify_lifecycle
+
+    return classify_lifecycle(hist, freq)[["unique_id", "stage"]]
+
+
+def _skucast_orders(fc, st: _State, ids, options, step: float, stages=None) -> np.ndarray:
     pos = st.position()
     stock = pd.DataFrame({"unique_id": ids, "on_hand": pos, "on_order": 0.0})
-    advice = recommend_inventory(fc, stock, options=options, period_days=step)
+    advice = recommend_inventory(fc, stock, stages, options=options, period_days=step)
     return advice.set_index("unique_id")["order_qty"].reindex(ids).fillna(0).to_numpy()
 
 
-def _result(state: dict, ids: list, demand: np.ndarray, reviews: list) -> PolicyResult:
+def _result(state: dict, ids: list, demand: np.ndarray, reviews: list, stages) -> PolicyResult:
     total = demand.sum(axis=0)
     parts, rows = [], []
+    stage = (
+        stages.set_index(stages["unique_id"].astype(str))["stage"]
+        .reindex([str(i) for i in ids])
+        .to_numpy()
+        if stages is not None
+        else None
+    )
     for name, st in state.items():
         avg = st.stock_sum / max(st.periods, 1)
         with np.errstate(invalid="ignore", divide="ignore"):
             fill = np.where(total > 0, st.served / total, 1.0)
-        parts.append(pd.DataFrame({"policy": name, "unique_id": ids, "demand": total,
+        parts.append(pd.DataFrame({"policy": name, "unique_id": ids, "stage": stage,
+                                   "demand": total,
                                    "served": st.served, "fill_rate": fill,
                                    "stockout_periods": st.stockouts, "avg_stock": avg,
                                    "orders": st.orders, "ordered": st.ordered}))  # fmt: skip

@@ -70,3 +70,14 @@ def test_bad_service_level_exits_2(capsys):
     code = main(["recommend", str(SAMPLE_PATH), "--service-level", "95", "--out", "x.csv"])
     assert code == 2
     assert "服务水平" in capsys.readouterr().err
+
+
+def test_inventory_options_take_the_forecasters_rho():
+    from types import SimpleNamespace
+
+    from core.cli_decide import _options
+
+    args = SimpleNamespace(lead_time=7.0, review_period=7.0, service_level=0.95, moq=1.0,
+                           pack_size=1.0, seed=0, model="lstm")  # fmt: skip
+    assert _options(args).rho == 0.0
+    assert _options(SimpleNamespace(**{**vars(args), "model": "ets"})).rho == 0.3

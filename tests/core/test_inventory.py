@@ -8,7 +8,7 @@ import pytest
 from scipy.stats import norm
 
 from core.errors import InputError
-from core.inventory import InventoryOptions, apply_budget, recommend_inventory
+from core.inventory import InventoryOptions, apply_budget, recommend_inventory, rho_for
 
 
 def normal_forecast(uid="A", mean=10.0, sd=3.0, periods=28, start="2026-01-01", spike=None):
@@ -33,7 +33,35 @@ def test_order_up_to_matches_normal_theory_for_independent_and_tied_days():
     assert free["order_up_to"] == pytest.approx(140 + z * 3 * np.sqrt(14), rel=0.03)
     assert tied["order_up_to"] == pytest.approx(140 + z * 3 * 14, rel=0.04)
     assert free["reorder_point"] == pytest.approx(70 + z * 3 * np.sqrt(7), rel=0.03)
-    assert tied["safety_stock"] > 3 * free["safety_stock"]
+    # safety stock = reorder point - demand over the 7-day lead time
+    assert free["safety_stock"] == pytest.approx(z * 3 * np.sqrt(7), rel=0.08)  # 13.1
+    assert tied["safety_stock"] == pytest.approx(z * 3 * 7, rel=0.08)  # 34.5
+
+
+def test_safety_stock_is_the_reorder_point_above_lead_time_demand():
+    """Lead time 1 day, review 27: S covers 28 days but the safety stock only the lead
+    time, so it stays below the reorder point (S - mean over 28 days would be ~26 units,
+    above a reorder point of ~15)."""
+    fc = normal_forecast(mean=10.0, sd=3.0, periods=28)
+    opts = InventoryOptions(lead_time=1, review_period=27, rho=0.0)
+    row = recommend_inventory(fc, options=opts).iloc[0]
+    z = norm.ppf(0.95)
+    assert row["forecast_lead_time"] == pytest.approx(10, rel=0.02)
+    assert row["reorder_point"] == pytest.approx(10 + z * 3, rel=0.02)  # 14.9
+    assert row["safety_stock"] == pytest.approx(z * 3, rel=0.08)  # 4.9
+    assert row["safety_stock"] == pytest.approx(row["reorder_point"] - row["forecast_lead_time"])
+    assert row["order_up_to"] == pytest.approx(280 + z * 3 * np.sqrt(28), rel=0.02)  # 306
+
+
+def test_safety_stock_never_exceeds_the_reorder_point():
+    fc = pd.concat([normal_forecast(u, mean=m, sd=sd) for u, m, sd in
+                    (("slow", 0.4, 1.0), ("mid", 5.0, 4.0), ("fast", 60.0, 9.0))])  # fmt: skip
+    for lead, review, level in ((1, 14, 0.99), (7, 7, 0.8), (14, 0, 0.95)):
+        opts = InventoryOptions(lead_time=lead, review_period=review, service_level=level)
+        out = recommend_inventory(fc, options=opts)
+        assert (out["safety_stock"] >= 0).all()
+        assert (out["safety_stock"] <= out["reorder_point"] + 1e-9).all()
+        assert (out["reorder_point"] <= out["order_up_to"] + 1e-9).all()
 
 
 def test_order_quantity_respects_stock_moq_and_packs():
@@ -46,6 +74,12 @@ def test_order_quantity_respects_stock_moq_and_packs():
     assert row["order_qty"] == max(30, np.ceil(gap / 12) * 12)
     assert row["order_qty"] % 12 == 0 and row["order_value"] == row["order_qty"] * 4
     assert "Order" in row["reason_en"] and "订货" in row["reason_zh"]
+    # without MOQ and packs the order fills the gap to S exactly, and says so
+    free = recommend_inventory(fc, stock).iloc[0]
+    s_units = np.ceil(free["order_up_to"])
+    assert free["order_qty"] == s_units - 120
+    assert f"Order {s_units - 120:.0f} now" in free["reason_en"]
+    assert f"order-up-to level {s_units:.0f}." in free["reason_en"]
     plenty = stock.assign(on_hand=400.0)
     row = recommend_inventory(fc, plenty, options=opts).iloc[0]
     assert row["order_qty"] == 0 and row["excess_stock"] == pytest.approx(420 - row["order_up_to"])
@@ -64,8 +98,16 @@ def test_lifecycle_changes_the_policy():
                            "stage": ["maturity", "decline", "introduction", "inactive"]})  # fmt: skip
     out = recommend_inventory(fc, stages=stages).set_index("unique_id")
     assert out.loc["D", "safety_stock"] == 0
-    assert out.loc["D", "order_up_to"] == pytest.approx(out.loc["D", "forecast_lead_time"])
+    # no buffer: expected demand over the lead time (7 x 10) and over lead time + review
+    assert out.loc["D", "reorder_point"] == pytest.approx(out.loc["D", "forecast_lead_time"])
+    assert out.loc["D", "reorder_point"] == pytest.approx(70, rel=0.02)
+    assert out.loc["D", "order_up_to"] == pytest.approx(140, rel=0.02)
+    assert out.loc["D", "order_up_to"] < out.loc["M", "order_up_to"] - 20
+    assert out.loc["M", "safety_stock"] == pytest.approx(
+        out.loc["M", "reorder_point"] - out.loc["M", "forecast_lead_time"]
+    )
     assert out.loc["I", "service_level"] == 0.8 and out.loc["M", "service_level"] == 0.95
+    assert "Cautious 80% service level" in out.loc["I", "reason_en"]
     assert out.loc["I", "safety_stock"] < out.loc["M", "safety_stock"]
     assert out.loc["X", "order_qty"] == 0 and "停售" in out.loc["X", "reason_zh"]
     assert "unknown" in out.loc["M", "reason_en"]  # no stock figure given: said plainly
@@ -132,3 +174,22 @@ def test_default_reorder_point_reaches_its_service_level(level):
     days = 10.0 + 4.0 * (np.sqrt(0.3) * common + np.sqrt(0.7) * own)
     achieved = (days.sum(axis=1) <= rop["reorder_point"]).mean()
     assert achieved == pytest.approx(level, abs=0.015)
+
+
+def test_rho_follows_the_forecaster():
+    assert rho_for("lstm") == 0.0
+    assert rho_for("ets") == rho_for(None) == InventoryOptions().rho == 0.3
+
+
+def test_lstm_rho_reaches_the_level_when_daily_errors_do_not_carry_over():
+    """Independent daily errors (as the LSTM's were measured): with ``rho_for("lstm")``
+    the 95 % reorder point is the 95 % point of the lead-time demand, ~70 + 1.645 x 4 x
+    sqrt(7) = 87.4; the default 0.3 would hold ~99 % of lead times."""
+    fc = normal_forecast(sd=4.0)
+    rng = np.random.default_rng(6)
+    lead = (10.0 + 4.0 * rng.standard_normal((20000, 7))).sum(axis=1)
+    for rho, share in ((rho_for("lstm"), 0.95), (0.3, 0.99)):
+        rop = recommend_inventory(fc, options=InventoryOptions(rho=rho)).iloc[0]["reorder_point"]
+        assert (lead <= rop).mean() == pytest.approx(share, abs=0.01)
+    rop = recommend_inventory(fc, options=InventoryOptions(rho=0.0)).iloc[0]["reorder_point"]
+    assert rop == pytest.approx(70 + norm.ppf(0.95) * 4 * np.sqrt(7), rel=0.02)

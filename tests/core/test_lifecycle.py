@@ -247,3 +247,56 @@ def test_too_few_sales_for_a_curve_are_maturity():
     y[[5, 30, 58]] = 1.0
     rows = pd.DataFrame({"unique_id": "rare", "ds": days, "y": y})
     assert classify_lifecycle(rows, "D").loc[0, "stage"] == "maturity"
+
+
+def test_reason_of_an_ongoing_plateau_says_since_when(result):
+    """A product still on its plateau is "at its peak level since", not "peak around"
+    a date years ago (which reads as long past)."""
+    en, zh = result.loc["mature", "reason_en"], result.loc["mature", "reason_zh"]
+    assert "100% of the fitted peak" in en and "at its peak level since around" in en
+    assert "一直处于峰值水平" in zh
+    since = pd.Timestamp(en.split("since around ")[1][:10])
+    assert END - pd.Timedelta(days=900) <= since <= END
+    assert "peak around" in result.loc["decline", "reason_en"]
+
+
+def test_slow_mover_drop_is_explained_not_called_decline():
+    """A slow mover selling 0.5 a day drops to 0.12 in its last 4 weeks: too few units
+    to show a decline, and the reason says so next to the fall."""
+    rng = np.random.default_rng(2)
+    days = pd.date_range(END - pd.Timedelta(days=700), END)
+    lam = np.where(days > END - pd.Timedelta(days=28), 0.12, 0.5)
+    rows = pd.DataFrame({"unique_id": "slow", "ds": days, "y": rng.poisson(lam).astype(float)})
+    out = classify_lifecycle(rows, "D").iloc[0]
+    assert out["stage"] == "maturity" and out["change_8w"] < -0.25
+    assert "down" in out["reason_en"] and "not yet enough evidence of a decline" in out["reason_en"]
+    assert "尚不足以判定进入衰退期" in out["reason_zh"]
+    assert pd.Timestamp(out["reason_en"].split("since around ")[1][:10]) >= days[0]
+
+
+@pytest.mark.parametrize(
+    "stage, change, note",
+    [("decline", 0.89, "still below the peak despite the recent rise"),
+     ("decline", -0.30, None),
+     ("growth", -0.20, "a short dip: the fitted curve still rises"),
+     ("introduction", 0.40, None),
+     ("maturity", -0.10, None)],
+)  # fmt: skip
+def test_reason_explains_a_change_against_the_stage(stage, change, note):
+    from types import SimpleNamespace
+
+    from core.lifecycle import _AGAINST, _curve_reason
+    from core.lifecycle_fit import LifeFit
+
+    t_last = END.value / pd.Timedelta(days=1).value
+    t_peak = {"decline": t_last - 50, "maturity": t_last - 400}.get(stage, t_last + 60)
+    fit = LifeFit(level=10.0, t_peak=t_peak, plateau=1000.0 if stage == "maturity" else 0.0,
+                  a_up=0.05, a_down=0.03, season=(0.0, 0.0), promo=0.0, scale=0.2,
+                  t_first=t_last - 700, t_last=t_last)  # fmt: skip
+    prod = SimpleNamespace(fit=fit, first=END - pd.Timedelta(days=700))
+    en = _curve_reason(prod, change, stage)["reason_en"]
+    assert f"{round(abs(change) * 100)}% over the last 8 weeks" in en
+    if note is None:
+        assert all(n[2] not in en for n in _AGAINST.values())
+    else:
+        assert en.endswith(note)

@@ -74,7 +74,7 @@ def test_hold_when_stock_cannot_cover_the_uplift():
 
 
 def test_clear_a_declining_product_at_the_elasticity_depth():
-    row = recommend_promotion(*_inputs("decline", on_hand=600)).iloc[0]
+    row = recommend_promotion(*_inputs("decline", on_hand=600, cover=60)).iloc[0]
     assert row["action"] == "clear"
     # 600 units in 30 days at 10 a day needs +100% sales; elasticity -2 -> 1 - 2**-0.5
     assert row["depth"] == pytest.approx(1 - 2**-0.5, abs=0.01)
@@ -94,3 +94,40 @@ def test_hold_when_the_data_cannot_tell():
     fx = promotion_effects(history().drop(columns=["promo"]))
     row = recommend_promotion(fx, stages, inv, fc).iloc[0]
     assert row["action"] == "hold" and "cannot tell" in row["reason_en"]
+
+
+def test_declining_stock_that_sells_out_at_full_price_is_not_discounted():
+    """51 units at 10 a day last 5 days, well inside the 30-day clearance window."""
+    row = recommend_promotion(*_inputs("decline", on_hand=51, cover=5.1)).iloc[0]
+    assert row["action"] == "hold" and row["depth"] == 0
+    assert "51 on hand sell at full price in about 5 days" in row["reason_en"]
+    assert "无需清仓" in row["reason_zh"]
+    row = recommend_promotion(*_inputs("decline", on_hand=0, cover=0)).iloc[0]
+    assert row["action"] == "hold" and "nothing on hand" in row["reason_en"]
+
+
+def test_stock_just_short_of_the_promotion_reads_with_a_decimal():
+    """Two weeks at 10 a day with a +100% uplift need 280; 279.6 on hand is short,
+    and the reason must not read "stock (280) cannot cover the 280"."""
+    fx, stages, inv, fc = _inputs("maturity", on_hand=279.6)
+    fx["uplift"] = 1.0
+    quiet = fc.assign(ds=pd.date_range("2026-02-01", periods=len(fc)))  # no festival near
+    row = recommend_promotion(fx, stages, inv, quiet)
+    text = row.iloc[0]["reason_en"]
+    assert row.iloc[0]["action"] == "hold"
+    assert "stock (279.6) cannot cover the 280.0 expected" in text
+
+
+def test_a_new_product_with_a_large_opening_stock_is_not_cleared():
+    row = recommend_promotion(*_inputs("new", on_hand=92, excess=60, cover=99)).iloc[0]
+    assert row["action"] == "hold" and "New on the market" in row["reason_en"]
+
+
+def test_weekly_forecast_is_read_per_day():
+    """The same demand (10 a day) as a weekly forecast of 70 gives the same depth."""
+    fx, stages, inv, fc = _inputs("decline", on_hand=600, cover=60)
+    weekly = pd.DataFrame({"unique_id": "A", "forecast": 70.0,
+                           "ds": pd.date_range("2026-10-05", periods=6, freq="W-MON")})  # fmt: skip
+    row = recommend_promotion(fx, stages, inv, weekly).iloc[0]
+    assert row["action"] == "clear"
+    assert row["depth"] == pytest.approx(1 - 2**-0.5, abs=0.01)

@@ -70,3 +70,47 @@ def test_too_short_monthly_and_cancel():
                         lambda: make_model("snaive"))  # fmt: skip
     with pytest.raises(CancelledError):
         simulate_policy(steady_shop(), "D", lambda: make_model("snaive"), should_stop=lambda: True)
+
+
+def test_constant_demand_has_a_known_answer():
+    """10 a day, every day; a seasonal naive forecast has no spread, so S = 140 for
+    lead time 7 + review 7 and both policies start with 140 on hand. SkuCast orders
+    nothing at the first review, then 70 at each later one, just in time (on hand
+    130..70, then 60..0 each week); ordering last week's 70 every week keeps 70 more
+    on hand (130..70 every week). Nobody runs out."""
+    ds = pd.date_range("2025-01-01", periods=120, freq="D")
+    flat = pd.DataFrame({"unique_id": "C", "ds": ds, "y": 10.0})
+    opts = InventoryOptions(lead_time=7, review_period=7, service_level=0.95)
+    res = simulate_policy(flat, "D", lambda: make_model("snaive"), reviews=4, options=opts,
+                          lifecycle=False)  # fmt: skip
+    per = res.per_product.set_index("policy")
+    assert per["demand"].tolist() == [280.0, 280.0]
+    assert per["fill_rate"].tolist() == [1.0, 1.0] and per["stockout_periods"].sum() == 0
+    assert per.loc["skucast", "avg_stock"] == pytest.approx((700 + 3 * 210) / 28)  # 47.5
+    assert per.loc["naive", "avg_stock"] == pytest.approx(4 * 700 / 28)  # 100
+    assert (per.loc["skucast", "orders"], per.loc["skucast", "ordered"]) == (3, 210)
+    assert (per.loc["naive", "orders"], per.loc["naive", "ordered"]) == (4, 280)
+
+
+def test_a_declining_product_is_run_down_when_stages_are_used():
+    """Sales fading from 40 to 5 a day are ``decline`` at the first review: the advice
+    then holds no safety stock, so it orders less and keeps less stock than the same
+    replay without stages."""
+    rng = np.random.default_rng(4)
+    ds = pd.date_range("2025-01-01", periods=300, freq="D")
+    level = np.where(
+        np.arange(300) < 100, 40.0, 40 * np.exp(-np.log(8) * (np.arange(300) - 100) / 200)
+    )
+    fading = pd.DataFrame({"unique_id": "F", "ds": ds, "y": rng.poisson(level).astype(float)})
+    opts = InventoryOptions(lead_time=7, review_period=7)
+    runs = {
+        staged: simulate_policy(fading, "D", lambda: make_model("ets"), reviews=4, options=opts,
+                                lifecycle=staged).per_product.set_index("policy")
+        for staged in (True, False)
+    }  # fmt: skip
+    assert runs[True].loc["skucast", "stage"] == "decline"
+    assert runs[False]["stage"].isna().all()
+    assert runs[True].loc["skucast", "ordered"] < runs[False].loc["skucast", "ordered"]
+    assert runs[True].loc["skucast", "avg_stock"] < runs[False].loc["skucast", "avg_stock"]
+    pd.testing.assert_series_equal(runs[True].loc["naive"].drop("stage"),
+                                   runs[False].loc["naive"].drop("stage"))  # fmt: skip
