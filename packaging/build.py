@@ -7,12 +7,14 @@
    on macOS), timing it;
 2. reports the bundle's size on disk;
 3. runs the smoke tests of ``packaging/smoke.py`` against the frozen executable (GUI
-   ``--self-test`` under ``QT_QPA_PLATFORM=offscreen``, CLI inspect, a 1-epoch forecast,
-   ...) and times ``--self-test`` from launch to exit (median of ``--startup-runs``);
+   ``--self-test`` under ``QT_QPA_PLATFORM=offscreen``: import, 1-epoch training, forecast
+   and advice through the views; CLI inspect, a 1-epoch forecast, ...); ``--startup-runs N``
+   also times N more ``--self-test`` launches (median);
 4. Linux: packs ``dist/SkuCast-<version>-linux-<arch>.tar.gz``;
    ``--installer``: Windows runs Inno Setup (``windows/skucast.iss``), macOS runs
    ``macos/build_dmg.sh`` (signing only where the identities are set);
-5. writes every figure to ``dist/build-report.json`` and removes PyInstaller's work
+5. writes every figure to ``dist/build-report.json`` (the bundle's self-test report to
+   ``dist/self-test/``) and removes PyInstaller's work
    folder (``--keep-work`` keeps it for a faster rebuild).
 
 Exit status: 0 when the build and every smoke test passed.
@@ -57,8 +59,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--keep-work", action="store_true", help="keep the work folder afterwards")
     parser.add_argument("--no-smoke", action="store_true", help="skip the smoke tests")
     parser.add_argument("--only", help=f"run only these smoke tests: {','.join(smoke.CHECK_NAMES)}")
-    parser.add_argument("--startup-runs", type=int, default=3,
-                        help="--self-test launches to time (median reported; 0 to skip)")  # fmt: skip
+    parser.add_argument("--startup-runs", type=int, default=0,
+                        help="more --self-test launches to time, about a minute each (median "
+                             "reported; the smoke test's own launch is timed anyway)")  # fmt: skip
     parser.add_argument("--no-archive", action="store_true", help="Linux: skip the .tar.gz")
     parser.add_argument("--installer", action="store_true",
                         help="Windows: Inno Setup installer; macOS: signed .dmg (see docs/PACKAGING.md)")  # fmt: skip
@@ -186,7 +189,7 @@ def main(argv=None) -> int:
     if not args.no_smoke:
         names = [n for n in args.only.split(",") if n] if args.only else None
         print("smoke tests:", flush=True)
-        report["smoke"] = smoke.run_checks(bundle, names)
+        report["smoke"] = smoke.run_checks(bundle, names, keep=args.dist / "self-test")
         ok = all(r["ok"] for r in report["smoke"])
         for r in report["smoke"]:
             r.pop("tail") if r["ok"] else None

@@ -7,7 +7,10 @@
 # (`pip install -e ".[packaging]"`, ~1.5 GB of wheels: needs the package index or a
 # wheelhouse via PIP_FIND_LINKS), then runs `python packaging/build.py`, which builds
 # dist/SkuCast/, runs its smoke tests under QT_QPA_PLATFORM=offscreen and packs
-# dist/SkuCast-<version>-linux-<arch>.tar.gz.
+# dist/SkuCast-<version>-linux-<arch>.tar.gz. The first smoke test is the bundle's
+# `--self-test` (window, sample import, 1-epoch LSTM, forecast, advice); its report is
+# kept in dist/self-test/. Exit status 0 only when the build and every smoke test passed.
+# Takes 5-16 minutes on 2 cores (docs/PACKAGING.md); .ci/run uses `--no-archive`.
 #
 #   SKUCAST_BUILD_PYTHON=.venv/bin/python bash packaging/build_linux.sh
 # skips the fresh venv and builds with an existing environment (must have ".[packaging]").

@@ -5,8 +5,10 @@ lazily by the workers that need it.
 
 ``python main.py``                   the app
 ``python main.py --demo``            the app with the bundled sample shop imported
-``python main.py --self-test``       open, import the sample, check, quit (installer smoke test)
+``python main.py --self-test [DIR]`` import, train, forecast, recommend; report to DIR; quit
 ``python main.py --screenshots DIR`` a PNG of every view on the sample, in both languages
+
+``--self-test`` is what proves an installation whole (see :mod:`ui.self_test`).
 """
 
 from __future__ import annotations
@@ -60,28 +62,6 @@ def make_window(lang: str | None = None, lazy: bool = False):
     return MainWindow(settings, lazy=lazy)
 
 
-def _self_test(window, app) -> None:
-    """Import the sample and quit with 0 when it arrived (1 on failure or timeout)."""
-
-    def finish(code: int) -> None:
-        data = getattr(window.session, "dataset", None)
-        print(f"SkuCast self-test: {'ok' if code == 0 else 'FAILED'}"
-              + (f", {data.n_series} products" if data is not None else ""), flush=True)  # fmt: skip
-        window.discard_changes()
-        window.close()
-        app.exit(code)
-
-    QTimer.singleShot(120000, lambda: finish(1))  # armed first: any failure below still ends
-    try:
-        view = window.import_view
-        window.session.sig_data_changed.connect(lambda: finish(0 if window.session.has_data else 1))
-        view.sig_failed.connect(lambda *_: finish(1))
-        window.open_sample()
-    except Exception as exc:  # noqa: BLE001 - a self-test reports every failure
-        print(f"SkuCast self-test: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
-        finish(1)
-
-
 class _FileOpenFilter(QObject):
     """macOS hands a double-clicked ``.skucast`` to the app as a QFileOpenEvent, not argv."""
 
@@ -105,12 +85,15 @@ def run(argv: list[str]) -> int:
         index = argv.index("--screenshots")
         folder = argv[index + 1] if len(argv) > index + 1 else "screenshots"
         return take_screenshots(folder)
+    if "--self-test" in argv:
+        from ui.self_test import parse_args, run_self_test
+
+        folder, timeout = parse_args(argv[argv.index("--self-test") + 1 :])
+        return run_self_test(folder, timeout)
     window = make_window(lazy=True)
     window.show()
     QTimer.singleShot(0, window.finish_setup)  # after the first paint
-    if "--self-test" in argv:
-        QTimer.singleShot(0, lambda: _self_test(window, app))
-    elif "--demo" in argv:
+    if "--demo" in argv:
         QTimer.singleShot(0, window.open_sample)
     elif argv and argv[0].lower().endswith(".skucast"):  # Windows file association
         QTimer.singleShot(0, lambda: window.open_project(argv[0]))

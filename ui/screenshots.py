@@ -4,7 +4,8 @@
 trains with the training view (default model, few epochs), forecasts, recommends and runs
 the policy backtest through their buttons, then saves a PNG of the window on every step
 in English and in Chinese: ``DIR/<n>_<step>_<lang>.png``. Reviewers look at these; the
-README shows the main ones. :func:`run_flow` is also what the end-to-end test uses.
+README shows the main ones. :func:`run_flow` (and its steps, which ``--self-test`` times one
+by one) is also what the end-to-end test uses.
 """
 
 from __future__ import annotations
@@ -16,13 +17,26 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop
 
-__all__ = ["run_flow", "take_screenshots", "wait_for"]
+__all__ = [
+    "FlowError", "run_flow", "take_screenshots", "wait_for",
+    "import_step", "train_step", "forecast_step", "recommend_step", "backtest_step",
+]  # fmt: skip
 
 STEP_NAMES = ("import", "features", "train", "forecast", "recommendations")
 
 
 class FlowError(RuntimeError):
-    """A step of the scripted flow failed or timed out."""
+    """A step of the scripted flow failed or timed out.
+
+    Attributes
+    ----------
+    details : str
+        The technical details of the error dialog that stopped it (a traceback), if any.
+    """
+
+    def __init__(self, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.details = details
 
 
 def wait_for(condition, timeout: float, window=None, what: str = "") -> None:
@@ -34,47 +48,81 @@ def wait_for(condition, timeout: float, window=None, what: str = "") -> None:
         errors = [] if window is None else [v.last_error for v in window.views]
         shown = [e for e in errors if e is not None and e.isVisible()]
         if shown:
-            raise FlowError(f"{what}: {shown[0].text()}")
+            raise FlowError(f"{what}: {shown[0].text()}", shown[0].detailedText())
         if time.monotonic() > deadline:
             raise FlowError(f"{what}: timed out after {timeout:.0f} s")
         time.sleep(0.01)
 
 
-def run_flow(window, path=None, settings=None, timeout: float = 900.0, backtest: bool = True):
-    """Import ``path`` (default: the sample), train, forecast and recommend via the views.
+# Each step starts one view's work through its button slot and waits for the session to
+# hold the result, as a user clicking through the app would; a step that cannot start
+# (False from the slot) is a failure, not a silent skip.
 
-    ``settings`` (a :class:`~core.pipeline.TrainSettings`) overrides the training form.
-    """
+
+def import_step(window, path=None, timeout: float = 900.0) -> None:
+    """Import ``path`` (default: the bundled sample) through the import view."""
     from core.sample import SAMPLE_PATH
 
-    window.finish_setup()
     s = window.session
     window.show_step(0)
-    window.import_view.open_file(str(path or SAMPLE_PATH))
+    if not window.import_view.open_file(str(path or SAMPLE_PATH)):
+        raise FlowError("import did not start")
     wait_for(lambda: s.has_data and not window.import_view.is_busy(), timeout, window, "import")
+
+
+def train_step(window, settings=None, timeout: float = 900.0) -> None:
+    """Train with the training view; ``settings`` (a :class:`~core.pipeline.TrainSettings`)
+    are loaded into its form first."""
+    s, training = window.session, window.training_view
     window.show_step(2)
-    training = window.training_view
     if settings is not None:
         training.form.load_settings(settings)
     if not training.start_training():
         raise FlowError("training did not start")
     wait_for(lambda: s.model is not None and not training.is_busy(), timeout, window, "training")
+
+
+def forecast_step(window, timeout: float = 900.0) -> None:
+    """Forecast every product with the trained model through the forecast view."""
+    s, view = window.session, window.forecast_view
     window.show_step(3)
-    if not window.forecast_view.run_forecast():
+    if not view.run_forecast():
         raise FlowError("forecast did not start")
-    wait_for(lambda: s.forecast is not None and not window.forecast_view.is_busy(), timeout,
-             window, "forecast")  # fmt: skip
+    wait_for(lambda: s.forecast is not None and not view.is_busy(), timeout, window, "forecast")
+
+
+def recommend_step(window, timeout: float = 900.0) -> None:
+    """Compute the order and promotion advice through the recommendations view."""
+    s, view = window.session, window.recommendations_view
     window.show_step(4)
-    recs = window.recommendations_view
-    if not recs.run_recommend():
+    if not view.run_recommend():
         raise FlowError("recommendations did not start")
-    wait_for(lambda: s.recommendations is not None and not recs.is_busy(), timeout, window,
+    wait_for(lambda: s.recommendations is not None and not view.is_busy(), timeout, window,
              "recommendations")  # fmt: skip
+
+
+def backtest_step(window, timeout: float = 900.0) -> None:
+    """Run the policy backtest of the recommendations view."""
+    s, view = window.session, window.recommendations_view
+    if not view.run_backtest():
+        raise FlowError("policy backtest did not start")
+    wait_for(lambda: s.simulation is not None and not view.is_busy(), timeout, window,
+             "policy backtest")  # fmt: skip
+
+
+def run_flow(window, path=None, settings=None, timeout: float = 900.0, backtest: bool = True):
+    """Import ``path`` (default: the sample), train, forecast and recommend via the views.
+
+    ``settings`` (a :class:`~core.pipeline.TrainSettings`) overrides the training form;
+    ``timeout`` applies to each step.
+    """
+    window.finish_setup()
+    import_step(window, path, timeout)
+    train_step(window, settings, timeout)
+    forecast_step(window, timeout)
+    recommend_step(window, timeout)
     if backtest:
-        if not recs.run_backtest():
-            raise FlowError("policy backtest did not start")
-        wait_for(lambda: s.simulation is not None and not recs.is_busy(), timeout, window,
-                 "policy backtest")  # fmt: skip
+        backtest_step(window, timeout)
 
 
 def _grab_all(window, folder: Path, lang: str) -> list[Path]:
