@@ -203,3 +203,24 @@ def test_chinese(view, qtbot, monkeypatch):
     frame = view.model.frame
     assert set(frame["stage_name"]) <= {"新品", "导入期", "成长期", "成熟期", "衰退期", "已停售"}
     assert frame["reason"].str.contains("[\u4e00-\u9fff]").all()
+
+
+def test_reorder_points_use_the_rho_measured_for_the_forecaster(forecast_session):
+    """The same quantiles give lower 95 % reorder points when they come from the LSTM,
+    whose daily errors were measured independent (rho 0), than from a baseline (0.3)."""
+    from types import SimpleNamespace
+
+    from core.inventory import InventoryOptions
+    from ui.workers.decision_worker import recommend_task
+
+    s = forecast_session
+    opts = InventoryOptions(lead_time=7, service_level=0.95, rho=0.9)  # replaced either way
+    rops = {}
+    for name in ("snaive", "lstm"):
+        result = recommend_task(SimpleNamespace(name=name), s.frames, s.freq, s.forecast,
+                                s.stages, None, opts)  # fmt: skip
+        rops[name] = result.table.set_index("unique_id")["reorder_point"]
+    selling = rops["snaive"] > 20
+    assert selling.sum() >= 10
+    ratio = rops["lstm"][selling] / rops["snaive"][selling]
+    assert (ratio < 1).mean() > 0.8 and ratio.median() < 0.92

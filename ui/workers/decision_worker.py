@@ -177,6 +177,8 @@ def recommend_task(model, frames, freq: str, forecast: pd.DataFrame, stages: pd.
     stock : pandas.DataFrame or None
         Per-product inputs (:func:`effective_stock`).
     options : core.inventory.InventoryOptions
+        Its ``rho`` is replaced by the one measured for ``model``
+        (:func:`core.inventory.rho_for`).
     region : str
     levels : sequence of int
         Interval levels of a new forecast.
@@ -186,9 +188,14 @@ def recommend_task(model, frames, freq: str, forecast: pd.DataFrame, stages: pd.
     -------
     RecommendResult
     """
+    from dataclasses import replace
+
+    from core.inventory import rho_for
     from core.pipeline import make_forecast, recommendations
 
     options.check()
+    # the copula correlation measured for this forecaster (core.inventory.MODEL_RHO)
+    options = replace(options, rho=rho_for(getattr(model, "name", None)))
     have = int(forecast.groupby("unique_id").size().min()) if len(forecast) else 0
     need = _required(freq, options, stock, have)
     extended = need > have
