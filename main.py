@@ -19,6 +19,11 @@ def wants_gui(argv: list[str]) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import multiprocessing
+
+    # A frozen app starts its training process as itself with --multiprocessing-fork:
+    # that run must become the child before anything reads the arguments.
+    multiprocessing.freeze_support()
     argv = list(sys.argv[1:] if argv is None else argv)
     if wants_gui(argv):
         from ui.platform_check import display_problem

@@ -3,11 +3,18 @@
 Opens the Train view offscreen on the bundled sample shop, presses Start with the
 default settings (LSTM, fit + backtest against the baselines + permutation importance)
 and, with a 10 ms QTimer in the GUI thread, records the worst gap between two ticks
-until the result is in the session. Each run is a fresh process, so its first training
-pays for importing Keras (a cold start, as a user's first training does); the same
-process then trains once more (warm). Prints Markdown for docs/BENCHMARKS.md.
+until the result is in the session. Training runs in a child process (spawned for each
+training, so both trainings of a run pay for starting Python and importing Keras
+there); the benchmark also reports whether Keras ever reached the window's process.
+With ``--forecast`` it then forecasts once in the forecast worker thread, which loads
+the packed model and so imports Keras into the window's process: that one-time pause is
+reported separately. Before training, the same timer runs for ``--idle`` seconds with
+nothing to do: on a shared machine, the gaps the scheduler alone causes. ``--in-thread``
+trains in a QThread of the window's process instead, as SkuCast did before, for a
+comparison on the same machine. Each run is a fresh process. Prints Markdown for docs/BENCHMARKS.md.
 
     python -m benchmarks.bench_gui_responsiveness [--runs 3] [--epochs N] [--no-warm]
+                                                  [--forecast] [--idle 60] [--in-thread]
 """
 
 from __future__ import annotations
@@ -24,12 +31,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _train_once(app, view, epochs: int | None) -> dict:
-    """One training through the view; the GUI thread's tick gaps and the wall time."""
+def _watch(runner, start, where_text, seconds: float | None = None) -> dict:
+    """Run ``start()`` and tick a 10 ms timer until ``runner`` is idle again (or, with
+    ``seconds``, for that long).
+
+    Returns the worst and 99th-percentile gap between ticks (ms), gaps over 100 ms per
+    minute, where the worst one happened, the wall time and the runner's result.
+    """
     from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
 
-    if epochs:
-        view.form.epochs.setValue(epochs)
     clock, gaps, where = QElapsedTimer(), [], {}
     state = {"last": 0, "result": None, "error": None}
 
@@ -39,33 +49,57 @@ def _train_once(app, view, epochs: int | None) -> dict:
         state["last"] = now
         gaps.append(gap)
         if gap >= max(gaps):
-            where["worst"] = view.stage.text()
+            where["worst"] = where_text()
 
     loop = QEventLoop()
     timer = QTimer(interval=10, timerType=Qt.TimerType.PreciseTimer)
     timer.timeout.connect(tick)
-    runner = view.runner
-    links = [
+    links = [] if runner is None else [
         runner.sig_finished.connect(lambda r: state.update(result=r)),
         runner.sig_failed.connect(lambda m, d: state.update(error=m)),
         runner.sig_running.connect(lambda busy: None if busy else QTimer.singleShot(50, loop.quit)),
-    ]
+    ]  # fmt: skip
+    if seconds is not None:
+        QTimer.singleShot(int(seconds * 1000), loop.quit)
     clock.start()
     timer.start()
     started = time.perf_counter()
-    view.start_training()
+    start()
     loop.exec()
     wall = time.perf_counter() - started
     timer.stop()
     for link in links:
         runner.disconnect(link)
     if state["error"]:
-        raise SystemExit(f"training failed: {state['error']}")
-    result = state["result"]
-    log = getattr(result.model, "history_log_", [])
+        raise SystemExit(f"task failed: {state['error']}")
+    over = sum(g > 100 for g in gaps[1:]) / (wall / 60)
     return {"wall_s": wall, "worst_gap_ms": max(gaps[1:]), "p99_gap_ms": _p99(gaps[1:]),
-            "worst_at": where.get("worst", ""), "epochs": len(log),
-            **{f"{k}_s": v for k, v in result.seconds.items()}}  # fmt: skip
+            "over_100_per_min": over, "worst_at": where.get("worst", ""),
+            "result": state["result"]}  # fmt: skip
+
+
+def _train_once(view, epochs: int | None) -> dict:
+    """One training through the view; the GUI thread's tick gaps and the wall time."""
+    if epochs:
+        view.form.epochs.setValue(epochs)
+    out = _watch(view.runner, view.start_training, view.stage.text)
+    result = out.pop("result")
+    out["epochs"] = len(getattr(result.model, "history_log_", []))
+    out.update({f"{k}_s": v for k, v in result.seconds.items()})
+    return out
+
+
+def _forecast_once(session) -> dict:
+    """One forecast in a worker thread (it unpacks the model: Keras is imported)."""
+    from ui.workers.decision_worker import forecast_task
+    from ui.workers.task_worker import TaskRunner
+
+    runner = TaskRunner()
+    horizon = session.train_settings.horizon_for(session.freq)
+    out = _watch(runner, lambda: runner.start(forecast_task, session.model, session.frames,
+                                              session.freq, horizon, [80, 95]), str)  # fmt: skip
+    out.pop("result")
+    return out
 
 
 def _p99(values: list[float]) -> float:
@@ -73,14 +107,28 @@ def _p99(values: list[float]) -> float:
     return float(ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))])
 
 
-def child(epochs: int | None, warm: bool) -> None:
-    """One process: a cold training and (with ``warm``) a second one; JSON on stdout."""
+def _idle(seconds: float) -> dict:
+    """The timer's gaps while the window has nothing to do (the machine's own noise)."""
+    out = _watch(None, lambda: None, str, seconds)
+    out.pop("result")
+    return out
+
+
+def child(args) -> None:
+    """One process: ``--idle`` seconds of nothing, a training, a second one (unless
+    ``--no-warm``) and a forecast (with ``--forecast``); JSON on stdout."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     sys.path.insert(0, str(ROOT))
     started = time.perf_counter()
     from ui.app import make_app
     from ui.session import Session
+    from ui.views import training_view
     from ui.views.training_view import TrainingView, load_sample
+
+    if args.in_thread:  # the former design, for comparison: training in a QThread
+        from ui.workers.task_worker import TaskRunner
+
+        training_view.ProcessRunner = TaskRunner
 
     app = make_app()
     session = Session()
@@ -91,9 +139,14 @@ def child(epochs: int | None, warm: bool) -> None:
     app.processEvents()
     out = {"open_s": time.perf_counter() - started, "keras_at_open": "keras" in sys.modules,
            "series": int(session.frames.frame["unique_id"].nunique())}  # fmt: skip
-    out["cold"] = _train_once(app, view, epochs)
-    if warm:
-        out["warm"] = _train_once(app, view, epochs)
+    if args.idle > 0:
+        out["idle"] = _idle(args.idle)
+    out["cold"] = _train_once(view, args.epochs)
+    if not args.no_warm:
+        out["warm"] = _train_once(view, args.epochs)
+    out["keras_after_training"] = "keras" in sys.modules
+    if args.forecast:
+        out["forecast"] = _forecast_once(session)
     view.shutdown()
     print(json.dumps(out))
 
@@ -109,14 +162,29 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=None, help="default: the form's (40)")
     parser.add_argument("--no-warm", action="store_true", help="skip the second training")
+    parser.add_argument("--forecast", action="store_true", help="also time the first forecast")
+    parser.add_argument(
+        "--idle",
+        type=float,
+        default=60.0,
+        help="seconds of the timer with nothing running first (0: skip)",
+    )
+    parser.add_argument(
+        "--in-thread",
+        action="store_true",
+        help="train in a QThread of the window's process (the former design)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.epochs, not args.no_warm)
+        child(args)
         return
     cmd = [sys.executable, "-m", "benchmarks.bench_gui_responsiveness", "--child"]
     cmd += ["--epochs", str(args.epochs)] if args.epochs else []
     cmd += ["--no-warm"] if args.no_warm else []
+    cmd += ["--forecast"] if args.forecast else []
+    cmd += ["--idle", str(args.idle)]
+    cmd += ["--in-thread"] if args.in_thread else []
     runs = []
     for i in range(args.runs):
         done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
@@ -127,18 +195,31 @@ def main() -> None:
     first = runs[0]
     print(f"sample shop: {first['series']} products, default settings "
           f"({first['cold']['epochs']} epochs run); {args.runs} fresh processes; "
-          f"{os.cpu_count()} CPUs; Keras imported at window open: {first['keras_at_open']}")  # fmt: skip
+          f"{os.cpu_count()} CPUs; training in {'a thread' if args.in_thread else 'a process'}; "
+          f"Keras imported at window open: {first['keras_at_open']}, "
+          f"after training: {first['keras_after_training']}")  # fmt: skip
     print("\n| measure | median | min | max |\n|---|---|---|---|")
+    if "idle" in first:
+        name = f"idle window, {args.idle:.0f} s (machine noise)"
+        print(_row(f"{name}: worst GUI gap", [r["idle"]["worst_gap_ms"] for r in runs], "ms"))
+        print(_row(f"{name}: gaps > 100 ms per min", [r["idle"]["over_100_per_min"]
+                                                      for r in runs], "/min"))  # fmt: skip
     kinds = ["cold", "warm"] if "warm" in first else ["cold"]
     for kind in kinds:
-        name = "first training (imports Keras)" if kind == "cold" else "second training"
+        name = "first training" if kind == "cold" else "second training"
         print(_row(f"{name}: worst GUI gap", [r[kind]["worst_gap_ms"] for r in runs], "ms"))
         print(_row(f"{name}: 99th pct. gap", [r[kind]["p99_gap_ms"] for r in runs], "ms"))
+        print(_row(f"{name}: gaps > 100 ms per min", [r[kind]["over_100_per_min"]
+                                                      for r in runs], "/min"))  # fmt: skip
         print(_row(f"{name}: wall time", [r[kind]["wall_s"] for r in runs], "s"))
         for phase in ("fit", "backtest", "importance"):
             values = [r[kind].get(f"{phase}_s") for r in runs]
             if all(v is not None for v in values):
                 print(_row(f"{name}: {phase}", values, "s"))
+    if "forecast" in first:
+        name = "first forecast (imports Keras in its worker)"
+        print(_row(f"{name}: worst GUI gap", [r["forecast"]["worst_gap_ms"] for r in runs], "ms"))
+        print(_row(f"{name}: wall time", [r["forecast"]["wall_s"] for r in runs], "s"))
     worst = max(runs, key=lambda r: r["cold"]["worst_gap_ms"])["cold"]
     print(f"\nworst gap of the first training happened at: {worst['worst_at']!r}")
 

@@ -51,6 +51,21 @@ def test_failures_give_readable_message_and_details(qtbot):
     assert failed[1][0].startswith("ZeroDivisionError") and "Traceback" in failed[1][1]
 
 
+def _remote(on_progress=None, should_stop=None):
+    from core.jobs import ChildError
+
+    raise ChildError("Out of memory.", "内存不足。", "MemoryError", "Traceback (child): ...")
+
+
+def test_an_error_from_a_child_process_shows_the_childs_traceback(qtbot):
+    runner = TaskRunner()
+    failed = []
+    runner.sig_failed.connect(lambda m, d: failed.append((m, d)))
+    runner.start(_remote)
+    qtbot.waitUntil(lambda: bool(failed), timeout=5000)
+    assert failed[0] == ("Out of memory.", "Traceback (child): ...")
+
+
 def _slow(on_progress=None, should_stop=None):
     for _ in range(500):
         if should_stop():

@@ -1,12 +1,14 @@
 """The Train view: form -> core, core -> view, cancel, failures, texts, responsiveness.
 
 Models are tiny (2 epochs, 8 units, 128 windows per epoch) so a full train + backtest
-+ importance of the sample shop takes seconds.
++ importance of the sample shop takes seconds. Training runs in a child process; the
+fakes that replace it live in :mod:`tests.core.child_tasks` (a child imports them).
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import re
 import subprocess
@@ -18,23 +20,25 @@ import pandas as pd
 import pytest
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
-from core.errors import InputError
+from core.jobs import PackedModel
 from core.pipeline import TrainSettings, fit_model
+from tests.core import child_tasks as tasks
 from ui.views.training_view import TrainingView
-from ui.workers.training_worker import TuneOutcome
 
 ROOT = Path(__file__).resolve().parents[2]
-#: Worst GUI-thread pause allowed while a tiny model trains. TensorFlow builds its
-#: graphs holding the GIL (~0.3-0.45 s measured on a loaded 2-core box), so the
-#: bound is generous; training in the GUI thread would stall it for many seconds.
+#: Worst GUI-thread pause allowed while a tiny model trains: a guard against gross
+#: regressions (training in the GUI thread stalls it for seconds). The figure itself is
+#: the benchmark's job: on a shared 2-core machine the scheduler alone makes pauses of
+#: 0.25-0.7 s with the window idle. What keeps the GIL-bound pauses away (TensorFlow
+#: importing and building graphs, 0.3-0.45 s each when it trained in a thread) is that
+#: TensorFlow never enters this process; the test checks that exactly.
 GAP_BOUND_MS = 1000
 
 
-@pytest.fixture(scope="module")
-def keras_loaded():
-    """Keras imported once up front: the gap test measures training, not the one-time
-    load of TensorFlow's library (its own ~0.3 s pause, see the benchmark)."""
-    import keras  # noqa: F401
+@pytest.fixture(autouse=True)
+def no_child_left_behind():
+    yield
+    assert multiprocessing.active_children() == []
 
 
 def _view(qtbot, session) -> TrainingView:
@@ -75,7 +79,8 @@ class _Gaps:
         self.last = now
 
 
-def test_form_settings_train_backtest_and_explain(qtbot, sample_session, keras_loaded):
+def test_form_settings_train_backtest_and_explain(qtbot, sample_session):
+    keras_before = "keras" in sys.modules
     view = _view(qtbot, sample_session)
     _tiny(view)
     view.form.model_combo.setCurrentIndex(view.form.model_combo.findData("lstm"))
@@ -88,6 +93,9 @@ def test_form_settings_train_backtest_and_explain(qtbot, sample_session, keras_l
                     timeout=120000)  # fmt: skip
     gaps.timer.stop()
     model = sample_session.model
+    # the model came back packed: TensorFlow was never loaded into this process
+    assert isinstance(model, PackedModel) and not model.unpacked
+    assert keras_before or "keras" not in sys.modules
     assert (model.name, model.epochs, model.units, model.lookback) == ("lstm", 2, 8, 14)
     assert model.windows_per_epoch == 128
     assert sample_session.train_settings.levels == [80, 90, 95]
@@ -107,7 +115,7 @@ def test_form_settings_train_backtest_and_explain(qtbot, sample_session, keras_l
     assert gaps.worst < GAP_BOUND_MS, f"GUI thread stalled {gaps.worst} ms"
 
 
-def test_cancel_stops_training_quickly(qtbot, sample_session, keras_loaded):
+def test_cancel_stops_training_quickly(qtbot, sample_session):
     view = _view(qtbot, sample_session)
     _tiny(view, epochs=300)
     statuses = []
@@ -125,16 +133,26 @@ def test_cancel_stops_training_quickly(qtbot, sample_session, keras_loaded):
 
 
 def test_failure_shows_a_readable_dialog(qtbot, sample_session, monkeypatch):
-    def diverge(*args, on_progress=None, should_stop=None, **kwargs):
-        raise InputError("Training diverged (the loss became NaN).", "训练发散（损失变为 NaN）。")
-
-    monkeypatch.setattr("ui.views.training_view.train_task", diverge)
+    monkeypatch.setattr("ui.views.training_view.train_job", tasks.fail_readably)
     view = _view(qtbot, sample_session)
     view.start_training()
-    qtbot.waitUntil(lambda: view.last_error is not None and not view.is_busy(), timeout=10000)
+    qtbot.waitUntil(lambda: view.last_error is not None and not view.is_busy(), timeout=30000)
     assert view.last_error.text() == "Training diverged (the loss became NaN)."
+    assert "fail_readably" in view.last_error.detailedText()  # the child's traceback
     assert view.stage.text() == "Training failed."
     assert sample_session.model is None and view.start_btn.isEnabled()
+
+
+def test_closing_during_training_stops_the_child(qtbot, sample_session, monkeypatch):
+    monkeypatch.setattr("ui.views.training_view.train_job", tasks.count_until_stopped)
+    view = _view(qtbot, sample_session)
+    view.start_training()
+    qtbot.waitUntil(lambda: len(view.loss_plot.epochs) >= 2, timeout=30000)
+    asked = time.perf_counter()
+    view.shutdown()
+    assert time.perf_counter() - asked < 5 and not view.is_busy()
+    assert multiprocessing.active_children() == []
+    assert sample_session.model is None
 
 
 def test_session_model_and_project_results_are_shown(qtbot, sample_session):
@@ -167,24 +185,28 @@ def test_session_model_and_project_results_are_shown(qtbot, sample_session):
 
 
 def test_tuning_writes_the_best_settings_into_the_form(qtbot, sample_session, monkeypatch):
-    found = {"units": 32, "layers": 2, "lookback": 28, "dropout": 0.25, "learning_rate": 0.004}
-
-    def fake_tune(*args, on_progress=None, should_stop=None, **kwargs):
-        assert kwargs["budget_minutes"] == 2.0
-        on_progress({"stage": "tune", "phase": "tune", "trial": 0, "best": 0.1, "step": 1,
-                     "steps": 1})  # fmt: skip
-        return TuneOutcome(found, 0.1, 3, 1.0)
-
-    monkeypatch.setattr("ui.views.training_view.tune_task", fake_tune)
+    monkeypatch.setattr("ui.views.training_view.tune_task", tasks.fake_tune)
     view = _view(qtbot, sample_session)
-    view.budget.setValue(2)
+    view.budget.setValue(2)  # the fake returns after 0.2 s for a 2-minute budget
     view.tune_btn.click()
-    qtbot.waitUntil(lambda: not view.is_busy() and view.form.units.value() == 32, timeout=10000)
+    qtbot.waitUntil(lambda: not view.is_busy() and view.form.units.value() == 32, timeout=30000)
     got = view.form.settings()
     assert (got.units, got.layers, got.lookback, got.dropout) == (32, 2, 28, 0.25)
     assert got.learning_rate == pytest.approx(0.004)
     assert sample_session.train_settings.units == 32
     assert view.form.adv_box.isVisible() and "3 trials" in view.stage.text()
+
+
+def test_stopping_a_search_keeps_its_best_trial(qtbot, sample_session, monkeypatch):
+    monkeypatch.setattr("ui.views.training_view.tune_task", tasks.fake_tune)
+    view = _view(qtbot, sample_session)
+    view.budget.setValue(5)  # the fake waits for the stop
+    view.tune_btn.click()
+    qtbot.waitUntil(lambda: "trial 1" in view.stage.text(), timeout=30000)
+    view.cancel_btn.click()
+    assert view.stage.text() == "Stopping after the current trial…"
+    qtbot.waitUntil(lambda: not view.is_busy(), timeout=10000)
+    assert view.form.settings().units == 32 and "Best of 1 trials" in view.stage.text()
 
 
 def test_form_round_trip_and_model_choice(qtbot, sample_session):

@@ -2,10 +2,13 @@
 
 The form (:class:`~ui.widgets.training_form.TrainingForm`) builds a
 :class:`~core.pipeline.TrainSettings`; Start hands it to
-:func:`ui.workers.training_worker.train_task` in a worker thread (fit, backtest against
+:func:`ui.workers.training_worker.train_job` in a child process (fit, backtest against
 the baselines, permutation importance) and puts the result in the session. Tune searches
 the deep model's settings with optuna within a time budget and writes the best ones back
-into the form. Keras is only ever imported inside the worker.
+into the form. Both run through a :class:`~ui.workers.process_runner.ProcessRunner`:
+TensorFlow is imported in the child, so the window never stalls while it loads and
+builds models. The trained model arrives packed and is loaded into this process when
+it is first used (the first forecast, in the forecast worker's thread).
 
 ``python -m ui.views.training_view`` opens the view on the bundled sample shop.
 """
@@ -37,8 +40,8 @@ from ui.views.base import BaseView
 from ui.widgets.leaderboard_panel import LeaderboardPanel
 from ui.widgets.loss_plot import LossPlot
 from ui.widgets.training_form import TrainingForm
-from ui.workers.task_worker import TaskRunner
-from ui.workers.training_worker import TUNED_KEYS, TuneOutcome, train_task, tune_task
+from ui.workers.process_runner import ProcessRunner
+from ui.workers.training_worker import TUNED_KEYS, TuneOutcome, train_job, tune_task
 
 __all__ = ["TrainingView", "load_sample"]
 
@@ -57,7 +60,7 @@ class TrainingView(BaseView):
 
     def __init__(self, session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        self.runner = TaskRunner(self)
+        self.runner = ProcessRunner(self)
         self.extra: dict = {}
         self.importance_repeats = 3
         self._task: str | None = None
@@ -211,14 +214,14 @@ class TrainingView(BaseView):
 
     @Slot()
     def start_training(self) -> bool:
-        """Train, backtest and explain with the form's settings in the worker."""
+        """Train, backtest and explain with the form's settings in a child process."""
         if self.session.frames is None or self.runner.is_running():
             return False
         self._begin("train", self.form.settings(self.session.train_settings))
         self.loss_plot.clear()
         self.board.show_board(None, "")
         self.stage.setText(self.tr("Starting…"))
-        return self.runner.start(train_task, self.session.frames, self.session.freq, self._used,
+        return self.runner.start(train_job, self.session.frames, self.session.freq, self._used,
                                  extra=self.extra or None,
                                  importance_repeats=self.importance_repeats)  # fmt: skip
 

@@ -61,7 +61,9 @@ class _Worker(QObject):
             if self.stop.is_set() and not hasattr(exc, "en"):
                 self.sig_done.emit("cancelled", None)
             else:
-                self.sig_done.emit("failed", (error_text(exc), traceback.format_exc()))
+                # an error from a child process carries the child's own traceback
+                details = getattr(exc, "details", None) or traceback.format_exc()
+                self.sig_done.emit("failed", (error_text(exc), str(details)))
         else:
             if self.stop.is_set():
                 self.sig_done.emit("cancelled", None)

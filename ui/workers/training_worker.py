@@ -1,8 +1,11 @@
 """Task functions of the Train step: fit, backtest and explain, or tune (no widgets).
 
-Each function runs in a :class:`~ui.workers.task_worker.TaskRunner` thread and returns
-plain data; the view applies it to the session in the GUI thread. Keras and optuna are
-imported here only, inside the calls (through core), never when the window starts.
+The view runs them in a child process (:class:`~ui.workers.process_runner.ProcessRunner`),
+so this module must not import Qt: the child imports it to find the task. Each function
+returns plain data that pickles; :func:`train_job` packs the fitted model
+(:class:`core.jobs.PackedModel`) so that Keras is only loaded in the window's process when
+the model is first used (the first forecast). Keras and optuna are imported inside the
+calls (through core), never when the window starts.
 
 Progress events from core are passed on with a ``phase`` key added (``fit``,
 ``backtest``, ``importance`` or ``tune``) and ``step``/``steps`` counting the phases,
@@ -13,12 +16,19 @@ backtest.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from core.errors import CancelledError, InputError
 from core.pipeline import TrainSettings
 
-__all__ = ["TrainResult", "TuneOutcome", "ExtendedSettings", "train_task", "tune_task"]
+__all__ = [
+    "TrainResult",
+    "TuneOutcome",
+    "ExtendedSettings",
+    "train_task",
+    "train_job",
+    "tune_task",
+]
 
 #: The LSTM settings a tuning run searches, written back into the form.
 TUNED_KEYS = ("lookback", "units", "layers", "dropout", "learning_rate")
@@ -55,8 +65,8 @@ class TrainResult:
 
     Attributes
     ----------
-    model : Forecaster
-        The fitted model.
+    model : Forecaster or PackedModel
+        The fitted model (packed when it comes from :func:`train_job`).
     backtest : BacktestResult or None
         ``None`` when the backtest was not asked for.
     importance : DataFrame or None
@@ -190,6 +200,19 @@ def train_task(frames, freq: str, settings: TrainSettings, *, extra: dict | None
     _check(should_stop)
     seconds["total"] = time.perf_counter() - started
     return TrainResult(model, result, table, settings, seconds)
+
+
+def train_job(*args, **kwargs) -> TrainResult:
+    """:func:`train_task` for a child process: the same, with the model packed.
+
+    Takes the arguments of :func:`train_task`. The model comes back as a
+    :class:`core.jobs.PackedModel` (the Keras network travels in the ``.keras`` format
+    of the model store, never as a live object).
+    """
+    from core.jobs import PackedModel
+
+    result = train_task(*args, **kwargs)
+    return replace(result, model=PackedModel.pack(result.model))
 
 
 def tune_task(frames, freq: str, settings: TrainSettings, *, budget_minutes: float,
