@@ -327,6 +327,17 @@ class PackedModel:
                         for p in sorted(folder.rglob("*")) if p.is_file()}  # fmt: skip
         return cls(model.name, model.get_params(), summary, kind, data)
 
+    def stored_files(self) -> dict[str, bytes] | None:
+        """The model store's files (name -> bytes) while still packed, else ``None``.
+
+        A project save writes these as they are, so saving before the first forecast
+        does not load Keras into the window's process.
+        """
+        with self._lock:
+            if self._kind == "store" and self._data is not None:
+                return dict(self._data)
+        return None
+
     @property
     def unpacked(self) -> bool:
         """True once the model was loaded (Keras imported, for a deep model)."""

@@ -172,6 +172,12 @@ def _write_members(zf: zipfile.ZipFile, project: Project, notes: list[str]) -> N
 def _write_model(zf: zipfile.ZipFile, model, notes: list[str]) -> None:
     from core.models.store import save_forecaster
 
+    packed = getattr(model, "stored_files", None)  # a core.jobs.PackedModel
+    files = packed() if callable(packed) else None
+    if files:
+        for name, data in sorted(files.items()):
+            zf.writestr(f"model/{name}", data)
+        return
     work = Path(tempfile.mkdtemp(prefix="skucast-model-"))
     try:
         folder = save_forecaster(model, work / "model")

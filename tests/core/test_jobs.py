@@ -137,3 +137,17 @@ def test_a_model_the_store_cannot_save_is_pickled():
     got = packed.predict(2, levels=[80])
     assert got["forecast"].tolist() == [13.0, 13.0, 6.0, 6.0]
     assert isinstance(packed.unpack(), tasks.MeanForecaster)
+
+
+def test_a_packed_model_is_saved_in_a_project_without_unpacking(tmp_path):
+    from core.models.registry import make_model
+    from core.project import Project, load_project, save_project
+
+    model = make_model("snaive").fit(_daily(), "D")
+    packed = pickle.loads(pickle.dumps(PackedModel.pack(model)))
+    project = Project(source_name="shop.csv", source_bytes=b"date,sales\n", model=packed)
+    path, notes = save_project(project, tmp_path / "shop.skucast")
+    assert notes == [] and not packed.unpacked  # written from the packed bytes
+    reopened = load_project(path).model
+    got = reopened.predict(7, levels=[80])
+    pd.testing.assert_frame_equal(got, model.predict(7, levels=[80]))
