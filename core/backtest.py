@@ -224,13 +224,14 @@ def _known_columns(frame: pd.DataFrame, future) -> list[str]:
     return cols
 
 
-def _run_unit(factory, fold: _Fold, run: dict, should_stop) -> dict:
+def _run_unit(factory, fold: _Fold, run: dict, should_stop, name: str = "") -> dict:
     """Fit and forecast one model on one fold; a failure is recorded, not raised."""
     try:
         model = factory()
         start = time.perf_counter()
         train = fold.train_all if getattr(model, "is_global", False) else fold.train
-        model.fit(train, run["freq"], should_stop=should_stop)
+        model.fit(train, run["freq"], on_progress=_fit_relay(run, name, fold.number),
+                  should_stop=should_stop)  # fmt: skip
         fitted = time.perf_counter()
         fc = model.predict(run["horizon"], levels=run["levels"], future=fold.future)
         done = time.perf_counter()
@@ -241,6 +242,14 @@ def _run_unit(factory, fold: _Fold, run: dict, should_stop) -> dict:
     except Exception as exc:  # noqa: BLE001 - one broken model must not end the backtest
         return {"error": f"{type(exc).__name__}: {exc}"}
     return {"forecast": fc, "fit_seconds": fitted - start, "predict_seconds": done - fitted}
+
+
+def _fit_relay(run: dict, name: str, fold: int):
+    """The ``on_progress`` a model's fit gets: the caller's ``fit_progress``, tagged."""
+    report = run.get("fit_progress")
+    if report is None:
+        return None
+    return lambda event: report({**event, "model": name, "fold": fold})
 
 
 def _record(unit: dict, name: str, fold: _Fold, run: dict, out: dict) -> None:
@@ -269,7 +278,8 @@ def _run_folds(frame, factories: dict, cutoffs: list, run: dict, on_progress, sh
             if should_stop is not None and should_stop():
                 raise CancelledError()
             if not fold.train.empty:
-                _record(_run_unit(factory, fold, run, should_stop), name, fold, run, out)
+                unit = _run_unit(factory, fold, run, should_stop, name)
+                _record(unit, name, fold, run, out)
             done += 1
             if on_progress is not None:
                 on_progress(
@@ -330,6 +340,7 @@ def backtest(
     min_train: int = MIN_TRAIN,
     on_progress: ProgressFn | None = None,
     should_stop: StopFn | None = None,
+    fit_progress: ProgressFn | None = None,
 ) -> BacktestResult:
     """Score every model on the same rolling-origin folds (see module doc).
 
@@ -364,6 +375,9 @@ def backtest(
         each model and fold.
     should_stop : callable, optional
         Checked between units and forwarded to every ``fit``.
+    fit_progress : callable, optional
+        Forwarded to every ``fit`` as its ``on_progress`` (the deep models report their
+        epochs), each event with ``model`` and ``fold`` added.
 
     Returns
     -------
@@ -395,6 +409,7 @@ def backtest(
         "known": _known_columns(frame, future),
         "season": int(season or default_season(freq)),
         "min_train": int(min_train),
+        "fit_progress": fit_progress,
     }
     out = _run_folds(frame, factories, cutoffs, run, on_progress, should_stop)
     if not out["forecasts"] and not out["failures"]:

@@ -291,6 +291,25 @@ def test_progress_and_cancel_between_units(seasonal):
         AutoForecaster(candidates=("snaive",)).fit(seasonal, "D", should_stop=lambda: True)
 
 
+class ChattyForecaster(LastValueForecaster):
+    """Reports one made-up epoch per fit, with the number of products it was given."""
+
+    name = "chatty"
+
+    def _fit(self, frame, freq, *, on_progress=None, should_stop=None) -> None:
+        super()._fit(frame, freq)
+        if on_progress is not None:
+            on_progress({"stage": "train", "epoch": 1, "n": int(frame["unique_id"].nunique())})
+
+
+def test_fit_progress_reaches_the_caller_tagged_with_model_and_fold(seasonal):
+    seen: list = []
+    backtest(seasonal, "D", {"c": ChattyForecaster, "a": LastValueForecaster}, horizon=7,
+             folds=2, fit_progress=seen.append)  # fmt: skip
+    assert seen == [{"stage": "train", "epoch": 1, "n": 3, "model": "c", "fold": 1},
+                    {"stage": "train", "epoch": 1, "n": 3, "model": "c", "fold": 2}]  # fmt: skip
+
+
 # --- demand classes -----------------------------------------------------------------------
 
 

@@ -307,6 +307,10 @@ def test_bad_role_choices_are_explained(write_csv, roles, en_part, zh_part):
 
 def test_wide_table_category_can_be_named(write_csv):
     dates = pd.date_range("2024-01-01", periods=10).strftime("%Y-%m-%d").tolist()
-    rows = [["商品编码", "分组", *dates], ["001", "食品", *["1"] * 10], ["002", "日用", *["2"] * 10]]
+    rows = [
+        ["商品编码", "分组", *dates],
+        ["001", "食品", *["1"] * 10],
+        ["002", "日用", *["2"] * 10],
+    ]
     ds = load_dataset(write_csv(rows), ImportOptions(roles={"category": "分组"}))
     assert ds.series["category"].tolist() == ["食品", "日用"]

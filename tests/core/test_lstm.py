@@ -213,3 +213,19 @@ def test_permutation_importance_needs_validation_windows(fitted, tmp_path):
     loaded = load_forecaster(save_forecaster(model, tmp_path / "m"))
     with pytest.raises(InputError):
         permutation_importance(loaded)
+
+
+def test_small_data_trains_fewer_epochs():
+    """The epochs are capped at max_passes draws of every window, never below 10."""
+    model = LSTMForecaster()  # the defaults: 40 epochs of 4096 windows, 5 passes
+    assert model._epoch_budget(24_985) == 31  # the sample shop at its backtest cutoff
+    assert model._epoch_budget(850_000) == 40  # store-item: the cap does not bind
+    assert model._epoch_budget(3_000) == 10
+    assert LSTMForecaster(max_passes=4)._epoch_budget(24_985) == 25
+    assert LSTMForecaster(epochs=40, max_passes=None)._epoch_budget(3_000) == 40
+    frame = shop(n_series=2, days=40)  # 2 x 32 windows: 5 passes take 5 epochs, floor 10
+    params = {**TINY, "epochs": 30, "patience": 100, "windows_per_epoch": 4096}
+    fitted = LSTMForecaster(**params).fit(frame, "D")
+    assert fitted.n_windows_ == 64 and len(fitted.history_log_) == 10
+    with pytest.raises(InputError):
+        LSTMForecaster(max_passes=0).fit(frame, "D")
