@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ("resources", "sample", "sample_shop.csv")
 SELF_TEST_OK = "SkuCast self-test: ok"
 #: The steps of ``--self-test`` (ui/self_test.py), in order; each must pass.
-SELF_TEST_STEPS = ("open window", "import sample", "train 1 epoch", "forecast", "recommendations")
+SELF_TEST_STEPS = ("open window", "import sample", "train tiny LSTM", "forecast", "recommendations")
 SELF_TEST_REPORT = "self-test.json"
 #: The app's own watchdog (``--timeout``) ends a hung self-test before the check's timeout.
 SELF_TEST_TIMEOUT = 480
@@ -65,7 +65,7 @@ def self_test_problem(report: Path, frozen: bool | None = True) -> str:
     steps = {step["name"]: step for step in data.get("steps", [])}
     if tuple(steps) != SELF_TEST_STEPS or not all(step["ok"] for step in steps.values()):
         return f"self-test steps {list(steps)}, expected {list(SELF_TEST_STEPS)} all passed"
-    trained = steps["train 1 epoch"]["figures"]
+    trained = steps["train tiny LSTM"]["figures"]
     if trained.get("model") != "lstm" or trained.get("epochs", 0) < 1:
         return f"self-test did not train the LSTM: {trained}"
     if frozen is not None and data["environment"].get("frozen") is not frozen:

@@ -2,8 +2,8 @@
 
 Opens the main window (off-screen under ``QT_QPA_PLATFORM=offscreen``), then, through the
 same views and workers a user clicks through (:mod:`ui.screenshots` steps), imports the
-bundled sample shop, trains a tiny LSTM for one epoch (Keras/TensorFlow must load and
-train wherever the app runs training), forecasts every product and computes the order
+bundled sample shop, trains a tiny LSTM (one epoch up to the backtest cutoff, two more on
+all the data; Keras/TensorFlow must load and train wherever the app runs training), forecasts every product and computes the order
 and promotion advice. Each step is timed and its results are checked.
 
 The report goes to ``REPORT_DIR`` (created; default a new temporary folder, printed):
@@ -243,7 +243,7 @@ def _recommend_step(window, timeout: float) -> dict:
 #: The steps after the window opened: (name, action(window, sample, timeout) -> figures).
 STEPS = (
     ("import sample", _import_step),
-    ("train 1 epoch", lambda w, sample, t: _train_step(w, t)),
+    ("train tiny LSTM", lambda w, sample, t: _train_step(w, t)),
     ("forecast", lambda w, sample, t: _forecast_step(w, t)),
     ("recommendations", lambda w, sample, t: _recommend_step(w, t)),
 )

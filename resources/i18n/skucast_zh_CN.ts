@@ -579,6 +579,10 @@ Open a sales file to see its rows here.</source>
         <translation>模型训练时，损失曲线将显示在这里。</translation>
     </message>
     <message>
+        <source>on to the latest data</source>
+        <translation>继续训练至最新数据</translation>
+    </message>
+    <message>
         <source>best epoch: {epoch}</source>
         <translation>最佳轮次：{epoch}</translation>
     </message>
@@ -1560,6 +1564,14 @@ Open a sales file to see its rows here.</source>
     <message>
         <source>Measuring which inputs matter most…</source>
         <translation>正在评估哪些输入最重要…</translation>
+    </message>
+    <message>
+        <source>Training {model} on to the latest data: epoch {epoch} of {epochs}</source>
+        <translation>在最新数据上继续训练 {model}：第 {epoch} / {epochs} 轮</translation>
+    </message>
+    <message>
+        <source>Training {model} on the history before the test periods: epoch {epoch} of {epochs}</source>
+        <translation>用检验期之前的历史训练 {model}：第 {epoch} / {epochs} 轮</translation>
     </message>
     <message>
         <source>Training {model}: epoch {epoch} of {epochs}</source>

@@ -31,7 +31,8 @@ def test_sample_flow_exports_and_project_round_trip(qtbot, tmp_path):
         run_flow(window, settings=TINY, timeout=600, backtest=False)
         s = window.session
         assert s.dataset.n_series == 60 and s.model.name == "lstm"
-        assert len(s.history_log) == 2
+        # trained once: 2 epochs up to the backtest cutoff, then 2 on all the data
+        assert [r["part"] for r in s.history_log] == ["cutoff"] * 2 + ["final"] * 2
         board = s.leaderboard
         assert {"lstm", "snaive"} <= set(board["model"])
         active = s.frames.frame["unique_id"].nunique()
@@ -72,5 +73,9 @@ def test_sample_flow_exports_and_project_round_trip(qtbot, tmp_path):
         assert o.recommendations["order_qty"].tolist() == recs["order_qty"].tolist()
         assert other.current_view() is other.recommendations_view
         assert set(o.leaderboard["model"]) == set(board["model"])
+        assert [r["part"] for r in o.history_log] == ["cutoff"] * 2 + ["final"] * 2
+        plot = other.training_view.loss_plot
+        wait_for(lambda: plot.epochs == [1, 2, 3, 4], 10)
+        assert plot.final_start() == 2, (plot.parts, plot.epochs)
     finally:
         _dispose(other)

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 from xml.etree import ElementTree
 
+import pytest
 from PySide6.QtCore import QCoreApplication
 
 from ui import i18n
@@ -39,3 +40,25 @@ def test_compiled_catalogue_switches_language(qapp):
     assert i18n.pick("Saved", "已保存") == "已保存"
     i18n.install("en")
     assert QCoreApplication.translate("MainWindow", "&File") == "&File"
+
+
+def test_the_chinese_font_is_chosen_by_preference_then_by_script():
+    from ui.app import cjk_family
+
+    assert cjk_family(["Arial", "PingFang SC", "Microsoft YaHei"], []) == "Microsoft YaHei"
+    assert cjk_family(["Arial", "Droid Sans Fallback"], ["Droid Sans Fallback"]) == (
+        "Droid Sans Fallback"
+    )
+    assert cjk_family(["Arial", "DejaVu Sans"], []) is None
+
+
+def test_the_app_font_writes_chinese_when_the_system_has_a_font_for_it(qapp):
+    from PySide6.QtGui import QFontDatabase, QFontMetrics
+
+    from ui.app import _use_cjk_font
+
+    if not QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese):
+        pytest.skip("no Chinese font installed (apt-get install fonts-noto-cjk)")
+    family = _use_cjk_font(qapp)
+    assert family and qapp.font().families()[0] == family
+    assert all(QFontMetrics(qapp.font()).inFontUcs4(ord(ch)) for ch in "销量预测补货")

@@ -55,3 +55,25 @@ def test_texts_are_set(qtbot):
     assert axis.labelText == "Epoch"
     labels = [label.text for _, label in plot.legend.items]
     assert labels == ["Training loss", "Validation loss"]
+
+
+def test_a_run_on_to_the_latest_data_follows_the_first(qtbot):
+    """Epochs 1-3 up to the backtest cutoff, 4-5 on all the data: one axis, a dotted
+    line before epoch 4, and the best epoch taken from the second run only (its
+    validation periods are later, so the first run's lower loss does not count)."""
+    plot = _plot(qtbot)
+    for epoch, val in [(1, 0.5), (2, 0.3), (3, 0.35)]:
+        plot.add_epoch({"epoch": epoch, "loss": val, "val_loss": val})
+    assert plot.final_start() is None and not plot.final_line.isVisible()
+    for epoch, val in [(4, 0.42), (5, 0.4)]:
+        plot.add_epoch({"epoch": epoch, "loss": val, "val_loss": val, "part": "final"})
+    assert plot.epochs == [1, 2, 3, 4, 5] and plot.final_start() == 3
+    assert plot.final_line.isVisible() and plot.final_line.value() == 3.5
+    assert plot.final_label.toPlainText() == "on to the latest data"
+    assert plot.best() == 5 and plot.best_line.value() == 5
+    plot.set_history([{"epoch": 1, "loss": 0.2, "val_loss": 0.2, "part": "cutoff"},
+                      {"epoch": 2, "loss": 0.3, "val_loss": 0.3, "part": "final"},
+                      {"epoch": 3, "loss": 0.25, "val_loss": 0.28, "part": "final"}])  # fmt: skip
+    assert plot.final_start() == 1 and plot.best() == 3
+    plot.set_history([{"epoch": 1, "loss": 0.2}])
+    assert plot.final_start() is None and not plot.final_label.isVisible()

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "packaging"))
 import smoke  # noqa: E402
 
-STEPS = ["open window", "import sample", "train 1 epoch", "forecast", "recommendations"]
+STEPS = ["open window", "import sample", "train tiny LSTM", "forecast", "recommendations"]
 
 
 def _self_test(tmp_path: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
@@ -53,16 +53,16 @@ def test_report_text_and_files(tmp_path):
     report = SelfTestReport(started="2026-01-01T00:00:00+00:00", versions={"SkuCast": "0.1.0"},
                             environment={"frozen": True},
                             steps=[Step("import sample", True, 1.234, {"rows": 10}),
-                                   Step("train 1 epoch", False, 0.5, error="boom")],
+                                   Step("train tiny LSTM", False, 0.5, error="boom")],
                             ok=False, exit_code=1, reason="train: boom", seconds_total=1.8)  # fmt: skip
     report.write(tmp_path / "r")
     lines = (tmp_path / "r" / TEXT_NAME).read_text(encoding="utf-8").splitlines()
     assert lines[0] == "SkuCast self-test: FAILED: train: boom (1.8 s)"
     assert lines[1:3] == ["SkuCast 0.1.0", "frozen=True"]
     assert lines[3].split() == ["ok", "import", "sample", "1.23", "s", "rows=10"]
-    assert lines[4].split() == ["FAIL", "train", "1", "epoch", "0.50", "s", "boom"]
+    assert lines[4].split() == ["FAIL", "train", "tiny", "LSTM", "0.50", "s", "boom"]
     data = json.loads((tmp_path / "r" / JSON_NAME).read_text(encoding="utf-8"))
-    assert data["steps"][1] == {"name": "train 1 epoch", "ok": False, "seconds": 0.5,
+    assert data["steps"][1] == {"name": "train tiny LSTM", "ok": False, "seconds": 0.5,
                                 "figures": {}, "error": "boom"}  # fmt: skip
 
 
@@ -77,8 +77,8 @@ def test_self_test_from_source_trains_forecasts_and_recommends(tmp_path):
     steps = {step["name"]: step for step in data["steps"]}
     assert list(steps) == STEPS and all(step["ok"] for step in steps.values())
     assert steps["import sample"]["figures"] == {"rows": 27441, "products": 60, "freq": "D"}
-    trained = steps["train 1 epoch"]["figures"]
-    assert trained["model"] == "lstm" and trained["epochs"] == 1 and trained["loss"] > 0
+    trained = steps["train tiny LSTM"]["figures"]
+    assert trained["model"] == "lstm" and trained["epochs"] == 3 and trained["loss"] > 0
     assert set(trained["leaderboard"].split("/")) == {"lstm", "snaive"}
     forecast = steps["forecast"]["figures"]
     assert forecast["horizon"] == 28  # the daily default

@@ -107,9 +107,15 @@ def test_form_settings_train_backtest_and_explain(qtbot, sample_session):
     verdict = view.board.verdict.text()
     assert verdict and any(n in verdict for n in ("LSTM", "seasonal naive", "Croston"))
     assert sample_session.importance is not None and len(sample_session.importance)
-    # the curves got every epoch's points, live and after the fact
-    assert view.loss_plot.epochs == [1, 2]
-    assert len(view.loss_plot.curve_val.getData()[0]) == 2
+    # the curves got every epoch's points, live and after the fact: 2 epochs up to the
+    # backtest cutoff, then the same network 2 more on all the data
+    assert view.loss_plot.epochs == [1, 2, 3, 4] and view.loss_plot.final_start() == 2
+    assert len(view.loss_plot.curve_val.getData()[0]) == 4
+    log = sample_session.history_log
+    assert [r["part"] for r in log] == ["cutoff", "cutoff", "final", "final"]
+    assert [r["epoch"] for r in log] == [1, 2, 3, 4]
+    best = re.search(r"best epoch (\d+) of 4", view.summary.text())
+    assert best and int(best.group(1)) in (3, 4)
     assert "LSTM" in view.summary.text() and view.next_btn.isEnabled()
     assert view.progress.value() == 1000 and view.start_btn.isEnabled()
     assert gaps.worst < GAP_BOUND_MS, f"GUI thread stalled {gaps.worst} ms"
@@ -285,3 +291,50 @@ def test_extended_settings_pass_extra_deep_arguments():
     params = run.deep_params("D")
     assert params["windows_per_epoch"] == 64 and params["patience"] == 2 and params["units"] == 8
     assert run.factory("lstm", "D")().windows_per_epoch == 64
+
+
+def _tiny_settings(**changes) -> TrainSettings:
+    base = {"epochs": 2, "units": 8, "batch_size": 64, "lookback": 14,
+            "baselines": ["snaive"], "random_state": 1}  # fmt: skip
+    return TrainSettings(**{**base, **changes})
+
+
+def test_train_task_trains_the_deep_model_once_in_named_phases(sample_session):
+    """LSTM with a backtest: fit (up to the cutoff) -> backtest -> final -> importance,
+    each phase opened once and in order, every event tagged; the curves' history runs
+    on across both trainings."""
+    from ui.workers.training_worker import train_task
+
+    events: list = []
+    s = sample_session
+    result = train_task(s.frames, s.freq, _tiny_settings(), extra={"windows_per_epoch": 128},
+                        importance_repeats=1, on_progress=events.append)  # fmt: skip
+    order = ["fit", "backtest", "final", "importance"]
+    starts = [e["phase"] for e in events if e["stage"] == "start"]
+    assert starts == order
+    assert all(e["steps"] == 4 and e["phases"] == tuple(order) for e in events)
+    assert all(e["step"] == order.index(e["phase"]) + 1 for e in events)
+    fit = [e["epoch"] for e in events if e["phase"] == "fit" and e["stage"] == "train"]
+    final = [e["epoch"] for e in events if e["phase"] == "final" and e["stage"] == "train"]
+    assert fit == [1, 2] and final == [1, 2]
+    assert set(result.seconds) == {*order, "total"}
+    assert result.seconds["total"] >= sum(result.seconds[k] for k in order) - 1e-6
+    assert [r["part"] for r in result.history] == ["cutoff"] * 2 + ["final"] * 2
+    assert result.model.warm_start_["epochs_before"] == 2
+    assert set(result.backtest.leaderboard["model"]) == {"lstm", "snaive"}
+    assert result.importance is not None and len(result.importance)
+
+
+def test_train_task_without_backtest_or_for_a_baseline_trains_as_before(sample_session):
+    from ui.workers.training_worker import train_task
+
+    s, events = sample_session, []
+    result = train_task(s.frames, s.freq, _tiny_settings(model="snaive", baselines=["naive"]),
+                        on_progress=events.append)  # fmt: skip
+    assert [e["phase"] for e in events if e["stage"] == "start"] == ["fit", "backtest"]
+    assert result.history is None and result.importance is None
+    assert set(result.backtest.leaderboard["model"]) == {"snaive", "naive"}
+    alone = train_task(s.frames, s.freq, _tiny_settings(), extra={"windows_per_epoch": 128},
+                       backtest=False, importance_repeats=0)  # fmt: skip
+    assert alone.backtest is None and alone.history is None
+    assert len(alone.model.history_log_) == 2 and set(alone.seconds) == {"fit", "total"}

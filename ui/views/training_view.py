@@ -268,8 +268,14 @@ class TrainingView(BaseView):
         phase, stage, now = event.get("phase"), event.get("stage"), time.monotonic()
         if stage == "start" or phase not in self._times:
             self._times[phase] = now
-        if phase == "fit" and stage == "train":
-            self.loss_plot.add_epoch(event)
+        if phase == "final" and stage == "start":  # the cutoff's curve goes on
+            self._times["offset"] = self.loss_plot.epochs[-1] if self.loss_plot.epochs else 0
+        if phase in ("fit", "final") and stage == "train":
+            if phase == "final":
+                epoch = int(event.get("epoch") or 0) + self._times.get("offset", 0)
+                self.loss_plot.add_epoch({**event, "epoch": epoch, "part": "final"})
+            else:
+                self.loss_plot.add_epoch(event)
             self._times["eta"] = (event.get("eta_seconds"), now)
         text, fraction, eta = self._describe(event, now)
         step, steps = int(event.get("step") or 1), int(event.get("steps") or 1)
@@ -303,7 +309,15 @@ class TrainingView(BaseView):
         if sub is not None:
             eta, at = self._times.get("eta", (None, now))
             left = None if eta is None else max(eta - (now - at), 0.0)
-            text = self.tr("Training {model}: epoch {epoch} of {epochs}")
+            if phase == "final":
+                text = self.tr("Training {model} on to the latest data: epoch {epoch} of {epochs}")
+            elif "final" in event.get("phases", ()):
+                text = self.tr(
+                    "Training {model} on the history before the test periods: "
+                    "epoch {epoch} of {epochs}"
+                )
+            else:
+                text = self.tr("Training {model}: epoch {epoch} of {epochs}")
             return text.format(model=name, epoch=event.get("epoch"), epochs=epochs), sub, left
         if stage == "backtest":  # auto compares candidates per product group
             done, total = event.get("done", 0), max(event.get("total", 1), 1)
@@ -347,7 +361,8 @@ class TrainingView(BaseView):
         if self.session.frames is not self._times.get("frames"):
             self.stage.setText(self.tr("The data changed while training; the result was dropped."))
             return
-        self.session.set_model(result.model, backtest=result.backtest, importance=result.importance)
+        self.session.set_model(result.model, backtest=result.backtest, importance=result.importance,
+                               history_log=result.history)  # fmt: skip
         self.stage.setText(self.tr("Finished in {time}.").format(time=took))
         self.sig_status.emit(self.tr("Training finished in {time}.").format(time=took))
 
@@ -405,8 +420,10 @@ class TrainingView(BaseView):
         text = self.tr("Current model: {model}").format(model=display_name(name, core_lang()))
         best, log = getattr(model, "best_epoch_", None), self.session.history_log
         if best is not None and log:
+            # a network trained on after its backtest: its epochs follow the cutoff's
+            before = sum(1 for r in log if r.get("part") == "cutoff")
             text += " · " + self.tr("best epoch {best} of {epochs}").format(
-                best=best, epochs=len(log)
+                best=before + int(best), epochs=len(log)
             )
         seconds = getattr(model, "train_seconds_", None)
         if seconds:

@@ -4,6 +4,11 @@ The two curves are created once and ``setData`` again after every epoch (pyqtgra
 ``PanningPlot`` pattern), so a long training never piles up plot items. The best epoch
 (lowest validation loss, or training loss without a validation split) is marked with a
 dashed line and a dot: it is the epoch whose weights the model keeps.
+
+A network trained once for its backtest and then on to the latest data shows both runs
+on one axis: the epochs of the second (``part`` ``"final"``) follow those of the first,
+a dotted line marks where it started, and the best epoch is looked for in it alone (its
+validation periods are later than the first run's, so the losses do not compare).
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ class LossPlot(QWidget):
         self.epochs: list[int] = []
         self.loss: list[float] = []
         self.val_loss: list[float] = []
+        self.parts: list[str] = []
         self.plot = pg.PlotWidget(background="w")
         self.plot.setObjectName("lossPlot")
         self.plot.setMinimumHeight(220)
@@ -77,6 +83,14 @@ class LossPlot(QWidget):
         self.best_dot = pg.ScatterPlotItem(size=12, brush=pg.mkBrush(_BEST_COLOR),
                                            pen=pg.mkPen("w", width=1.5))  # fmt: skip
         self.best_label = pg.TextItem(color=_BEST_COLOR, anchor=(-0.05, 1))
+        self.final_line = pg.InfiniteLine(angle=90, movable=False,
+                                          pen=pg.mkPen(_AXIS_COLOR, width=1,
+                                                       style=Qt.PenStyle.DotLine))  # fmt: skip
+        self.final_label = pg.TextItem(color=_AXIS_COLOR, anchor=(-0.05, 0))
+        self.final_line.hide()
+        self.final_label.hide()
+        item.addItem(self.final_line, ignoreBounds=True)
+        item.addItem(self.final_label, ignoreBounds=True)
         for marker in (self.best_line, self.best_dot, self.best_label):
             item.addItem(marker, ignoreBounds=True)
             marker.hide()
@@ -102,12 +116,13 @@ class LossPlot(QWidget):
         self.legend.addItem(self.curve_loss, self.tr("Training loss"))
         self.legend.addItem(self.curve_val, self.tr("Validation loss"))
         self.placeholder.setText(self.tr("The loss curves appear here while the model trains."))
+        self.final_label.setText(self.tr("on to the latest data"))
         self._update_best()
 
     # ------------------------------------------------------------------ data
     def clear(self) -> None:
         """Forget the curves (a new training starts)."""
-        self.epochs, self.loss, self.val_loss = [], [], []
+        self.epochs, self.loss, self.val_loss, self.parts = [], [], [], []
         self._redraw()
 
     def add_epoch(self, event: dict) -> None:
@@ -115,8 +130,9 @@ class LossPlot(QWidget):
         after the last one starts a new run (e.g. the next product group of ``auto``)."""
         epoch = int(event.get("epoch") or len(self.epochs) + 1)
         if self.epochs and epoch <= self.epochs[-1]:
-            self.epochs, self.loss, self.val_loss = [], [], []
+            self.epochs, self.loss, self.val_loss, self.parts = [], [], [], []
         self.epochs.append(epoch)
+        self.parts.append(str(event.get("part") or ""))
         self.loss.append(_number(event.get("loss")))
         self.val_loss.append(_number(event.get("val_loss")))
         self._redraw()
@@ -127,12 +143,23 @@ class LossPlot(QWidget):
         self.epochs = [int(r["epoch"]) for r in records]
         self.loss = [_number(r.get("loss")) for r in records]
         self.val_loss = [_number(r.get("val_loss")) for r in records]
+        self.parts = [str(r.get("part") or "") for r in records]
         self._redraw()
 
     def best(self) -> int | None:
         """Epoch number of the best epoch shown, or None."""
-        index = best_epoch(self.loss, self.val_loss)
+        index = self._best_index()
         return None if index is None else self.epochs[index]
+
+    def final_start(self) -> int | None:
+        """Index of the first epoch on the latest data, or None (one run only)."""
+        return self.parts.index("final") if "final" in self.parts[1:] else None
+
+    def _best_index(self) -> int | None:
+        """Best epoch of the last run (see module doc), as an index into the lists."""
+        first = self.final_start() or 0
+        index = best_epoch(self.loss[first:], self.val_loss[first:])
+        return None if index is None else first + index
 
     # --------------------------------------------------------------- drawing
     def _redraw(self) -> None:
@@ -157,7 +184,15 @@ class LossPlot(QWidget):
         self._update_best()
 
     def _update_best(self) -> None:
-        index = best_epoch(self.loss, self.val_loss)
+        start = self.final_start()
+        self.final_line.setVisible(start is not None)
+        self.final_label.setVisible(start is not None)
+        if start is not None:
+            edge = self.epochs[start] - 0.5
+            self.final_line.setValue(edge)
+            finite = [v for v in self.loss + self.val_loss if not math.isnan(v)]
+            self.final_label.setPos(edge, max(finite) if finite else 1.0)
+        index = self._best_index()
         markers = (self.best_line, self.best_dot, self.best_label)
         if index is None or len(self.epochs) < 2:
             for marker in markers:

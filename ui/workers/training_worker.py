@@ -7,10 +7,12 @@ returns plain data that pickles; :func:`train_job` packs the fitted model
 the model is first used (the first forecast). Keras and optuna are imported inside the
 calls (through core), never when the window starts.
 
-Progress events from core are passed on with a ``phase`` key added (``fit``,
-``backtest``, ``importance`` or ``tune``) and ``step``/``steps`` counting the phases,
-so the view can tell the model's own training curves from the re-training inside the
-backtest.
+Progress events from core are passed on with a ``phase`` key added, ``step``/``steps``
+counting the phases and ``phases`` naming them in order. A deep model with a backtest is trained once
+(:func:`core.pipeline.train_with_backtest`): ``fit`` is its training up to the backtest
+cutoff, ``backtest`` scores it and the baselines, ``final`` trains the same network on
+for a few epochs on all the data, then ``importance``. Otherwise ``fit`` is the training
+on all the data and ``backtest`` trains again at the cutoff. ``tune`` is the search.
 """
 
 from __future__ import annotations
@@ -74,7 +76,12 @@ class TrainResult:
     settings : TrainSettings
         The settings it was trained with.
     seconds : dict
-        Wall time per phase (``fit``, ``backtest``, ``importance``) and ``total``.
+        Wall time per phase (``fit``, ``backtest``, ``final``, ``importance``) and
+        ``total``.
+    history : list of dict, optional
+        The epochs to show as the training curves: for a model trained once with its
+        backtest, the epochs up to the cutoff (``part`` ``"cutoff"``) then those on all
+        the data (``part`` ``"final"``, numbered on); ``None``: the model's own log.
     """
 
     model: object
@@ -82,6 +89,7 @@ class TrainResult:
     importance: object
     settings: TrainSettings
     seconds: dict
+    history: list | None = None
 
 
 @dataclass
@@ -170,36 +178,116 @@ def train_task(frames, freq: str, settings: TrainSettings, *, extra: dict | None
         From core (bad settings, too little data, a diverging loss).
     """
     from core.models.registry import DEEP_MODELS
-    from core.pipeline import fit_model, run_backtest
 
     run = ExtendedSettings.wrap(settings, extra)
-    explain = importance_repeats > 0 and settings.model in DEEP_MODELS
-    steps = 1 + int(backtest) + int(explain)
-    seconds: dict = {}
-    started = time.perf_counter()
-
-    def phase(name: str, step: int):
-        if on_progress is not None:
-            on_progress({"stage": "start", "phase": name, "step": step, "steps": steps})
-        return _relay(on_progress, phase=name, step=step, steps=steps)
-
-    model = fit_model(frames, freq, run, phase("fit", 1), should_stop)
-    seconds["fit"] = time.perf_counter() - started
-    result = table = None
-    if backtest:
-        _check(should_stop)
-        mark = time.perf_counter()
-        result = run_backtest(frames, freq, run, phase("backtest", 2), should_stop)
-        seconds["backtest"] = time.perf_counter() - mark
+    deep = settings.model in DEEP_MODELS
+    explain = importance_repeats > 0 and deep
+    order = (["fit", "backtest", "final"] if deep and backtest else
+             ["fit", "backtest"] if backtest else ["fit"])  # fmt: skip
+    order += ["importance"] if explain else []
+    clock = _PhaseClock(order, on_progress)
+    if deep and backtest:
+        model, result = _train_once(frames, freq, run, clock, should_stop)
+    else:
+        model, result = _train_twice(frames, freq, run, backtest, clock, should_stop)
+    table = None
     if explain:
         _check(should_stop)
-        mark = time.perf_counter()
-        phase("importance", steps)
+        clock.enter("importance")
         table = _importance(model, int(importance_repeats))
-        seconds["importance"] = time.perf_counter() - mark
     _check(should_stop)
-    seconds["total"] = time.perf_counter() - started
-    return TrainResult(model, result, table, settings, seconds)
+    return TrainResult(model, result, table, settings, clock.finish(), _joined_history(model))
+
+
+class _PhaseClock:
+    """Numbers the phases, opens each with a ``start`` event and times them."""
+
+    def __init__(self, order: list[str], on_progress) -> None:
+        self.order, self.on_progress = order, on_progress
+        self.current: str | None = None
+        self.seconds: dict = {}
+        self.started = self.mark = time.perf_counter()
+
+    def enter(self, name: str) -> None:
+        """Close the current phase and open ``name`` (nothing when already in it)."""
+        if name == self.current:
+            return
+        now = time.perf_counter()
+        if self.current is not None:
+            self.seconds[self.current] = self.seconds.get(self.current, 0.0) + now - self.mark
+        self.current, self.mark = name, now
+        if self.on_progress is not None:
+            self.on_progress({"stage": "start", **self.tags(name)})
+
+    def tags(self, name: str) -> dict:
+        return {"phase": name, "step": self.order.index(name) + 1, "steps": len(self.order),
+                "phases": tuple(self.order)}  # fmt: skip
+
+    def relay(self, name: str):
+        """An ``on_progress`` for phase ``name`` (``None`` without a listener)."""
+        if self.on_progress is None:
+            return None
+
+        def report(event: dict) -> None:
+            self.enter(name)
+            self.on_progress({**event, **self.tags(name)})
+
+        return report
+
+    def finish(self) -> dict:
+        """Seconds per phase and ``total``."""
+        if self.current is not None:
+            now = time.perf_counter()
+            self.seconds[self.current] = self.seconds.get(self.current, 0.0) + now - self.mark
+            self.current = None
+        self.seconds["total"] = time.perf_counter() - self.started
+        return self.seconds
+
+
+def _train_once(frames, freq: str, run: TrainSettings, clock: _PhaseClock, should_stop):
+    """A deep model and its backtest, the network trained once (see module doc)."""
+    from core.pipeline import train_with_backtest
+
+    relays = {part: clock.relay(phase) for part, phase in
+              (("train", "fit"), ("backtest", "backtest"), ("final", "final"))}  # fmt: skip
+
+    def route(event: dict) -> None:
+        part = event.pop("part")
+        if part == "train" and event.get("model") != run.model:
+            return  # a baseline's own fit inside the backtest: its unit event follows
+        if relays[part] is not None:
+            relays[part](event)
+
+    clock.enter("fit")
+    return train_with_backtest(frames, freq, run, route, should_stop)
+
+
+def _train_twice(frames, freq: str, run: TrainSettings, backtest: bool,
+                 clock: _PhaseClock, should_stop):  # fmt: skip
+    """Fit on all the data, then (when asked) backtest, which trains again."""
+    from core.pipeline import fit_model, run_backtest
+
+    clock.enter("fit")
+    model = fit_model(frames, freq, run, clock.relay("fit"), should_stop)
+    result = None
+    if backtest:
+        _check(should_stop)
+        clock.enter("backtest")
+        result = run_backtest(frames, freq, run, clock.relay("backtest"), should_stop)
+    return model, result
+
+
+def _joined_history(model) -> list | None:
+    """The epochs up to the backtest cutoff, then the final ones numbered on (see
+    :class:`TrainResult`); ``None`` for a model not warm-started."""
+    start = getattr(model, "warm_start_", None)
+    if not start or "history_before" not in start:
+        return None
+    before = [{**r, "part": "cutoff"} for r in start["history_before"]]
+    offset = len(before)
+    after = [{**r, "epoch": offset + int(r.get("epoch") or i + 1), "part": "final"}
+             for i, r in enumerate(model.history_log_)]  # fmt: skip
+    return before + after
 
 
 def train_job(*args, **kwargs) -> TrainResult:
