@@ -81,11 +81,15 @@ def _options(args):
 def cmd_lifecycle(args: argparse.Namespace) -> int:
     from core.cli_forecast import _prepare
     from core.export import write_table
-    from core.lifecycle import STAGE_NAMES, classify_lifecycle, stage_history
+    from core.lifecycle import STAGE_NAMES, classify_lifecycle, lifecycle_with_history
     from core.pipeline import ids_first
 
     dataset, _, frame = _prepare(args, keep_all=True, announce=False)
-    table = classify_lifecycle(frame, dataset.freq)
+    history = None
+    if args.history:  # both tables from one fit of the life curves
+        table, history = lifecycle_with_history(frame, dataset.freq)
+    else:
+        table = classify_lifecycle(frame, dataset.freq)
     out = pd.DataFrame({
         "unique_id": table["unique_id"],
         "stage": table["stage"],
@@ -98,7 +102,7 @@ def cmd_lifecycle(args: argparse.Namespace) -> int:
     })  # fmt: skip
     write_table(ids_first(out, dataset), args.out)
     if args.history:
-        write_table(ids_first(stage_history(frame, dataset.freq), dataset), args.history)
+        write_table(ids_first(history, dataset), args.history)
     counts = table["stage"].value_counts().to_dict()
     print(_say(args.lang, f"{len(table)} products by stage: {counts}; written to {args.out}",
                f"{len(table)} 个商品的阶段分布：{counts}；已写入 {args.out}"))  # fmt: skip

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from core.errors import CancelledError, InputError, SkuCastError
 
-__all__ = ["CANCEL_GRACE_S", "ChildError", "PackedModel", "run_in_process"]
+__all__ = ["CANCEL_GRACE_S", "ChildError", "PackedModel", "run_in_process", "sendable"]
 
 #: Seconds a cancelled child may take to stop before it is terminated.
 CANCEL_GRACE_S = 5.0
@@ -394,6 +394,15 @@ class PackedModel:
     def __repr__(self) -> str:
         state = "unpacked" if self.unpacked else f"packed ({self._kind})"
         return f"PackedModel({self.name!r}, {state})"
+
+
+def sendable(model):
+    """``model`` as it can go to a child process: a :class:`PackedModel` already
+    unpacked in this process goes as the forecaster it holds (pickled, its Keras network
+    in the ``.keras`` format); anything else as it is."""
+    if isinstance(model, PackedModel) and model.unpacked:
+        return model.unpack()
+    return model
 
 
 def _pickled(model) -> dict:

@@ -291,10 +291,11 @@ def lifecycle_tables(frames: ModelFrames, freq: str, forecast: pd.DataFrame | No
                      history: bool = True):  # fmt: skip
     """``(stages, history)``: the stage per product now and along its history
     (``history`` is ``None`` when not asked for)."""
-    from core.lifecycle import classify_lifecycle, stage_history
+    from core.lifecycle import classify_lifecycle, lifecycle_with_history
 
-    stages = classify_lifecycle(frames.full, freq, forecast=forecast)
-    return stages, (stage_history(frames.full, freq) if history else None)
+    if history:
+        return lifecycle_with_history(frames.full, freq, forecast=forecast)
+    return classify_lifecycle(frames.full, freq, forecast=forecast), None
 
 
 def stock_from_data(frame: pd.DataFrame) -> pd.DataFrame | None:

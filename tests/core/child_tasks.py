@@ -24,6 +24,11 @@ def add(a, b, on_progress=None, should_stop=None):
     return a + b
 
 
+def forecast_with(model, on_progress=None, should_stop=None):
+    """``model``'s 7-period forecast at level 80, made in the child."""
+    return model.predict(7, levels=[80])
+
+
 def niceness(on_progress=None, should_stop=None):
     """The child's scheduling niceness (POSIX)."""
     return os.nice(0)
@@ -112,3 +117,12 @@ class MeanForecaster(Forecaster):
             out[f"lo_{level}"] = out["forecast"]
             out[f"hi_{level}"] = out["forecast"]
         return out
+
+
+class BrokenForecaster(MeanForecaster):
+    """Fits, then fails to forecast (in whichever process it is asked to)."""
+
+    name = "broken"
+
+    def _predict(self, horizon, levels, future):
+        raise ValueError("no forecast today")

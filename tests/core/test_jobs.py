@@ -129,6 +129,22 @@ def test_a_stored_model_answers_cheaply_and_unpacks_on_first_use():
         pickle.dumps(packed)  # its bytes are gone once unpacked
 
 
+def test_a_model_goes_to_a_child_packed_or_as_the_forecaster_it_became():
+    """What the forecast step sends: packed bytes while packed, else the model itself;
+    either way the child forecasts what this process would."""
+    from core.jobs import sendable
+    from core.models.registry import make_model
+
+    model = make_model("snaive").fit(_daily(), "D")
+    packed = pickle.loads(pickle.dumps(PackedModel.pack(model)))
+    assert sendable(packed) is packed and sendable(model) is model
+    expected = model.predict(7, levels=[80])
+    pd.testing.assert_frame_equal(run_in_process(tasks.forecast_with, packed), expected)
+    packed.unpack()
+    assert sendable(packed) is packed.unpack()
+    pd.testing.assert_frame_equal(run_in_process(tasks.forecast_with, sendable(packed)), expected)
+
+
 def test_a_model_the_store_cannot_save_is_pickled():
     model = tasks.MeanForecaster(shrink=0.5).fit(_daily(), "D")
     packed = pickle.loads(pickle.dumps(PackedModel.pack(model)))

@@ -7,7 +7,13 @@ import pandas as pd
 import pytest
 
 from core.errors import InputError
-from core.lifecycle import STAGE_NAMES, STAGES, classify_lifecycle, stage_history
+from core.lifecycle import (
+    STAGE_NAMES,
+    STAGES,
+    classify_lifecycle,
+    lifecycle_with_history,
+    stage_history,
+)
 
 END = pd.Timestamp("2025-12-30")
 
@@ -146,6 +152,19 @@ def test_stage_history_agrees_with_last_date(shop, result):
     order = decline.map({s: i for i, s in enumerate(STAGES)}).to_numpy()
     assert (np.diff(order) >= 0).all()  # never goes backwards
     assert {"growth", "maturity", "decline"} <= set(decline)
+
+
+def test_both_tables_from_one_fit_equal_the_two_calls(shop, result, monkeypatch):
+    """What the forecast step uses: the same stages and history, curves fitted once."""
+    import core.lifecycle as lifecycle
+
+    calls, real = [], lifecycle._products
+    monkeypatch.setattr(lifecycle, "_products", lambda *a, **k: calls.append(1) or real(*a, **k))
+    stages, hist = lifecycle_with_history(shop, "D")
+    assert len(calls) == 1
+    pd.testing.assert_frame_equal(stages.set_index("unique_id"), result)
+    monkeypatch.undo()
+    pd.testing.assert_frame_equal(hist, stage_history(shop, "D"))
 
 
 def test_weekly_data(shop):

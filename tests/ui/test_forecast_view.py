@@ -208,15 +208,15 @@ def test_export_chart_png_and_svg(view, tmp_path):
     assert svg.lstrip().startswith(("<?xml", "<svg"))
 
 
-def test_failures_are_shown(view, qtbot, tmp_path, monkeypatch):
+def test_failures_are_shown(view, qtbot, tmp_path):
     view._export(view.export_chart, str(tmp_path / "chart.gif"))
     assert view.last_error is not None and ".png or .svg" in view.last_error.text()
     view.last_error = None
 
-    def broken(*_args, **_kw):
-        raise ValueError("no forecast today")
+    from tests.core.child_tasks import BrokenForecaster
 
-    monkeypatch.setattr(view.session.model, "predict", broken)
+    s = view.session
+    s.model = BrokenForecaster().fit(s.frames.frame, s.freq)  # fails in the child process
     assert view.run_forecast()
     qtbot.waitUntil(lambda: view.last_error is not None, timeout=30000)
     assert "no forecast today" in view.last_error.text()

@@ -2,7 +2,9 @@
 
 The *Forecast* button runs :func:`ui.workers.decision_worker.forecast_task` (the trained
 model's forecast for ``train_settings`` horizon and levels, then the lifecycle stages)
-in a worker and stores the result in the session. A product picker on the left, the
+in a child process, as training does: the life-curve fits are seconds of Python that
+would hold the window's interpreter from a thread, and a packed model is loaded there,
+so Keras never enters the window's process. The result is stored in the session. A product picker on the left, the
 chart (:class:`~ui.widgets.forecast_plot.ForecastPlot`) in the middle and the product's
 lifecycle stage, its reason and the next stage on the right. Exports: the forecasts as
 CSV/XLSX (:func:`core.export.write_table`), the chart as PNG/SVG.
@@ -31,11 +33,13 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import InputError
+from core.jobs import sendable
 from ui.i18n import error_text
 from ui.views.base import BaseView
 from ui.widgets.forecast_plot import ForecastPlot
 from ui.widgets.product_picker import ProductInfo, ProductPicker
 from ui.workers.decision_worker import forecast_task
+from ui.workers.process_runner import ProcessRunner
 from ui.workers.task_worker import TaskRunner
 
 __all__ = ["ForecastView", "demo_session", "run_standalone"]
@@ -49,7 +53,7 @@ class ForecastView(BaseView):
 
     def __init__(self, session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        self.runner = TaskRunner(self)
+        self.runner = ProcessRunner(self)
         self._ranking: pd.DataFrame | None = None
         self._build()
         self._connect()
@@ -267,7 +271,7 @@ class ForecastView(BaseView):
             return False
         ts = s.train_settings
         horizon = ts.horizon_for(s.freq)
-        started = self.runner.start(forecast_task, s.model, s.frames, s.freq, horizon,
+        started = self.runner.start(forecast_task, sendable(s.model), s.frames, s.freq, horizon,
                                     list(ts.levels))  # fmt: skip
         if started:
             self.status_label.setText(self.tr("Forecasting..."))
