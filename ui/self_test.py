@@ -114,8 +114,13 @@ def parse_args(argv: list[str]) -> tuple[Path | None, float]:
     return (Path(folders[0]) if folders else None), timeout
 
 
+#: Versions the training's child process reported (Keras never loads in this one).
+_CHILD_VERSIONS: dict = {}
+
+
 def versions() -> dict:
-    """SkuCast's, Python's, Qt's and the loaded packages' versions."""
+    """SkuCast's, Python's, Qt's and the loaded packages' versions, with those of the
+    training's child process (Keras, TensorFlow)."""
     from PySide6.QtCore import qVersion
 
     import core
@@ -130,7 +135,7 @@ def versions() -> dict:
     backend = getattr(getattr(sys.modules.get("keras"), "backend", None), "backend", None)
     if callable(backend):
         found["keras backend"] = backend()
-    return found
+    return {**found, **_CHILD_VERSIONS}
 
 
 def environment() -> dict:
@@ -203,6 +208,7 @@ def _train_step(window, timeout: float) -> dict:
     window.training_view.extra = dict(TINY_EXTRA)
     window.training_view.importance_repeats = 0  # the explanation is not what is tested
     train_step(window, tiny_settings(), timeout)
+    _CHILD_VERSIONS.update(window.training_view.last_versions)
     s = window.session
     losses = [r.get("loss") for r in s.history_log if r.get("loss") is not None]
     _require(s.model.name == "lstm", f"trained {s.model.name!r}, not the LSTM")

@@ -323,6 +323,7 @@ def test_train_task_trains_the_deep_model_once_in_named_phases(sample_session):
     assert result.model.warm_start_["epochs_before"] == 2
     assert set(result.backtest.leaderboard["model"]) == {"lstm", "snaive"}
     assert result.importance is not None and len(result.importance)
+    assert {"keras", "tensorflow"} <= set(result.versions)  # where it trained
 
 
 def test_train_task_without_backtest_or_for_a_baseline_trains_as_before(sample_session):

@@ -68,6 +68,8 @@ class TrainingView(BaseView):
         self._loaded: TrainSettings | None = None
         self._finish_tune = threading.Event()
         self._times: dict = {}
+        #: Keras/TensorFlow versions the last training ran with (in its child process)
+        self.last_versions: dict = {}
         self._refresh_timer = QTimer(self, singleShot=True, interval=0)
         self._refresh_timer.timeout.connect(self._refresh_results)
         self._build()
@@ -361,6 +363,7 @@ class TrainingView(BaseView):
         if self.session.frames is not self._times.get("frames"):
             self.stage.setText(self.tr("The data changed while training; the result was dropped."))
             return
+        self.last_versions = dict(result.versions)
         self.session.set_model(result.model, backtest=result.backtest, importance=result.importance,
                                history_log=result.history)  # fmt: skip
         self.stage.setText(self.tr("Finished in {time}.").format(time=took))

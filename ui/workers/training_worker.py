@@ -17,6 +17,7 @@ on all the data and ``backtest`` trains again at the cutoff. ``tune`` is the sea
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import asdict, dataclass, field, replace
 
@@ -82,6 +83,9 @@ class TrainResult:
         The epochs to show as the training curves: for a model trained once with its
         backtest, the epochs up to the cutoff (``part`` ``"cutoff"``) then those on all
         the data (``part`` ``"final"``, numbered on); ``None``: the model's own log.
+    versions : dict
+        Keras' and TensorFlow's versions (and Keras' backend) where the model trained,
+        when they were loaded there: the window's process never loads them.
     """
 
     model: object
@@ -90,6 +94,7 @@ class TrainResult:
     settings: TrainSettings
     seconds: dict
     history: list | None = None
+    versions: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -196,7 +201,21 @@ def train_task(frames, freq: str, settings: TrainSettings, *, extra: dict | None
         clock.enter("importance")
         table = _importance(model, int(importance_repeats))
     _check(should_stop)
-    return TrainResult(model, result, table, settings, clock.finish(), _joined_history(model))
+    return TrainResult(model, result, table, settings, clock.finish(), _joined_history(model),
+                       _deep_versions())  # fmt: skip
+
+
+def _deep_versions() -> dict:
+    """Versions of the deep-learning packages loaded in this process (none imported)."""
+    found = {}
+    for name in ("keras", "tensorflow"):
+        version = getattr(sys.modules.get(name), "__version__", None)
+        if isinstance(version, str):
+            found[name] = version
+    backend = getattr(getattr(sys.modules.get("keras"), "backend", None), "backend", None)
+    if callable(backend):
+        found["keras backend"] = backend()
+    return found
 
 
 class _PhaseClock:
