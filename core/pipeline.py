@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field, fields
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -171,15 +172,16 @@ class TrainSettings:
         }
 
     def factory(self, name: str, freq: str):
-        """A zero-argument factory of a fresh, unfitted model ``name``."""
+        """A zero-argument factory of a fresh, unfitted model ``name`` (it pickles, so
+        it can go to a child process)."""
         from core.models.registry import DEEP_MODELS, make_model
 
         deep = self.deep_params(freq)
         if name in DEEP_MODELS:
-            return lambda: make_model(name, **deep)
+            return partial(make_model, name, **deep)
         if name == "auto":
-            return lambda: make_model("auto", model_params={n: dict(deep) for n in DEEP_MODELS})
-        return lambda: make_model(name)
+            return partial(make_model, "auto", model_params={n: dict(deep) for n in DEEP_MODELS})
+        return partial(make_model, name)
 
 
 def fit_model(frames: ModelFrames, freq: str, settings: TrainSettings,

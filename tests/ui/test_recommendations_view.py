@@ -169,6 +169,21 @@ def test_exports(view, qtbot, tmp_path):
     assert rows[0][0] == "商品编码" and len(rows) == len(table) + 1
 
 
+def test_a_longer_lead_time_forecasts_again_in_a_child_process(view, qtbot):
+    """The 14-day forecast cannot cover 30 + 7 days: the model forecasts 37 days in a
+    child process (it is not loaded here); advice that fits the forecast stays in a thread."""
+    started = []
+    view.long_runner.sig_started.connect(lambda: started.append("process"))
+    view.runner.sig_started.connect(lambda: started.append("thread"))
+    table = _recommend(view, qtbot, lead=30.0)
+    assert started == ["process"]
+    longer = view._long_forecast[1]
+    assert longer.groupby("unique_id").size().min() == 37
+    assert table["forecast_lead_time"].gt(0).any() and table["lead_time"].eq(30).all()
+    _recommend(view, qtbot, lead=10.0)  # the 37 days made above cover 10 + 7
+    assert started == ["process", "thread"]
+
+
 def test_failures_are_shown(view, qtbot, tmp_path):
     view.session.model = None  # a forecast of 14 days cannot cover 30 + 7 days
     view.spins["lead_time"].setValue(30)

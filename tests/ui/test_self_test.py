@@ -85,7 +85,10 @@ def test_self_test_from_source_trains_forecasts_and_recommends(tmp_path):
     assert forecast["rows"] == forecast["products"] * 28
     recs = steps["recommendations"]["figures"]
     assert recs["rows"] == forecast["products"] and 0 <= recs["to_order"] <= recs["rows"]
-    assert sum(step["seconds"] for step in steps.values()) <= data["seconds_total"]
+    # every figure is rounded to 0.01 s, the steps' sum may pass the total by that much each
+    assert sum(step["seconds"] for step in steps.values()) <= data["seconds_total"] + 0.01 * len(
+        steps
+    )
     assert {"SkuCast", "Python", "Qt", "keras", "tensorflow"} <= set(data["versions"])
     assert data["environment"]["frozen"] is False
     assert data["environment"]["qt_platform"] == "offscreen"

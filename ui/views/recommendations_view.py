@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import InputError
 from core.inventory import InventoryOptions
+from core.jobs import sendable
 from core.lifecycle import STAGE_NAMES
 from ui.i18n import core_lang, error_text, pick
 from ui.models.dataframe_model import DataFrameModel
@@ -47,10 +48,12 @@ from ui.workers.decision_worker import (
     advice_view,
     effective_stock,
     merge_stock,
+    periods_needed,
     recommend_task,
     simulate_task,
     simulation_view,
 )
+from ui.workers.process_runner import ProcessRunner
 from ui.workers.task_worker import TaskRunner
 
 __all__ = ["RecommendationsView"]
@@ -93,7 +96,12 @@ class RecommendationsView(BaseView):
     def __init__(self, session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         self.runner = TaskRunner(self)
-        self.sim_runner = TaskRunner(self)
+        # a forecast made again for a longer lead time loads the model: in a child
+        # process, as the Forecast step does, so Keras never enters this one
+        self.long_runner = ProcessRunner(self)
+        # the policy backtest refits a model and the life curves at every review: seconds
+        # of Python that would hold this process's interpreter from a thread
+        self.sim_runner = ProcessRunner(self)
         self._long_forecast: tuple[int, pd.DataFrame] | None = None
         self._again = False
         self._build()
@@ -171,12 +179,13 @@ class RecommendationsView(BaseView):
         self.cancel_button.clicked.connect(self._cancel)
         self.filter_combo.currentIndexChanged.connect(self._fill_table)
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
-        for runner in (self.runner, self.sim_runner):
+        for runner in (self.runner, self.long_runner, self.sim_runner):
             runner.sig_running.connect(self._running)
             runner.sig_progress.connect(self._progress)
             runner.sig_failed.connect(self.fail)
             runner.sig_cancelled.connect(self._cancelled)
         self.runner.sig_finished.connect(self._recommended)
+        self.long_runner.sig_finished.connect(self._recommended)
         self.sim_runner.sig_finished.connect(self._simulated)
         self.session.sig_forecast_changed.connect(self._forecast_changed)
         self.session.sig_recommendations_changed.connect(self._refresh)
@@ -226,7 +235,7 @@ class RecommendationsView(BaseView):
         return {"promote": self.tr("Promote"), "hold": self.tr("Hold"), "clear": self.tr("Clear")}
 
     def runners(self) -> list:
-        return [self.runner, self.sim_runner]
+        return [self.runner, self.long_runner, self.sim_runner]
 
     # ---------------------------------------------------------------- settings
     @Slot()
@@ -331,16 +340,20 @@ class RecommendationsView(BaseView):
         s = self.session
         if s.forecast is None or s.stages is None:
             return False
-        if self.runner.is_running():
+        if self.runner.is_running() or self.long_runner.is_running():
             self._again = True
             return False
         long = self._long_forecast
         forecast = long[1] if long is not None and long[0] == id(s.forecast) else s.forecast
         stock = effective_stock(s.frames, None, s.stock)
+        have = int(forecast.groupby("unique_id").size().min()) if len(forecast) else 0
+        again = s.model is not None and periods_needed(s.freq, s.inventory_options, stock,
+                                                       have) > have  # fmt: skip
+        runner, model = (self.long_runner, sendable(s.model)) if again else (self.runner, s.model)
         self.status_label.setText(self.tr("Computing the advice..."))
-        return self.runner.start(recommend_task, s.model, s.frames, s.freq, forecast, s.stages,
-                                 stock, s.inventory_options, s.train_settings.region,
-                                 list(s.train_settings.levels))  # fmt: skip
+        return runner.start(recommend_task, model, s.frames, s.freq, forecast, s.stages,
+                            stock, s.inventory_options, s.train_settings.region,
+                            list(s.train_settings.levels))  # fmt: skip
 
     @Slot(object)
     def _recommended(self, result) -> None:

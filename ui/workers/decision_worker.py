@@ -148,8 +148,9 @@ def merge_stock(old: pd.DataFrame | None, values: pd.DataFrame, columns) -> pd.D
     return merged.reset_index()
 
 
-def _required(freq: str, options, stock: pd.DataFrame | None, horizon: int) -> int:
-    """Forecast periods needed for the longest lead time any product has."""
+def periods_needed(freq: str, options, stock: pd.DataFrame | None, horizon: int) -> int:
+    """Forecast periods needed for the longest lead time any product has (at least
+    ``horizon``): more than the forecast has means :func:`recommend_task` forecasts again."""
     from core.pipeline import required_horizon
 
     lead = options.lead_time
@@ -197,7 +198,7 @@ def recommend_task(model, frames, freq: str, forecast: pd.DataFrame, stages: pd.
     # the copula correlation measured for this forecaster (core.inventory.MODEL_RHO)
     options = replace(options, rho=rho_for(getattr(model, "name", None)))
     have = int(forecast.groupby("unique_id").size().min()) if len(forecast) else 0
-    need = _required(freq, options, stock, have)
+    need = periods_needed(freq, options, stock, have)
     extended = need > have
     if extended:
         if model is None:
