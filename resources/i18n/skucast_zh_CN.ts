@@ -579,8 +579,8 @@ Open a sales file to see its rows here.</source>
         <translation>模型训练时，损失曲线将显示在这里。</translation>
     </message>
     <message>
-        <source>on to the latest data</source>
-        <translation>继续训练至最新数据</translation>
+        <source>Epoch (right of the dotted line: trained on to the latest data)</source>
+        <translation>训练轮次（虚线右侧：在最新数据上继续训练）</translation>
     </message>
     <message>
         <source>best epoch: {epoch}</source>
@@ -1479,6 +1479,7 @@ Open a sales file to see its rows here.</source>
     <name>TrainingView</name>
     <message>
         <source>Train</source>
+        <extracomment>Keras/TensorFlow versions the last training ran with (in its child process)</extracomment>
         <translation>训练</translation>
     </message>
     <message>

@@ -69,11 +69,15 @@ def test_a_run_on_to_the_latest_data_follows_the_first(qtbot):
         plot.add_epoch({"epoch": epoch, "loss": val, "val_loss": val, "part": "final"})
     assert plot.epochs == [1, 2, 3, 4, 5] and plot.final_start() == 3
     assert plot.final_line.isVisible() and plot.final_line.value() == 3.5
-    assert plot.final_label.toPlainText() == "on to the latest data"
+    axis = plot.plot.getPlotItem().getAxis("bottom")
+    assert "dotted line" in axis.labelText
+    x, y = plot.curve_val.getData()  # a gap between the runs: no line joins them
+    assert list(x) == [1, 2, 3, 3.5, 4, 5] and math.isnan(y[3]) and y[4] == 0.42
     assert plot.best() == 5 and plot.best_line.value() == 5
     plot.set_history([{"epoch": 1, "loss": 0.2, "val_loss": 0.2, "part": "cutoff"},
                       {"epoch": 2, "loss": 0.3, "val_loss": 0.3, "part": "final"},
                       {"epoch": 3, "loss": 0.25, "val_loss": 0.28, "part": "final"}])  # fmt: skip
     assert plot.final_start() == 1 and plot.best() == 3
     plot.set_history([{"epoch": 1, "loss": 0.2}])
-    assert plot.final_start() is None and not plot.final_label.isVisible()
+    assert plot.final_start() is None and not plot.final_line.isVisible()
+    assert axis.labelText == "Epoch"

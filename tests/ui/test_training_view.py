@@ -110,7 +110,7 @@ def test_form_settings_train_backtest_and_explain(qtbot, sample_session):
     # the curves got every epoch's points, live and after the fact: 2 epochs up to the
     # backtest cutoff, then the same network 2 more on all the data
     assert view.loss_plot.epochs == [1, 2, 3, 4] and view.loss_plot.final_start() == 2
-    assert len(view.loss_plot.curve_val.getData()[0]) == 4
+    assert len(view.loss_plot.curve_val.getData()[0]) == 5  # 4 epochs and the gap between runs
     log = sample_session.history_log
     assert [r["part"] for r in log] == ["cutoff", "cutoff", "final", "final"]
     assert [r["epoch"] for r in log] == [1, 2, 3, 4]
@@ -245,6 +245,8 @@ def test_retranslate_and_chinese_catalogue(qtbot, sample_session):
     view = _view(qtbot, sample_session)
     view.retranslate()
     assert view.start_btn.text() == "Train and backtest" and view.title() == "Train"
+    view._show_stage(lambda: view.tr("Finished in {time}.").format(time=view._time(21)))
+    assert view.stage.text() == "Finished in 21 s."
     if not i18n.qm_path("zh_CN").is_file():
         pytest.skip("compiled zh_CN catalogue not built yet")
     assert i18n.install("zh_CN")
@@ -253,6 +255,7 @@ def test_retranslate_and_chinese_catalogue(qtbot, sample_session):
     view.retranslate()
     assert view.start_btn.text() == "训练并回测"
     assert view.form.labels["model"].text() == "模型"
+    assert view.stage.text() == "完成，用时 21 秒。"  # the last result line follows the language
 
 
 def test_every_string_has_a_chinese_translation():

@@ -70,6 +70,7 @@ class TrainingView(BaseView):
         self._times: dict = {}
         #: Keras/TensorFlow versions the last training ran with (in its child process)
         self.last_versions: dict = {}
+        self._stage_render = None  # what wrote the stage line (see _show_stage)
         self._refresh_timer = QTimer(self, singleShot=True, interval=0)
         self._refresh_timer.timeout.connect(self._refresh_results)
         self._build()
@@ -173,9 +174,18 @@ class TrainingView(BaseView):
         self.next_btn.setText(self.tr("Next: forecast →"))
         self.loss_plot.retranslate()
         self.board.retranslate()
+        if self._stage_render is not None:
+            self.stage.setText(self._stage_render())
         self._update_enabled()
         if not self.runner.is_running():
             self._refresh_results()
+
+    def _show_stage(self, render) -> None:
+        """Set the stage line to ``render()`` and keep ``render`` so that a language
+        switch writes the line again in the new language (progress lines are rewritten
+        by the next event anyway)."""
+        self._stage_render = render
+        self.stage.setText(render())
 
     def _time(self, seconds: float) -> str:
         if seconds < 90:
@@ -222,7 +232,7 @@ class TrainingView(BaseView):
         self._begin("train", self.form.settings(self.session.train_settings))
         self.loss_plot.clear()
         self.board.show_board(None, "")
-        self.stage.setText(self.tr("Starting…"))
+        self._show_stage(lambda: self.tr("Starting…"))
         return self.runner.start(train_job, self.session.frames, self.session.freq, self._used,
                                  extra=self.extra or None,
                                  importance_repeats=self.importance_repeats)  # fmt: skip
@@ -235,7 +245,7 @@ class TrainingView(BaseView):
         self._begin("tune", self.form.settings(self.session.train_settings))
         self._finish_tune = threading.Event()
         self._times["budget"] = 60.0 * self.budget.value()
-        self.stage.setText(self.tr("Starting the settings search…"))
+        self._show_stage(lambda: self.tr("Starting the settings search…"))
         return self.runner.start(tune_task, self.session.frames, self.session.freq, self._used,
                                  budget_minutes=float(self.budget.value()),
                                  extra=self.extra or None,
@@ -246,10 +256,10 @@ class TrainingView(BaseView):
         """Stop the running task; a search keeps its best trial so far."""
         if self._task == "tune":
             self._finish_tune.set()
-            self.stage.setText(self.tr("Stopping after the current trial…"))
+            self._show_stage(lambda: self.tr("Stopping after the current trial…"))
         else:
             self.runner.cancel()
-            self.stage.setText(self.tr("Cancelling…"))
+            self._show_stage(lambda: self.tr("Cancelling…"))
 
     def runners(self) -> list:
         return [self.runner]
@@ -288,6 +298,7 @@ class TrainingView(BaseView):
             overall = (step - 1 + min(max(fraction, 0.0), 1.0)) / steps
             self.progress.setValue(max(self.progress.value(), int(1000 * overall)))
         head = self.tr("Step {step} of {steps}").format(step=step, steps=steps)
+        self._stage_render = None  # the next event writes the line again
         self.stage.setText(text if phase == "tune" else f"{head} · {text}")
         if eta is not None:
             self.eta.setText(self.tr("About {time} left in this step").format(time=self._time(eta)))
@@ -354,42 +365,43 @@ class TrainingView(BaseView):
     # ----------------------------------------------------------------- results
     @Slot(object)
     def _on_finished(self, result) -> None:
-        took = self._time(time.monotonic() - self._times.get("start", time.monotonic()))
+        seconds = time.monotonic() - self._times.get("start", time.monotonic())
+        took = self._time(seconds)
         self.progress.setValue(1000)
         self.eta.clear()
         if isinstance(result, TuneOutcome):
-            self._apply_tuning(result, took)
+            self._apply_tuning(result, seconds)
             return
         if self.session.frames is not self._times.get("frames"):
-            self.stage.setText(self.tr("The data changed while training; the result was dropped."))
+            self._show_stage(
+                lambda: self.tr("The data changed while training; the result was dropped.")
+            )
             return
         self.last_versions = dict(result.versions)
         self.session.set_model(result.model, backtest=result.backtest, importance=result.importance,
                                history_log=result.history)  # fmt: skip
-        self.stage.setText(self.tr("Finished in {time}.").format(time=took))
+        self._show_stage(lambda: self.tr("Finished in {time}.").format(time=self._time(seconds)))
         self.sig_status.emit(self.tr("Training finished in {time}.").format(time=took))
 
-    def _apply_tuning(self, outcome: TuneOutcome, took: str) -> None:
+    def _apply_tuning(self, outcome: TuneOutcome, seconds: float) -> None:
         values = {k: outcome.params[k] for k in TUNED_KEYS if k in outcome.params}
         settings = replace(self.form.settings(self.session.train_settings), **values)
         self.form.load_settings(settings)
         self.session.set_train_settings(settings)
         self._loaded = settings
         self.form.show_advanced(True)
-        text = self.tr(
+        self._show_stage(lambda: self.tr(
             "Best of {n} trials in {time} (validation loss {loss:.4f}) written into the form."
-        )
-        text = text.format(n=outcome.trials, time=took, loss=outcome.score)
-        self.stage.setText(text)
-        self.sig_status.emit(text)
+        ).format(n=outcome.trials, time=self._time(seconds), loss=outcome.score))  # fmt: skip
+        self.sig_status.emit(self.stage.text())
 
     @Slot(str, str)
     def _on_failed(self, message: str, details: str) -> None:
         self.progress.setValue(0)
         self.progress.hide()
         self.eta.clear()
-        failed = self.tr("Tuning failed.") if self._task == "tune" else self.tr("Training failed.")
-        self.stage.setText(failed)
+        tune = self._task == "tune"
+        self._show_stage(lambda: self.tr("Tuning failed.") if tune else self.tr("Training failed."))
         self.fail(message, details)
         self._refresh_timer.start()
 
@@ -398,11 +410,11 @@ class TrainingView(BaseView):
         self.progress.setValue(0)
         self.progress.hide()
         self.eta.clear()
-        text = (
-            self.tr("Tuning cancelled") if self._task == "tune" else self.tr("Training cancelled")
+        tune = self._task == "tune"
+        self._show_stage(
+            lambda: self.tr("Tuning cancelled") if tune else self.tr("Training cancelled")
         )
-        self.stage.setText(text)
-        self.sig_status.emit(text)
+        self.sig_status.emit(self.stage.text())
         self._refresh_timer.start()
 
     @Slot()

@@ -6,9 +6,10 @@ The two curves are created once and ``setData`` again after every epoch (pyqtgra
 dashed line and a dot: it is the epoch whose weights the model keeps.
 
 A network trained once for its backtest and then on to the latest data shows both runs
-on one axis: the epochs of the second (``part`` ``"final"``) follow those of the first,
-a dotted line marks where it started, and the best epoch is looked for in it alone (its
-validation periods are later than the first run's, so the losses do not compare).
+on one axis: the epochs of the second (``part`` ``"final"``) follow those of the first
+after a dotted line (the axis title says what it means), the curves are not joined across
+it, and the best epoch is looked for in the second run alone (its validation periods are
+later than the first run's, so the losses do not compare).
 """
 
 from __future__ import annotations
@@ -86,11 +87,8 @@ class LossPlot(QWidget):
         self.final_line = pg.InfiniteLine(angle=90, movable=False,
                                           pen=pg.mkPen(_AXIS_COLOR, width=1,
                                                        style=Qt.PenStyle.DotLine))  # fmt: skip
-        self.final_label = pg.TextItem(color=_AXIS_COLOR, anchor=(-0.05, 0))
         self.final_line.hide()
-        self.final_label.hide()
         item.addItem(self.final_line, ignoreBounds=True)
-        item.addItem(self.final_label, ignoreBounds=True)
         for marker in (self.best_line, self.best_dot, self.best_label):
             item.addItem(marker, ignoreBounds=True)
             marker.hide()
@@ -108,15 +106,13 @@ class LossPlot(QWidget):
     # ------------------------------------------------------------------ text
     def retranslate(self) -> None:
         """Axis labels, legend and marker texts in the current language."""
-        item = self.plot.getPlotItem()
-        style = {"color": _AXIS_COLOR, "font-size": "10pt"}
-        item.setLabel("bottom", self.tr("Epoch"), **style)
-        item.setLabel("left", self.tr("Loss (lower is better)"), **style)
+        self._label_axis()
+        self.plot.getPlotItem().setLabel("left", self.tr("Loss (lower is better)"),
+                                         color=_AXIS_COLOR, **{"font-size": "10pt"})  # fmt: skip
         self.legend.clear()
         self.legend.addItem(self.curve_loss, self.tr("Training loss"))
         self.legend.addItem(self.curve_val, self.tr("Validation loss"))
         self.placeholder.setText(self.tr("The loss curves appear here while the model trains."))
-        self.final_label.setText(self.tr("on to the latest data"))
         self._update_best()
 
     # ------------------------------------------------------------------ data
@@ -162,12 +158,34 @@ class LossPlot(QWidget):
         return None if index is None else first + index
 
     # --------------------------------------------------------------- drawing
+    def _label_axis(self) -> None:
+        """ "Epoch", saying what the dotted line means when the plot has one."""
+        item = self.plot.getPlotItem()
+        style = {"color": _AXIS_COLOR, "font-size": "10pt"}
+        text = self.tr("Epoch")
+        if self.final_start() is not None:
+            text = self.tr("Epoch (right of the dotted line: trained on to the latest data)")
+        item.setLabel("bottom", text, **style)
+
+    def _series(self, values: list[float]) -> tuple[np.ndarray, np.ndarray]:
+        """x and y to draw, with a gap between the two runs (their losses are measured
+        on different validation periods, so no line joins them)."""
+        x = np.asarray(self.epochs, dtype=float)
+        y = np.asarray(values, dtype=float)
+        start = self.final_start()
+        if start is None:
+            return x, y
+        return np.insert(x, start, x[start] - 0.5), np.insert(y, start, np.nan)
+
     def _redraw(self) -> None:
         x = np.asarray(self.epochs, dtype=float)
         has_val = any(not math.isnan(v) for v in self.val_loss)
-        self.curve_loss.setData(x, np.asarray(self.loss, dtype=float), connect="finite")
-        self.curve_val.setData(x if has_val else [], np.asarray(self.val_loss, dtype=float)
-                               if has_val else [], connect="finite")  # fmt: skip
+        self.curve_loss.setData(*self._series(self.loss), connect="finite")
+        if has_val:
+            self.curve_val.setData(*self._series(self.val_loss), connect="finite")
+        else:
+            self.curve_val.setData([], [])
+        self._label_axis()
         self.placeholder.setVisible(not self.epochs)
         for name in ("left", "bottom"):
             self.plot.getPlotItem().getAxis(name).setStyle(showValues=bool(self.epochs))
@@ -186,12 +204,8 @@ class LossPlot(QWidget):
     def _update_best(self) -> None:
         start = self.final_start()
         self.final_line.setVisible(start is not None)
-        self.final_label.setVisible(start is not None)
         if start is not None:
-            edge = self.epochs[start] - 0.5
-            self.final_line.setValue(edge)
-            finite = [v for v in self.loss + self.val_loss if not math.isnan(v)]
-            self.final_label.setPos(edge, max(finite) if finite else 1.0)
+            self.final_line.setValue(self.epochs[start] - 0.5)
         index = self._best_index()
         markers = (self.best_line, self.best_dot, self.best_label)
         if index is None or len(self.epochs) < 2:
