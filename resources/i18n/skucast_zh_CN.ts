@@ -1291,8 +1291,8 @@ Open a sales file to see its rows here.</source>
         <translation>训练轮数（上限）</translation>
     </message>
     <message>
-        <source>Most passes over the training windows; training stops earlier once the validation loss stops improving.</source>
-        <translation>遍历训练窗口的最多次数；验证损失不再改善时会提前停止。</translation>
+        <source>Most passes over the training windows before the backtest periods; training stops earlier once the validation loss stops improving (and on a small shop after about 5 draws of every window). The same network then trains on the latest data for the epochs left, at least a quarter as many.</source>
+        <translation>回测期之前对训练窗口的最多遍历次数；验证损失不再改善时提前停止（小店铺约每个窗口抽取 5 次后停止）。随后同一网络在最新数据上继续训练剩余轮次，至少为上限的四分之一。</translation>
     </message>
     <message>
         <source>Intervals</source>

@@ -120,7 +120,9 @@ class TrainingForm(QWidget):
         texts = {
             "model": (self.tr("Model"), self.tr("Which forecaster to train. The LSTM learns from all products at once and uses calendar, festival, promotion and price features.")),
             "horizon": (self.tr("Forecast horizon"), self.tr("How far ahead to forecast; the backtest holds out this many of the latest periods.")),
-            "epochs": (self.tr("Epochs (max.)"), self.tr("Most passes over the training windows; training stops earlier once the validation loss stops improving.")),
+            "epochs": (self.tr("Epochs (max.)"), self.tr(
+                "Most passes over the training windows before the backtest periods; training stops earlier once the validation loss stops improving (and on a small shop after about 5 draws of every window). The same network then trains on the latest data for the epochs left, at least a quarter as many."
+            )),
             "levels": (self.tr("Intervals"), self.tr("Prediction intervals to compute: an 80% interval should contain 8 of 10 actual values.")),
             "units": (self.tr("Units"), self.tr("Width of the recurrent layer. More units learn more patterns but train slower and can overfit.")),
             "layers": (self.tr("Layers"), self.tr("Stacked recurrent layers. One is enough for most shops.")),
