@@ -124,18 +124,10 @@ def versions() -> dict:
     from PySide6.QtCore import qVersion
 
     import core
+    from ui.workers.training_worker import loaded_versions
 
     found = {"SkuCast": core.__version__, "Python": platform.python_version(), "Qt": qVersion()}
-    for name in REPORTED_PACKAGES:
-        # read from sys.modules only: importing Keras just to name its version would cost
-        # seconds, and the watchdog may call this while a module is half imported
-        version = getattr(sys.modules.get(name), "__version__", None)
-        if isinstance(version, str):
-            found[name] = version
-    backend = getattr(getattr(sys.modules.get("keras"), "backend", None), "backend", None)
-    if callable(backend):
-        found["keras backend"] = backend()
-    return {**found, **_CHILD_VERSIONS}
+    return {**found, **loaded_versions(REPORTED_PACKAGES), **_CHILD_VERSIONS}
 
 
 def environment() -> dict:

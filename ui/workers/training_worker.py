@@ -202,18 +202,23 @@ def train_task(frames, freq: str, settings: TrainSettings, *, extra: dict | None
         table = _importance(model, int(importance_repeats))
     _check(should_stop)
     return TrainResult(model, result, table, settings, clock.finish(), _joined_history(model),
-                       _deep_versions())  # fmt: skip
+                       loaded_versions(("keras", "tensorflow")))  # fmt: skip
 
 
-def _deep_versions() -> dict:
-    """Versions of the deep-learning packages loaded in this process (none imported)."""
+def loaded_versions(names) -> dict:
+    """``{package: version}`` of those of ``names`` already imported in this process,
+    with ``"keras backend"`` when Keras is loaded.
+
+    Reads ``sys.modules`` only: importing Keras just to name its version would cost
+    seconds, and a watchdog may ask while a module is half imported.
+    """
     found = {}
-    for name in ("keras", "tensorflow"):
+    for name in names:
         version = getattr(sys.modules.get(name), "__version__", None)
         if isinstance(version, str):
             found[name] = version
     backend = getattr(getattr(sys.modules.get("keras"), "backend", None), "backend", None)
-    if callable(backend):
+    if "keras" in found and callable(backend):
         found["keras backend"] = backend()
     return found
 
