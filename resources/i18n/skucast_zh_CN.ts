@@ -509,6 +509,42 @@ Open a sales file to see its rows here.</source>
     </message>
 </context>
 <context>
+    <name>InventoryForm</name>
+    <message>
+        <source>Inventory settings for all products</source>
+        <extracomment>Settings of the form: option field, range, decimals, step, form value per option unit.</extracomment>
+        <translation>所有商品的库存设置</translation>
+    </message>
+    <message>
+        <source>Lead time (days)</source>
+        <translation>交货期（天）</translation>
+    </message>
+    <message>
+        <source>Review period (days)</source>
+        <translation>补货周期（天）</translation>
+    </message>
+    <message>
+        <source>Service level (%)</source>
+        <translation>服务水平（%）</translation>
+    </message>
+    <message>
+        <source>Minimum order (MOQ)</source>
+        <translation>起订量（MOQ）</translation>
+    </message>
+    <message>
+        <source>Pack size</source>
+        <translation>包装数量</translation>
+    </message>
+    <message>
+        <source>Load stock file...</source>
+        <translation>导入库存文件...</translation>
+    </message>
+    <message>
+        <source>Reset per-product edits</source>
+        <translation>清除单品修改</translation>
+    </message>
+</context>
+<context>
     <name>LeaderboardPanel</name>
     <message>
         <source>Rank</source>
@@ -892,40 +928,16 @@ Open a sales file to see its rows here.</source>
     <name>RecommendationsView</name>
     <message>
         <source>Recommendations</source>
-        <extracomment>Settings of the form: option field, range, decimals, step, form value per option unit. Model refitted at every review of the policy backtest.</extracomment>
+        <extracomment>Model refitted at every review of the policy backtest.</extracomment>
         <translation>补货与促销建议</translation>
-    </message>
-    <message>
-        <source>Inventory settings for all products</source>
-        <translation>所有商品的库存设置</translation>
     </message>
     <message>
         <source>Lead time (days)</source>
         <translation>交货期（天）</translation>
     </message>
     <message>
-        <source>Review period (days)</source>
-        <translation>补货周期（天）</translation>
-    </message>
-    <message>
         <source>Service level (%)</source>
         <translation>服务水平（%）</translation>
-    </message>
-    <message>
-        <source>Minimum order (MOQ)</source>
-        <translation>起订量（MOQ）</translation>
-    </message>
-    <message>
-        <source>Pack size</source>
-        <translation>包装数量</translation>
-    </message>
-    <message>
-        <source>Load stock file...</source>
-        <translation>导入库存文件...</translation>
-    </message>
-    <message>
-        <source>Reset per-product edits</source>
-        <translation>清除单品修改</translation>
     </message>
     <message>
         <source>Recommend</source>
@@ -954,10 +966,6 @@ Open a sales file to see its rows here.</source>
     <message>
         <source>Show:</source>
         <translation>显示：</translation>
-    </message>
-    <message>
-        <source>Policy backtest: SkuCast's advice vs ordering what sold</source>
-        <translation>策略回测：按 SkuCast 建议补货 vs 按上期销量补货</translation>
     </message>
     <message>
         <source>Product ID</source>
@@ -1096,34 +1104,6 @@ Open a sales file to see its rows here.</source>
         <translation>建议清仓</translation>
     </message>
     <message>
-        <source>Fill rate (%)</source>
-        <translation>满足率（%）</translation>
-    </message>
-    <message>
-        <source>Stock-out periods</source>
-        <translation>缺货期数</translation>
-    </message>
-    <message>
-        <source>Average stock</source>
-        <translation>平均库存</translation>
-    </message>
-    <message>
-        <source>Orders</source>
-        <translation>订货次数</translation>
-    </message>
-    <message>
-        <source>Units ordered</source>
-        <translation>订货总量</translation>
-    </message>
-    <message>
-        <source>SkuCast</source>
-        <translation>SkuCast</translation>
-    </message>
-    <message>
-        <source>Order what sold</source>
-        <translation>按上期销量补货</translation>
-    </message>
-    <message>
         <source>Export recommendations</source>
         <translation>导出建议</translation>
     </message>
@@ -1190,6 +1170,41 @@ Open a sales file to see its rows here.</source>
     <message>
         <source>The checks of an imported file appear here.</source>
         <translation>导入文件后，检查结果会显示在这里。</translation>
+    </message>
+</context>
+<context>
+    <name>SimulationPanel</name>
+    <message>
+        <source>Policy backtest: SkuCast's advice vs ordering what sold</source>
+        <translation>策略回测：按 SkuCast 建议补货 vs 按上期销量补货</translation>
+    </message>
+    <message>
+        <source>Fill rate (%)</source>
+        <translation>满足率（%）</translation>
+    </message>
+    <message>
+        <source>Stock-out periods</source>
+        <translation>缺货期数</translation>
+    </message>
+    <message>
+        <source>Average stock</source>
+        <translation>平均库存</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>订货次数</translation>
+    </message>
+    <message>
+        <source>Units ordered</source>
+        <translation>订货总量</translation>
+    </message>
+    <message>
+        <source>SkuCast</source>
+        <translation>SkuCast</translation>
+    </message>
+    <message>
+        <source>Order what sold</source>
+        <translation>按上期销量补货</translation>
     </message>
 </context>
 <context>

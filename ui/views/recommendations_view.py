@@ -21,10 +21,7 @@ import pandas as pd
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QComboBox,
-    QDoubleSpinBox,
     QFileDialog,
-    QGroupBox,
-    QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -42,6 +39,7 @@ from core.lifecycle import STAGE_NAMES
 from ui.i18n import core_lang, error_text, pick
 from ui.models.dataframe_model import DataFrameModel
 from ui.views.base import BaseView
+from ui.widgets.inventory_panels import InventoryForm, SimulationPanel, hbox
 from ui.workers.decision_worker import (
     FILTERS,
     INPUTS,
@@ -51,40 +49,11 @@ from ui.workers.decision_worker import (
     periods_needed,
     recommend_task,
     simulate_task,
-    simulation_view,
 )
 from ui.workers.process_runner import ProcessRunner
 from ui.workers.task_worker import TaskRunner
 
 __all__ = ["RecommendationsView"]
-
-
-#: Settings of the form: option field, range, decimals, step, form value per option unit.
-_FORM = (("lead_time", 0.5, 365, 1, 1.0, 1), ("review_period", 0, 365, 1, 1.0, 1),
-         ("service_level", 50, 99.9, 1, 0.5, 100), ("moq", 0, 1e7, 0, 1.0, 1),
-         ("pack_size", 1, 1e6, 0, 1.0, 1))  # fmt: skip
-
-
-def _spin(low: float, high: float, decimals: int, step: float) -> QDoubleSpinBox:
-    box = QDoubleSpinBox()
-    box.setRange(low, high)
-    box.setDecimals(decimals)
-    box.setSingleStep(step)
-    box.setMinimumWidth(90)
-    return box
-
-
-def _hbox(*items) -> QHBoxLayout:
-    """A row of widgets; an int adds that much space, ``None`` a stretch."""
-    row = QHBoxLayout()
-    for item in items:
-        if item is None:
-            row.addStretch(1)
-        elif isinstance(item, int):
-            row.addSpacing(item)
-        else:
-            row.addWidget(item)
-    return row
 
 
 class RecommendationsView(BaseView):
@@ -111,17 +80,11 @@ class RecommendationsView(BaseView):
 
     # ------------------------------------------------------------------ build
     def _build(self) -> None:
-        self.spins = {name: _spin(lo, hi, dec, step) for name, lo, hi, dec, step, _ in _FORM}
-        self.form_labels = {name: QLabel() for name in self.spins}
-        self.stock_label = QLabel()
-        self.stock_label.setWordWrap(True)
-        self.stock_button, self.reset_button = QPushButton(), QPushButton()
-        self.settings_box = QGroupBox()
-        pairs = [w for n in self.spins for w in (self.form_labels[n], self.spins[n], 14)]
-        box_layout = QVBoxLayout(self.settings_box)
-        box_layout.addLayout(_hbox(*pairs, None))
-        box_layout.addLayout(_hbox(self.stock_label, self.stock_button, self.reset_button))
-        self.stock_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.settings_box = InventoryForm()
+        self.spins = self.settings_box.spins
+        self.stock_label = self.settings_box.stock_label
+        self.stock_button = self.settings_box.stock_button
+        self.reset_button = self.settings_box.reset_button
 
         self.recommend_button, self.backtest_button = QPushButton(), QPushButton()
         self.recommend_button.setDefault(True)
@@ -151,20 +114,14 @@ class RecommendationsView(BaseView):
         self.detail_label = QLabel()  # the full reason of the chosen row
         self.detail_label.setWordWrap(True)
         self.detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.sim_box = QGroupBox()
-        self.sim_label, self.verdict_label = QLabel(), QLabel()  # figures, verdict
-        self.verdict_label.setWordWrap(True)
-        self.verdict_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        sim_row = _hbox(self.sim_label, 16, self.verdict_label)
-        sim_row.setStretch(2, 1)
-        self.sim_box.setLayout(sim_row)
-        self.sim_box.hide()
+        self.sim_box = SimulationPanel()
+        self.sim_label, self.verdict_label = self.sim_box.figures, self.sim_box.verdict
         layout = QVBoxLayout(self)
         layout.addWidget(self.settings_box)
-        layout.addLayout(_hbox(self.recommend_button, self.reviews_label, self.reviews,
+        layout.addLayout(hbox(self.recommend_button, self.reviews_label, self.reviews,
                                self.backtest_button, self.cancel_button, self.progress, None,
                                self.filter_label, self.filter_combo, self.export_button))  # fmt: skip
-        layout.addLayout(_hbox(self.status_label, self.goto_button))
+        layout.addLayout(hbox(self.status_label, self.goto_button))
         layout.addWidget(self.table, 1)
         layout.addWidget(self.detail_label)
         layout.addWidget(self.sim_box)
@@ -196,14 +153,8 @@ class RecommendationsView(BaseView):
         return self.tr("Recommendations")
 
     def retranslate(self) -> None:
-        self.settings_box.setTitle(self.tr("Inventory settings for all products"))
-        texts = (self.tr("Lead time (days)"), self.tr("Review period (days)"),
-                 self.tr("Service level (%)"), self.tr("Minimum order (MOQ)"),
-                 self.tr("Pack size"))  # fmt: skip
-        for label, text in zip(self.form_labels.values(), texts, strict=True):
-            label.setText(text)
-        self.stock_button.setText(self.tr("Load stock file..."))
-        self.reset_button.setText(self.tr("Reset per-product edits"))
+        self.settings_box.retranslate()
+        self.sim_box.retranslate()
         self.recommend_button.setText(self.tr("Recommend"))
         self.reviews_label.setText(self.tr("Reviews to replay:"))
         self.backtest_button.setText(self.tr("Policy backtest"))
@@ -211,7 +162,6 @@ class RecommendationsView(BaseView):
         self.goto_button.setText(self.tr("Go to forecast"))
         self.export_button.setText(self.tr("Export..."))
         self.filter_label.setText(self.tr("Show:"))
-        self.sim_box.setTitle(self.tr("Policy backtest: SkuCast's advice vs ordering what sold"))
         self._refresh()
 
     def headers(self) -> dict:
@@ -240,19 +190,13 @@ class RecommendationsView(BaseView):
     # ---------------------------------------------------------------- settings
     @Slot()
     def _load_options(self) -> None:
-        for name, *_, scale in _FORM:
-            self.spins[name].setValue(getattr(self.session.inventory_options, name) * scale)
+        self.settings_box.load(self.session.inventory_options)
         self._refresh()
 
     def options(self) -> InventoryOptions:
         """The settings of the form (the session's other options kept); raises
         :class:`~core.errors.InputError` for values that make no sense."""
-        from dataclasses import replace
-
-        values = {name: round(self.spins[name].value() / scale, 4) for name, *_, scale in _FORM}
-        options = replace(self.session.inventory_options, **values)
-        options.check()
-        return options
+        return self.settings_box.options(self.session.inventory_options)
 
     def _stock_text(self) -> str:
         from core.pipeline import stock_from_data
@@ -502,28 +446,7 @@ class RecommendationsView(BaseView):
         self._detail(f"{row.get('name', row['unique_id'])}: {row['reason']}")
 
     def _show_simulation(self) -> None:
-        s = self.session
-        sim = s.simulation
-        verdict = (pick(sim.verdict("en"), sim.verdict("zh")) if sim is not None else
-                   pick(s.meta.get("simulation_en", ""), s.meta.get("simulation_zh", "")))  # fmt: skip
-        self.sim_box.setVisible(bool(verdict))
-        self.verdict_label.setText(verdict)
-        self.sim_label.setText("" if sim is None else self._figures(sim.summary))
-        self.sim_label.setMinimumSize(self.sim_label.sizeHint())  # never squeezed by the table
-
-    def _figures(self, summary: pd.DataFrame) -> str:
-        """The policy backtest's figures as a small HTML table."""
-        labels = {"fill_rate": self.tr("Fill rate (%)"),
-                  "stockout_periods": self.tr("Stock-out periods"),
-                  "avg_stock": self.tr("Average stock"), "orders": self.tr("Orders"),
-                  "ordered": self.tr("Units ordered")}  # fmt: skip
-        frame = simulation_view(summary, labels)
-        cell = '<td align="{}" style="padding: 1px 10px">{}</td>'.format
-        head = "".join(cell("right", f"<b>{t}</b>")
-                       for t in ("", self.tr("SkuCast"), self.tr("Order what sold")))  # fmt: skip
-        rows = "".join(f"<tr>{cell('left', m)}{cell('right', f'{a:,g}')}{cell('right', f'{b:,g}')}"
-                       "</tr>" for m, a, b in frame.itertuples(index=False))  # fmt: skip
-        return f"<table><tr>{head}</tr>{rows}</table>"
+        self.sim_box.show_result(self.session.simulation, self.session.meta)
 
     # ------------------------------------------------------------------ export
     def export_table(self, path) -> Path:
