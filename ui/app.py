@@ -20,6 +20,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from ui import i18n
+from ui.collector import collect_in_gui_thread
 
 __all__ = ["run", "make_app", "make_window"]
 
@@ -65,6 +66,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("SkuCast")
     app.setOrganizationName("SkuCast")
     _use_cjk_font(app)
+    collect_in_gui_thread(app)  # a worker thread must never destroy a widget
     return app
 
 

@@ -1,7 +1,8 @@
 """Fixtures of the GUI tests: offscreen Qt, no leftover threads, sample sessions.
 
-Every test runs with fresh QSettings in a temporary folder (the developer's own
-settings are never read or written) and fails if it leaves a worker thread running.
+Cycles are collected in the GUI thread only, as in the app. Every test runs with fresh
+QSettings in a temporary folder (the developer's own settings are never read or written)
+and fails if it leaves a worker thread running.
 """
 
 from __future__ import annotations
@@ -14,6 +15,14 @@ from PySide6.QtCore import QSettings
 from core.cleaning import clean
 from core.importer import ImportOptions, load_dataset
 from core.sample import SAMPLE_PATH
+
+
+@pytest.fixture(scope="session", autouse=True)
+def gui_thread_collector(qapp):
+    """Cycles are collected in the GUI thread only, as in the app (see ui.collector)."""
+    from ui.collector import collect_in_gui_thread
+
+    return collect_in_gui_thread(qapp)
 
 
 @pytest.fixture(autouse=True)
