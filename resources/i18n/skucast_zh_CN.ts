@@ -1,6 +1,102 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AdviceTable</name>
+    <message>
+        <source>Show:</source>
+        <extracomment>Marks the header of a column the user may edit.</extracomment>
+        <translation>显示：</translation>
+    </message>
+    <message>
+        <source>Product ID</source>
+        <translation>商品编码</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Stage</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <source>On hand</source>
+        <translation>现有库存</translation>
+    </message>
+    <message>
+        <source>Lead time (days)</source>
+        <translation>交货期（天）</translation>
+    </message>
+    <message>
+        <source>Service level (%)</source>
+        <translation>服务水平（%）</translation>
+    </message>
+    <message>
+        <source>Forecast over lead time</source>
+        <translation>交货期内预计销量</translation>
+    </message>
+    <message>
+        <source>Safety stock</source>
+        <translation>安全库存</translation>
+    </message>
+    <message>
+        <source>Reorder point</source>
+        <translation>再订货点</translation>
+    </message>
+    <message>
+        <source>Order now</source>
+        <translation>建议订货量</translation>
+    </message>
+    <message>
+        <source>Days of cover</source>
+        <translation>可售天数</translation>
+    </message>
+    <message>
+        <source>Stock-out date</source>
+        <translation>预计断货日期</translation>
+    </message>
+    <message>
+        <source>Promote / hold / clear</source>
+        <translation>促销 / 保持 / 清仓</translation>
+    </message>
+    <message>
+        <source>Promotion window</source>
+        <translation>活动时间</translation>
+    </message>
+    <message>
+        <source>Discount (%)</source>
+        <translation>折扣（%）</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Promote</source>
+        <translation>促销</translation>
+    </message>
+    <message>
+        <source>Hold</source>
+        <translation>保持</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清仓</translation>
+    </message>
+    <message>
+        <source>All products</source>
+        <translation>全部商品</translation>
+    </message>
+    <message>
+        <source>Needs ordering</source>
+        <translation>需要订货</translation>
+    </message>
+    <message>
+        <source>To clear</source>
+        <translation>建议清仓</translation>
+    </message>
+</context>
+<context>
     <name>BaseView</name>
     <message>
         <source>SkuCast: something went wrong</source>
@@ -932,14 +1028,6 @@ Open a sales file to see its rows here.</source>
         <translation>补货与促销建议</translation>
     </message>
     <message>
-        <source>Lead time (days)</source>
-        <translation>交货期（天）</translation>
-    </message>
-    <message>
-        <source>Service level (%)</source>
-        <translation>服务水平（%）</translation>
-    </message>
-    <message>
         <source>Recommend</source>
         <translation>生成建议</translation>
     </message>
@@ -962,78 +1050,6 @@ Open a sales file to see its rows here.</source>
     <message>
         <source>Export...</source>
         <translation>导出...</translation>
-    </message>
-    <message>
-        <source>Show:</source>
-        <translation>显示：</translation>
-    </message>
-    <message>
-        <source>Product ID</source>
-        <translation>商品编码</translation>
-    </message>
-    <message>
-        <source>Product</source>
-        <translation>商品</translation>
-    </message>
-    <message>
-        <source>Stage</source>
-        <translation>阶段</translation>
-    </message>
-    <message>
-        <source>On hand</source>
-        <translation>现有库存</translation>
-    </message>
-    <message>
-        <source>Forecast over lead time</source>
-        <translation>交货期内预计销量</translation>
-    </message>
-    <message>
-        <source>Safety stock</source>
-        <translation>安全库存</translation>
-    </message>
-    <message>
-        <source>Reorder point</source>
-        <translation>再订货点</translation>
-    </message>
-    <message>
-        <source>Order now</source>
-        <translation>建议订货量</translation>
-    </message>
-    <message>
-        <source>Days of cover</source>
-        <translation>可售天数</translation>
-    </message>
-    <message>
-        <source>Stock-out date</source>
-        <translation>预计断货日期</translation>
-    </message>
-    <message>
-        <source>Promote / hold / clear</source>
-        <translation>促销 / 保持 / 清仓</translation>
-    </message>
-    <message>
-        <source>Promotion window</source>
-        <translation>活动时间</translation>
-    </message>
-    <message>
-        <source>Discount (%)</source>
-        <translation>折扣（%）</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>原因</translation>
-    </message>
-    <message>
-        <source>Promote</source>
-        <translation>促销</translation>
-    </message>
-    <message>
-        <source>Hold</source>
-        <translation>保持</translation>
-    </message>
-    <message>
-        <source>Clear</source>
-        <translation>清仓</translation>
     </message>
     <message>
         <source>Stock on hand: the last value of the sales file's stock column.</source>
@@ -1090,18 +1106,6 @@ Open a sales file to see its rows here.</source>
     <message>
         <source>{n} products: {o} to order now, {c} to clear, {p} to promote.</source>
         <translation>共 {n} 个商品：{o} 个需立即订货，{c} 个建议清仓，{p} 个建议促销。</translation>
-    </message>
-    <message>
-        <source>All products</source>
-        <translation>全部商品</translation>
-    </message>
-    <message>
-        <source>Needs ordering</source>
-        <translation>需要订货</translation>
-    </message>
-    <message>
-        <source>To clear</source>
-        <translation>建议清仓</translation>
     </message>
     <message>
         <source>Export recommendations</source>
@@ -1491,6 +1495,50 @@ Open a sales file to see its rows here.</source>
     </message>
 </context>
 <context>
+    <name>TrainingProgress</name>
+    <message>
+        <source>Step {step} of {steps}</source>
+        <extracomment>the stage line share of the whole task done (0-1); None: unknown seconds left in the current step; None: unknown the event is the first of a step</extracomment>
+        <translation>第 {step}/{steps} 步</translation>
+    </message>
+    <message>
+        <source>Measuring which inputs matter most…</source>
+        <translation>正在评估哪些输入最重要…</translation>
+    </message>
+    <message>
+        <source>Training {model} on to the latest data: epoch {epoch} of {epochs}</source>
+        <translation>在最新数据上继续训练 {model}：第 {epoch} / {epochs} 轮</translation>
+    </message>
+    <message>
+        <source>Training {model} on the history before the test periods: epoch {epoch} of {epochs}</source>
+        <translation>用检验期之前的历史训练 {model}：第 {epoch} / {epochs} 轮</translation>
+    </message>
+    <message>
+        <source>Training {model}: epoch {epoch} of {epochs}</source>
+        <translation>正在训练 {model}：第 {epoch}/{epochs} 轮</translation>
+    </message>
+    <message>
+        <source>Comparing candidate models for each product ({done} of {total})…</source>
+        <translation>正在为每个商品比较候选模型（{done}/{total}）…</translation>
+    </message>
+    <message>
+        <source>Preparing the data and fitting {model}…</source>
+        <translation>正在准备数据并拟合 {model}…</translation>
+    </message>
+    <message>
+        <source>Backtesting {model} on held-out periods ({done} of {total} done)</source>
+        <translation>正在预留期上回测 {model}（已完成 {done}/{total}）</translation>
+    </message>
+    <message>
+        <source>Tuning: trial {trial}</source>
+        <translation>调参：第 {trial} 次试验</translation>
+    </message>
+    <message>
+        <source>best validation loss so far {best:.4f}</source>
+        <translation>目前最佳验证损失 {best:.4f}</translation>
+    </message>
+</context>
+<context>
     <name>TrainingView</name>
     <message>
         <source>Train</source>
@@ -1570,48 +1618,8 @@ Open a sales file to see its rows here.</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <source>Step {step} of {steps}</source>
-        <translation>第 {step}/{steps} 步</translation>
-    </message>
-    <message>
         <source>About {time} left in this step</source>
         <translation>本步骤约剩 {time}</translation>
-    </message>
-    <message>
-        <source>Measuring which inputs matter most…</source>
-        <translation>正在评估哪些输入最重要…</translation>
-    </message>
-    <message>
-        <source>Training {model} on to the latest data: epoch {epoch} of {epochs}</source>
-        <translation>在最新数据上继续训练 {model}：第 {epoch} / {epochs} 轮</translation>
-    </message>
-    <message>
-        <source>Training {model} on the history before the test periods: epoch {epoch} of {epochs}</source>
-        <translation>用检验期之前的历史训练 {model}：第 {epoch} / {epochs} 轮</translation>
-    </message>
-    <message>
-        <source>Training {model}: epoch {epoch} of {epochs}</source>
-        <translation>正在训练 {model}：第 {epoch}/{epochs} 轮</translation>
-    </message>
-    <message>
-        <source>Comparing candidate models for each product ({done} of {total})…</source>
-        <translation>正在为每个商品比较候选模型（{done}/{total}）…</translation>
-    </message>
-    <message>
-        <source>Preparing the data and fitting {model}…</source>
-        <translation>正在准备数据并拟合 {model}…</translation>
-    </message>
-    <message>
-        <source>Backtesting {model} on held-out periods ({done} of {total} done)</source>
-        <translation>正在预留期上回测 {model}（已完成 {done}/{total}）</translation>
-    </message>
-    <message>
-        <source>Tuning: trial {trial}</source>
-        <translation>调参：第 {trial} 次试验</translation>
-    </message>
-    <message>
-        <source>best validation loss so far {best:.4f}</source>
-        <translation>目前最佳验证损失 {best:.4f}</translation>
     </message>
     <message>
         <source>The data changed while training; the result was dropped.</source>

@@ -18,16 +18,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
     QLabel,
     QProgressBar,
     QPushButton,
     QSizePolicy,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -35,15 +33,11 @@ from PySide6.QtWidgets import (
 from core.errors import InputError
 from core.inventory import InventoryOptions
 from core.jobs import sendable
-from core.lifecycle import STAGE_NAMES
-from ui.i18n import core_lang, error_text, pick
-from ui.models.dataframe_model import DataFrameModel
+from ui.i18n import error_text
 from ui.views.base import BaseView
+from ui.widgets.advice_table import AdviceTable
 from ui.widgets.inventory_panels import InventoryForm, SimulationPanel, hbox
 from ui.workers.decision_worker import (
-    FILTERS,
-    INPUTS,
-    advice_view,
     effective_stock,
     merge_stock,
     periods_needed,
@@ -96,34 +90,24 @@ class RecommendationsView(BaseView):
         self.progress.setMaximumWidth(140)
         for w in (self.progress, self.cancel_button):
             w.hide()
-        self.filter_combo = QComboBox()
-        self.filter_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.reviews_label, self.filter_label = QLabel(), QLabel()
+        self.reviews_label = QLabel()
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         self.status_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.goto_button = QPushButton()
-        self.model = DataFrameModel(editable=INPUTS, on_edit=self._edited)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.detail_label = QLabel()  # the full reason of the chosen row
-        self.detail_label.setWordWrap(True)
-        self.detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.advice = AdviceTable(on_edit=self._edited)
+        self.model, self.table = self.advice.model, self.advice.table
+        self.filter_combo = self.advice.filter_combo
         self.sim_box = SimulationPanel()
         self.sim_label, self.verdict_label = self.sim_box.figures, self.sim_box.verdict
         layout = QVBoxLayout(self)
         layout.addWidget(self.settings_box)
         layout.addLayout(hbox(self.recommend_button, self.reviews_label, self.reviews,
                                self.backtest_button, self.cancel_button, self.progress, None,
-                               self.filter_label, self.filter_combo, self.export_button))  # fmt: skip
+                               self.advice.filter_label, self.filter_combo,
+                               self.export_button))  # fmt: skip
         layout.addLayout(hbox(self.status_label, self.goto_button))
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.detail_label)
+        layout.addWidget(self.advice, 1)
         layout.addWidget(self.sim_box)
 
     def _connect(self) -> None:
@@ -134,8 +118,6 @@ class RecommendationsView(BaseView):
         self.reset_button.clicked.connect(self.reset_overrides)
         self.goto_button.clicked.connect(self._goto_forecast)
         self.cancel_button.clicked.connect(self._cancel)
-        self.filter_combo.currentIndexChanged.connect(self._fill_table)
-        self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
         for runner in (self.runner, self.long_runner, self.sim_runner):
             runner.sig_running.connect(self._running)
             runner.sig_progress.connect(self._progress)
@@ -155,34 +137,14 @@ class RecommendationsView(BaseView):
     def retranslate(self) -> None:
         self.settings_box.retranslate()
         self.sim_box.retranslate()
+        self.advice.retranslate()
         self.recommend_button.setText(self.tr("Recommend"))
         self.reviews_label.setText(self.tr("Reviews to replay:"))
         self.backtest_button.setText(self.tr("Policy backtest"))
         self.cancel_button.setText(self.tr("Cancel"))
         self.goto_button.setText(self.tr("Go to forecast"))
         self.export_button.setText(self.tr("Export..."))
-        self.filter_label.setText(self.tr("Show:"))
         self._refresh()
-
-    def headers(self) -> dict:
-        """Column name -> header text in the UI language (editable ones marked)."""
-        mark = " \u270e"
-        return {
-            "unique_id": self.tr("Product ID"), "name": self.tr("Product"),
-            "stage_name": self.tr("Stage"), "on_hand": self.tr("On hand") + mark,
-            "lead_time": self.tr("Lead time (days)") + mark,
-            "service_level": self.tr("Service level (%)") + mark,
-            "forecast_lead_time": self.tr("Forecast over lead time"),
-            "safety_stock": self.tr("Safety stock"), "reorder_point": self.tr("Reorder point"),
-            "order_qty": self.tr("Order now"), "days_of_cover": self.tr("Days of cover"),
-            "stockout_date": self.tr("Stock-out date"),
-            "promotion_name": self.tr("Promote / hold / clear"),
-            "promotion_window": self.tr("Promotion window"), "discount": self.tr("Discount (%)"),
-            "reason": self.tr("Reason"),
-        }  # fmt: skip
-
-    def _action_names(self) -> dict:
-        return {"promote": self.tr("Promote"), "hold": self.tr("Hold"), "clear": self.tr("Clear")}
 
     def runners(self) -> list:
         return [self.runner, self.long_runner, self.sim_runner]
@@ -259,7 +221,7 @@ class RecommendationsView(BaseView):
             ok = value > 0 if column == "lead_time" else value >= 0
         if not ok:
             self.sig_status.emit(self.tr("That value cannot be used; nothing was changed."))
-            QTimer.singleShot(0, self._fill_table)
+            QTimer.singleShot(0, self.advice.fill_table)
             return
         edit = pd.DataFrame({"unique_id": [str(row["unique_id"])], column: [value]})
         self._set_stock(merge_stock(self.session.stock, edit, [column]))
@@ -389,78 +351,16 @@ class RecommendationsView(BaseView):
         self.goto_button.setVisible(s.forecast is None)
         if not busy:
             self.status_label.setText(self._summary())
-        self._fill_filters()
-        self._fill_table()
+        self.advice.show_advice(s.recommendations, s.dataset)
         self._show_simulation()
-
-    def _fill_filters(self) -> None:
-        table = self.session.recommendations
-        names = {"all": self.tr("All products"), "order": self.tr("Needs ordering"),
-                 "clear": self.tr("To clear"), "promote": self.tr("Promote")}  # fmt: skip
-        keep = self.filter_combo.currentData() or "all"
-        self.filter_combo.blockSignals(True)
-        self.filter_combo.clear()
-        for key, name in names.items():
-            n = 0 if table is None else int(FILTERS[key](table).sum())
-            self.filter_combo.addItem(f"{name} ({n})", key)
-        self.filter_combo.setCurrentIndex(max(self.filter_combo.findData(keep), 0))
-        self.filter_combo.blockSignals(False)
-
-    def display_table(self) -> pd.DataFrame:
-        """The advice as shown (filtered, in the UI language), ``unique_id`` last."""
-        s, table = self.session, self.session.recommendations
-        if table is None or s.dataset is None:
-            return pd.DataFrame()
-        actions = self._action_names()
-        return advice_view(table, s.dataset, self.filter_combo.currentData() or "all",
-                           lambda x: pick(*STAGE_NAMES.get(x, (x, x))),
-                           lambda x: actions.get(x, x), core_lang())  # fmt: skip
-
-    @Slot()
-    def _fill_table(self) -> None:
-        header = self.table.horizontalHeader()
-        shown = self.display_table()
-        self.model.set_frame(shown, self.headers())
-        self._detail("")
-        if 0 <= header.sortIndicatorSection() < len(shown.columns):
-            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
-        if len(shown.columns):
-            own_ids = len(shown.columns) > 1 and shown.columns[0] != "unique_id"
-            self.table.setColumnHidden(len(shown.columns) - 1, own_ids)
-            self.table.resizeColumnsToContents()
-            for col, name in enumerate(shown.columns):
-                limit = 420 if name == "reason" else 220
-                self.table.setColumnWidth(col, min(self.table.columnWidth(col), limit))
-
-    def _detail(self, text: str) -> None:
-        self.detail_label.setText(text)
-        self.detail_label.setVisible(bool(text))
-
-    @Slot(object, object)
-    def _row_chosen(self, current, _previous) -> None:
-        frame = self.model.frame
-        if not current.isValid() or current.row() >= len(frame) or "reason" not in frame:
-            self._detail("")
-            return
-        row = frame.iloc[current.row()]
-        self._detail(f"{row.get('name', row['unique_id'])}: {row['reason']}")
 
     def _show_simulation(self) -> None:
         self.sim_box.show_result(self.session.simulation, self.session.meta)
 
     # ------------------------------------------------------------------ export
     def export_table(self, path) -> Path:
-        """Write the rows shown (friendly headers, UI language) to a CSV or XLSX file."""
-        from core.export import write_table
-
-        shown = self.display_table()
-        if shown.empty:
-            raise InputError("There are no recommendations to export yet.",
-                             "还没有可导出的建议。")  # fmt: skip
-        own_ids = shown.columns[0] != "unique_id"
-        table = shown.drop(columns="unique_id") if own_ids else shown
-        headers = {k: v.replace(" \u270e", "") for k, v in self.headers().items()}
-        return write_table(table.rename(columns=headers), path)
+        """Write the rows shown to a CSV or XLSX file (see :class:`AdviceTable`)."""
+        return self.advice.export_table(path)
 
     @Slot()
     def export_dialog(self) -> None:

@@ -40,6 +40,7 @@ from ui.views.base import BaseView
 from ui.widgets.leaderboard_panel import LeaderboardPanel
 from ui.widgets.loss_plot import LossPlot
 from ui.widgets.training_form import TrainingForm
+from ui.widgets.training_progress import TrainingProgress
 from ui.workers.process_runner import ProcessRunner
 from ui.workers.training_worker import TUNED_KEYS, TuneOutcome, train_job, tune_task
 
@@ -67,7 +68,8 @@ class TrainingView(BaseView):
         self._used: TrainSettings | None = None
         self._loaded: TrainSettings | None = None
         self._finish_tune = threading.Event()
-        self._times: dict = {}
+        self.reader = TrainingProgress(self)
+        self._started, self._frames, self._offset = 0.0, None, 0
         #: Keras/TensorFlow versions the last training ran with (in its child process)
         self.last_versions: dict = {}
         self._stage_render = None  # what wrote the stage line (see _show_stage)
@@ -220,7 +222,8 @@ class TrainingView(BaseView):
         self.session.set_train_settings(settings)
         self._loaded = self._used = settings
         self._task = task
-        self._times = {"start": time.monotonic(), "frames": self.session.frames}
+        self._started, self._frames, self._offset = time.monotonic(), self.session.frames, 0
+        self.reader.begin(settings, 60.0 * self.budget.value() if task == "tune" else None)
         self.progress.setValue(0)
         self.eta.clear()
 
@@ -244,7 +247,6 @@ class TrainingView(BaseView):
             return False
         self._begin("tune", self.form.settings(self.session.train_settings))
         self._finish_tune = threading.Event()
-        self._times["budget"] = 60.0 * self.budget.value()
         self._show_stage(lambda: self.tr("Starting the settings search…"))
         return self.runner.start(tune_task, self.session.frames, self.session.freq, self._used,
                                  budget_minutes=float(self.budget.value()),
@@ -277,102 +279,37 @@ class TrainingView(BaseView):
     # --------------------------------------------------------------- progress
     @Slot(object)
     def _on_progress(self, event: dict) -> None:
-        phase, stage, now = event.get("phase"), event.get("stage"), time.monotonic()
-        if stage == "start" or phase not in self._times:
-            self._times[phase] = now
+        phase, stage = event.get("phase"), event.get("stage")
         if phase == "final" and stage == "start":  # the cutoff's curve goes on
-            self._times["offset"] = self.loss_plot.epochs[-1] if self.loss_plot.epochs else 0
+            self._offset = self.loss_plot.epochs[-1] if self.loss_plot.epochs else 0
         if phase in ("fit", "final") and stage == "train":
             if phase == "final":
-                epoch = int(event.get("epoch") or 0) + self._times.get("offset", 0)
+                epoch = int(event.get("epoch") or 0) + self._offset
                 self.loss_plot.add_epoch({**event, "epoch": epoch, "part": "final"})
             else:
                 self.loss_plot.add_epoch(event)
-            self._times["eta"] = (event.get("eta_seconds"), now)
-        text, fraction, eta = self._describe(event, now)
-        step, steps = int(event.get("step") or 1), int(event.get("steps") or 1)
-        if self._times.get("step") != (phase, step):
-            self._times["step"] = (phase, step)
+        reading = self.reader.read(event)
+        if reading.new_step:
             self.eta.clear()  # the next step's time left is not known yet
-        if fraction is not None:
-            overall = (step - 1 + min(max(fraction, 0.0), 1.0)) / steps
-            self.progress.setValue(max(self.progress.value(), int(1000 * overall)))
-        head = self.tr("Step {step} of {steps}").format(step=step, steps=steps)
+        if reading.done is not None:
+            self.progress.setValue(max(self.progress.value(), int(1000 * reading.done)))
         self._stage_render = None  # the next event writes the line again
-        self.stage.setText(text if phase == "tune" else f"{head} · {text}")
-        if eta is not None:
-            self.eta.setText(self.tr("About {time} left in this step").format(time=self._time(eta)))
-
-    def _describe(self, event: dict, now: float) -> tuple[str, float | None, float | None]:
-        """Stage text, fraction of the step done and seconds left (None: unknown)."""
-        phase, stage = event.get("phase"), event.get("stage")
-        name = display_name(self._used.model, core_lang())
-        if phase == "tune":
-            return self._describe_tune(event, now)
-        if phase == "importance":
-            return self.tr("Measuring which inputs matter most…"), 0.0, None
-        epochs = max(int(event.get("epochs") or 1), 1)
-        sub = None
-        if stage == "train":
-            sub = int(event.get("epoch") or 0) / epochs
-        elif stage == "batch":
-            sub = (int(event["epoch"]) - 1 + event["batch"] / max(event["batches"], 1)) / epochs
-        if phase == "backtest":
-            return self._describe_backtest(event, now, sub)
-        if sub is not None:
-            eta, at = self._times.get("eta", (None, now))
-            left = None if eta is None else max(eta - (now - at), 0.0)
-            if phase == "final":
-                text = self.tr("Training {model} on to the latest data: epoch {epoch} of {epochs}")
-            elif "final" in event.get("phases", ()):
-                text = self.tr(
-                    "Training {model} on the history before the test periods: "
-                    "epoch {epoch} of {epochs}"
-                )
-            else:
-                text = self.tr("Training {model}: epoch {epoch} of {epochs}")
-            return text.format(model=name, epoch=event.get("epoch"), epochs=epochs), sub, left
-        if stage == "backtest":  # auto compares candidates per product group
-            done, total = event.get("done", 0), max(event.get("total", 1), 1)
-            text = self.tr("Comparing candidate models for each product ({done} of {total})…")
-            return text.format(done=done, total=total), None, None
-        return self.tr("Preparing the data and fitting {model}…").format(model=name), None, None
-
-    def _describe_backtest(self, event: dict, now: float, sub: float | None):
-        names = list(dict.fromkeys([self._used.model, *self._used.baselines]))
-        if event.get("stage") == "backtest":
-            self._times["done"], self._times["total"] = event["done"], event["total"]
-        done = self._times.get("done", 0)
-        total = max(self._times.get("total", len(names) * self._used.folds), 1)
-        fraction = (done + (sub or 0.0)) / total
-        elapsed = now - self._times.get("backtest", now)
-        left = elapsed / fraction * (1 - fraction) if fraction > 0.05 else None
-        current = display_name(names[min(done, total - 1) % len(names)], core_lang())
-        text = self.tr("Backtesting {model} on held-out periods ({done} of {total} done)")
-        return text.format(model=current, done=done, total=total), fraction, left
-
-    def _describe_tune(self, event: dict, now: float):
-        budget = self._times.get("budget", 60.0)
-        elapsed = now - self._times["start"]
-        if event.get("stage") == "tune":
-            self._times["best"] = event.get("best")
-        text = self.tr("Tuning: trial {trial}").format(trial=int(event.get("trial") or 0) + 1)
-        if self._times.get("best") is not None:
-            best = self.tr("best validation loss so far {best:.4f}")
-            text = f"{text} · {best.format(best=self._times['best'])}"
-        return text, min(elapsed / budget, 1.0), max(budget - elapsed, 0.0)
+        self.stage.setText(reading.text)
+        if reading.left is not None:
+            left = self._time(reading.left)
+            self.eta.setText(self.tr("About {time} left in this step").format(time=left))
 
     # ----------------------------------------------------------------- results
     @Slot(object)
     def _on_finished(self, result) -> None:
-        seconds = time.monotonic() - self._times.get("start", time.monotonic())
+        seconds = time.monotonic() - self._started
         took = self._time(seconds)
         self.progress.setValue(1000)
         self.eta.clear()
         if isinstance(result, TuneOutcome):
             self._apply_tuning(result, seconds)
             return
-        if self.session.frames is not self._times.get("frames"):
+        if self.session.frames is not self._frames:
             self._show_stage(
                 lambda: self.tr("The data changed while training; the result was dropped.")
             )
