@@ -10,20 +10,27 @@ With ``--forecast`` it then presses the Forecast view's button once: the forecas
 the lifecycle stages run in a child process too (the packed model is loaded there). Before training, the same timer runs for ``--idle`` seconds with
 nothing to do: on a shared machine, the gaps the scheduler alone causes. ``--in-thread``
 trains and forecasts in a QThread of the window's process instead, as SkuCast did
-before, for a comparison on the same machine. Each run is a fresh process. Prints Markdown for docs/BENCHMARKS.md.
+before, for a comparison on the same machine. Cyclic garbage is collected by the app's
+GUI-thread collector (:mod:`ui.collector`); the benchmark times every collection and
+counts any that ran outside the GUI thread. ``--auto-gc`` gives collection back to
+Python (the former behaviour) for an A/B. Each run is a fresh process. Prints Markdown
+for docs/BENCHMARKS.md.
 
     python -m benchmarks.bench_gui_responsiveness [--runs 3] [--epochs N] [--no-warm]
                                                   [--forecast] [--idle 60] [--in-thread]
+                                                  [--auto-gc]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -41,6 +48,15 @@ def _watch(runner, start, where_text, seconds: float | None = None) -> dict:
 
     clock, gaps, where = QElapsedTimer(), [], {}
     state = {"last": 0, "result": None, "error": None}
+    collections, off_gui = [], []  # ms per collection; collections in other threads
+
+    def timed(phase: str, _info: dict) -> None:
+        if phase == "start":
+            state["gc"] = time.perf_counter()
+        elif "gc" in state:
+            collections.append(1000 * (time.perf_counter() - state.pop("gc")))
+            if threading.current_thread() is not threading.main_thread():
+                off_gui.append(threading.current_thread().name)
 
     def tick() -> None:
         now = clock.elapsed()
@@ -62,10 +78,12 @@ def _watch(runner, start, where_text, seconds: float | None = None) -> dict:
         QTimer.singleShot(int(seconds * 1000), loop.quit)
     clock.start()
     timer.start()
+    gc.callbacks.append(timed)
     started = time.perf_counter()
     start()
     loop.exec()
     wall = time.perf_counter() - started
+    gc.callbacks.remove(timed)
     timer.stop()
     for link in links:
         runner.disconnect(link)
@@ -74,7 +92,8 @@ def _watch(runner, start, where_text, seconds: float | None = None) -> dict:
     over = sum(g > 100 for g in gaps[1:]) / (wall / 60)
     return {"wall_s": wall, "worst_gap_ms": max(gaps[1:]), "p99_gap_ms": _p99(gaps[1:]),
             "over_100_per_min": over, "worst_at": where.get("worst", ""),
-            "result": state["result"]}  # fmt: skip
+            "gc_worst_ms": max(collections, default=0.0), "gc_count": len(collections),
+            "gc_off_gui": len(off_gui), "result": state["result"]}  # fmt: skip
 
 
 def _train_once(view, epochs: int | None) -> dict:
@@ -132,6 +151,10 @@ def child(args) -> None:
         forecast_view.ProcessRunner = TaskRunner
 
     app = make_app()
+    if args.auto_gc:  # the former behaviour: Python collects in whichever thread allocates
+        from ui.collector import collect_in_gui_thread
+
+        collect_in_gui_thread(app).stop()
     session = Session()
     load_sample(session)
     view = TrainingView(session)
@@ -153,10 +176,12 @@ def child(args) -> None:
     print(json.dumps(out))
 
 
-def _row(label: str, values: list[float], unit: str) -> str:
+def _row(label: str, values: list[float], unit: str, decimals: int | None = None) -> str:
     cells = [statistics.median(values), min(values), max(values)]
-    return f"| {label} | " + " | ".join(f"{v:.0f} {unit}" if unit == "ms" else
-                                          f"{v:.1f} {unit}" for v in cells) + " |"  # fmt: skip
+    if decimals is None:
+        decimals = 0 if unit in ("ms", "") else 1
+    return f"| {label} | " + " | ".join(f"{v:.{decimals}f} {unit}".rstrip()
+                                          for v in cells) + " |"  # fmt: skip
 
 
 def main() -> None:
@@ -176,6 +201,11 @@ def main() -> None:
         action="store_true",
         help="train in a QThread of the window's process (the former design)",
     )
+    parser.add_argument(
+        "--auto-gc",
+        action="store_true",
+        help="let Python collect garbage in any thread (the former behaviour)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -187,6 +217,7 @@ def main() -> None:
     cmd += ["--forecast"] if args.forecast else []
     cmd += ["--idle", str(args.idle)]
     cmd += ["--in-thread"] if args.in_thread else []
+    cmd += ["--auto-gc"] if args.auto_gc else []
     runs = []
     for i in range(args.runs):
         done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
@@ -198,6 +229,7 @@ def main() -> None:
     print(f"sample shop: {first['series']} products, default settings "
           f"({first['cold']['epochs']} epochs run); {args.runs} fresh processes; "
           f"{os.cpu_count()} CPUs; training in {'a thread' if args.in_thread else 'a process'}; "
+          f"garbage collected {'by Python in any thread' if args.auto_gc else 'in the GUI thread'}; "
           f"Keras imported at window open: {first['keras_at_open']}, "
           f"after training: {first['keras_after_training']}")  # fmt: skip
     print("\n| measure | median | min | max |\n|---|---|---|---|")
@@ -214,6 +246,10 @@ def main() -> None:
         print(_row(f"{name}: gaps > 100 ms per min", [r[kind]["over_100_per_min"]
                                                       for r in runs], "/min"))  # fmt: skip
         print(_row(f"{name}: wall time", [r[kind]["wall_s"] for r in runs], "s"))
+        print(_row(f"{name}: slowest garbage collection", [r[kind]["gc_worst_ms"]
+                                                           for r in runs], "ms", 1))  # fmt: skip
+        print(_row(f"{name}: collections outside the GUI thread", [r[kind]["gc_off_gui"]
+                                                                   for r in runs], ""))  # fmt: skip
         for phase in ("fit", "backtest", "final", "importance"):
             values = [r[kind].get(f"{phase}_s") for r in runs]
             if all(v is not None for v in values):
@@ -225,6 +261,10 @@ def main() -> None:
         print(_row(f"{name}: gaps > 100 ms per min", [f["over_100_per_min"] for f in forecasts],
                    "/min"))  # fmt: skip
         print(_row(f"{name}: wall time", [f["wall_s"] for f in forecasts], "s"))
+        print(_row(f"{name}: slowest garbage collection", [f["gc_worst_ms"] for f in forecasts],
+                   "ms", 1))  # fmt: skip
+        print(_row(f"{name}: collections outside the GUI thread", [f["gc_off_gui"]
+                                                                   for f in forecasts], ""))  # fmt: skip
         print(f"\nKeras imported into the window's process after the forecast: "
               f"{first['keras_after_forecast']}")  # fmt: skip
     worst = max(runs, key=lambda r: r["cold"]["worst_gap_ms"])["cold"]
