@@ -3,7 +3,10 @@
 One :class:`Session` per window. Views read from it and write to it through its
 setters; each setter clears what depends on the changed step (new data drops the model
 and results; a new model drops the forecast and advice) and emits a signal so every
-view can refresh. ``dirty`` tracks unsaved work for the close prompt.
+view can refresh. A setter emits the signal of its step and then those of every later
+step, in order (data, model, forecast, recommendations): a view that shows several
+steps refreshes on the last one it shows and needs no other. ``dirty`` tracks unsaved
+work for the close prompt.
 """
 
 from __future__ import annotations

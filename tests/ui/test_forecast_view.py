@@ -251,3 +251,43 @@ def test_views_without_data(qtbot, tmp_path):
     with pytest.raises(InputError):
         advice.export_table(tmp_path / "advice.csv")
     assert forecast.export_chart(tmp_path / "empty.png").stat().st_size > 0
+
+
+def test_each_session_change_refreshes_the_decision_views_once(qtbot, shop):
+    """The session announces every later step after a change; the Forecast and
+    Recommendations views refresh once per change, not once per signal (a training
+    result used to rebuild the hidden Forecast view twice: ~40 ms of the window's time)."""
+    from core.importer import ImportOptions
+    from ui.views.forecast_view import ForecastView
+    from ui.views.recommendations_view import RecommendationsView
+
+    session = new_session(shop, forecast=True)
+    forecast_view, advice_view = ForecastView(session), RecommendationsView(session)
+    for widget in (forecast_view, advice_view):
+        qtbot.addWidget(widget)
+    fills = {"picker": 0, "advice": 0}
+
+    def counted(name, method):
+        def call(*args, **kwargs):
+            fills[name] += 1
+            return method(*args, **kwargs)
+
+        return call
+
+    forecast_view.picker.set_products = counted("picker", forecast_view.picker.set_products)
+    advice_view.advice.show_advice = counted("advice", advice_view.advice.show_advice)
+    changes = [
+        lambda: session.set_data(shop.path, b"", ImportOptions(), shop.raw, shop.cleaning),
+        lambda: session.set_model(shop.model),
+        lambda: session.set_forecast(shop.forecast.copy(), shop.stages.copy(), shop.history),
+    ]
+    for change in changes:
+        fills.update(picker=0, advice=0)
+        change()
+        assert fills == {"picker": 1, "advice": 1}
+    # what the refresh showed is the new state: the forecast's products and no advice yet
+    assert set(forecast_view.picker.visible_ids()) == set(KEEP) - {"0050100"} | {RISKY}
+    assert forecast_view.export_forecast_button.isEnabled()
+    assert advice_view.model.rowCount() == 0 and advice_view.recommend_button.isEnabled()
+    forecast_view.shutdown()
+    advice_view.shutdown()

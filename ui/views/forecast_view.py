@@ -57,8 +57,8 @@ class ForecastView(BaseView):
         self._ranking: pd.DataFrame | None = None
         self._build()
         self._connect()
-        self.retranslate()
-        self._data_changed()
+        self._rank()
+        self.retranslate()  # fills the view
 
     # ------------------------------------------------------------------ build
     def _build(self) -> None:
@@ -123,8 +123,8 @@ class ForecastView(BaseView):
         self.runner.sig_finished.connect(self._finished)
         self.runner.sig_failed.connect(self.fail)
         self.runner.sig_cancelled.connect(self._cancelled)
-        self.session.sig_data_changed.connect(self._data_changed)
-        self.session.sig_model_changed.connect(self._refresh)
+        # new data or a new model is always followed by sig_forecast_changed: one refresh
+        self.session.sig_data_changed.connect(self._rank)
         self.session.sig_forecast_changed.connect(self._refresh)
 
     # --------------------------------------------------------------- language
@@ -155,12 +155,12 @@ class ForecastView(BaseView):
 
     # ---------------------------------------------------------------- refresh
     @Slot()
-    def _data_changed(self) -> None:
+    def _rank(self) -> None:
+        """Rank the products of new data (the refresh follows with sig_forecast_changed)."""
         from core.pipeline import sales_ranking
 
         s = self.session
         self._ranking = None if s.frames is None else sales_ranking(s.frames, s.dataset)
-        self._refresh()
 
     @Slot()
     def _refresh(self) -> None:

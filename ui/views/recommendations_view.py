@@ -152,8 +152,8 @@ class RecommendationsView(BaseView):
     # ---------------------------------------------------------------- settings
     @Slot()
     def _load_options(self) -> None:
+        # new data is always followed by sig_recommendations_changed: that refreshes
         self.settings_box.load(self.session.inventory_options)
-        self._refresh()
 
     def options(self) -> InventoryOptions:
         """The settings of the form (the session's other options kept); raises
@@ -161,12 +161,12 @@ class RecommendationsView(BaseView):
         return self.settings_box.options(self.session.inventory_options)
 
     def _stock_text(self) -> str:
-        from core.pipeline import stock_from_data
-
         s = self.session
-        base = None if s.frames is None else stock_from_data(s.frames.full)
+        # what core.pipeline.stock_from_data would find, without building the table
+        full = None if s.frames is None else s.frames.full
+        in_file = full is not None and "stock" in full and bool(full["stock"].notna().any())
         text = (self.tr("Stock on hand: the last value of the sales file's stock column.")
-                if base is not None else
+                if in_file else
                 self.tr("Stock on hand: unknown (taken as 0); load a stock file or type it in."))  # fmt: skip
         if s.stock is not None and len(s.stock):
             text += " " + self.tr("{n} products with their own stock or settings.").format(
@@ -326,8 +326,8 @@ class RecommendationsView(BaseView):
     # ---------------------------------------------------------------- showing
     @Slot()
     def _forecast_changed(self) -> None:
+        # the session announces the cleared advice next: that refreshes the view
         self._long_forecast = None
-        self._refresh()
 
     def _summary(self) -> str:
         s, table = self.session, self.session.recommendations
