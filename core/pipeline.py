@@ -35,6 +35,7 @@ __all__ = [
     "make_forecast",
     "lifecycle_tables",
     "recommendations",
+    "has_stock",
     "stock_from_data",
     "period_days",
     "ids_first",
@@ -300,9 +301,14 @@ def lifecycle_tables(frames: ModelFrames, freq: str, forecast: pd.DataFrame | No
     return classify_lifecycle(frames.full, freq, forecast=forecast), None
 
 
+def has_stock(frame: pd.DataFrame) -> bool:
+    """Whether the sales table carries stock on hand (a ``stock`` column with values)."""
+    return "stock" in frame and bool(frame["stock"].notna().any())
+
+
 def stock_from_data(frame: pd.DataFrame) -> pd.DataFrame | None:
     """On-hand stock per product from the sales file's stock column (its last value)."""
-    if "stock" not in frame or frame["stock"].notna().sum() == 0:
+    if not has_stock(frame):
         return None
     last = frame.dropna(subset=["stock"]).sort_values("ds").groupby("unique_id").tail(1)
     return last[["unique_id", "stock"]].rename(columns={"stock": "on_hand"})

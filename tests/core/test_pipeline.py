@@ -133,3 +133,21 @@ def test_cancel_during_the_backtest_training():
         train_with_backtest(frames, "D", tiny(epochs=50), on_progress=seen.append,
                             should_stop=lambda: len(seen) > 0)  # fmt: skip
     assert all(e["part"] == "train" for e in seen)
+
+
+def test_stock_on_hand_is_the_last_stock_value_of_each_product():
+    from core.pipeline import has_stock, stock_from_data
+
+    frame = pd.DataFrame({
+        "unique_id": ["A", "A", "A", "B", "B"],
+        "ds": pd.to_datetime(["2025-01-01", "2025-01-03", "2025-01-02", "2025-01-01", "2025-01-02"]),
+        "y": [1.0, 2.0, 3.0, 0.0, 4.0],
+        "stock": [10.0, 7.0, 8.0, 5.0, None],
+    })  # fmt: skip
+    assert has_stock(frame)
+    stock = stock_from_data(frame).set_index("unique_id")["on_hand"].to_dict()
+    assert stock == {"A": 7.0, "B": 5.0}  # A by date, not by row; B's blank is skipped
+    assert (
+        not has_stock(frame.assign(stock=None))
+        and stock_from_data(frame.drop(columns="stock")) is None
+    )

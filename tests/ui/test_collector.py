@@ -54,7 +54,7 @@ def test_the_app_collects_cycles_in_the_gui_thread_only(qtbot, gui_thread_collec
     assert seen == []  # the worker's allocations did not collect the cycle
     qtbot.waitUntil(lambda: bool(seen), timeout=5000)
     assert seen == [threading.main_thread().name]
-    assert len(kept) == 50 * gui_thread_collector.thresholds[0]
+    del kept  # held until here so that the worker's allocations stayed alive
 
 
 def test_check_collects_the_generations_whose_counts_passed_their_thresholds(qtbot):
@@ -79,4 +79,3 @@ def test_check_collects_the_generations_whose_counts_passed_their_thresholds(qtb
     finally:
         collector.stop()
         gc.disable()  # the session's collector is still installed
-    assert len(kept) > 0

@@ -218,6 +218,14 @@ def test_chinese(view, qtbot, monkeypatch):
     frame = view.model.frame
     assert set(frame["stage_name"]) <= {"新品", "导入期", "成长期", "成熟期", "衰退期", "已停售"}
     assert frame["reason"].str.contains("[\u4e00-\u9fff]").all()
+    # with the catalogue installed the headers and the filter follow the switch too
+    i18n.install("zh_CN")  # the autouse settings fixture switches back to English
+    view.retranslate()
+    column = list(view.model.frame.columns).index("order_qty")
+    assert view.model.headerData(column, Qt.Orientation.Horizontal) == "建议订货量"
+    assert view.advice.filter_label.text() == "显示：" and view.filter_combo.itemText(0).startswith(
+        "全部商品"
+    )
 
 
 def test_reorder_points_use_the_rho_measured_for_the_forecaster(forecast_session):

@@ -161,10 +161,10 @@ class RecommendationsView(BaseView):
         return self.settings_box.options(self.session.inventory_options)
 
     def _stock_text(self) -> str:
+        from core.pipeline import has_stock
+
         s = self.session
-        # what core.pipeline.stock_from_data would find, without building the table
-        full = None if s.frames is None else s.frames.full
-        in_file = full is not None and "stock" in full and bool(full["stock"].notna().any())
+        in_file = s.frames is not None and has_stock(s.frames.full)
         text = (self.tr("Stock on hand: the last value of the sales file's stock column.")
                 if in_file else
                 self.tr("Stock on hand: unknown (taken as 0); load a stock file or type it in."))  # fmt: skip

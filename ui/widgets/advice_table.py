@@ -60,8 +60,9 @@ class AdviceTable(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
 
     def retranslate(self) -> None:
+        """The filter's label; headers and names follow at the owner's next
+        :meth:`show_advice` (the Recommendations view's refresh after a language switch)."""
         self.filter_label.setText(self.tr("Show:"))
-        self.show_advice(self._advice, self._dataset)
 
     def headers(self) -> dict:
         """Column name -> header text in the UI language (editable ones marked)."""
