@@ -54,8 +54,7 @@ def split_last(frame, periods: int):
 def score_one(path: Path, name: str, seed: int) -> dict:
     """Fit ``name`` on the history, forecast the holdout and score it (runs in the child)."""
     sys.path.insert(0, str(ROOT))
-    from core.metrics import evaluate, summarize
-    from core.models.registry import make_model
+    from core.forecast import evaluate, make_model, summarize
 
     history, holdout = split_last(load_store_item(path), HOLDOUT)
     params = dict(PARAMS.get(name, {}))

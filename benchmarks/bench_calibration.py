@@ -3,7 +3,7 @@
 On real daily sales (``../shared/data/store_item_demand_train.csv.gz``, Kaggle Store
 Item Demand: 10 stores x 50 items, 2013-2017; see ``../shared/data/README.md``) the
 history is cut at several dates near its end. At each cutoff a forecaster is fitted on
-the history up to it and :func:`core.inventory.recommend_inventory` gives, for each
+the history up to it and :func:`core.recommend.inventory.recommend_inventory` gives, for each
 lead time ``L`` and service level, the two figures of its (R, S) policy:
 
 * ``reorder_point``: the service-level quantile of demand over the lead time ``L``;
@@ -21,9 +21,9 @@ it tells daily bands that are too wide from a copula ``rho`` that ties the days 
         [--cutoffs 6] [--step 56] [--lead-times 7,14] [--review 7] [--epochs 5]
         [--rhos 0.3,0.5] [--json OUT]
 
-``rho`` is the copula correlation of :class:`core.inventory.InventoryOptions` (0.3 by
+``rho`` is the copula correlation of :class:`core.recommend.inventory.InventoryOptions` (0.3 by
 default since this benchmark, 0.5 before; 0 for the LSTM, see
-:func:`core.inventory.rho_for`). By default a random 250 of the 500 products are used to
+:func:`core.recommend.inventory.rho_for`). By default a random 250 of the 500 products are used to
 keep an ETS run to a few minutes on two cores (the LSTM at 40 epochs: about 30 minutes).
 
 Skips (exit 0) when the data file is absent.
@@ -42,8 +42,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core.inventory import InventoryOptions, recommend_inventory  # noqa: E402
-from core.models.registry import make_model  # noqa: E402
+from core.forecast import make_model
+from core.recommend import InventoryOptions, recommend_inventory
 
 DATA = ROOT.parent / "shared" / "data" / "store_item_demand_train.csv.gz"
 LEVELS = (0.80, 0.90, 0.95, 0.98)

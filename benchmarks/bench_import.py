@@ -23,8 +23,8 @@ CHILD = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
 t0 = time.perf_counter()
-from core.importer import ImportOptions, load_dataset
-from core.cleaning import clean
+from core.data.importer import ImportOptions, load_dataset
+from core.data.cleaning import clean
 t1 = time.perf_counter()
 ds = load_dataset({path!r}, ImportOptions(id_cols={ids!r}))
 t2 = time.perf_counter()

@@ -1,9 +1,9 @@
 """Benchmark: RMSSE on ten real, sparse M5 (Walmart) item-store series.
 
 The last 28 days are held out; every model is fitted on the rest and forecasts them.
-RMSSE is the M5 metric for one series (``core.metrics.rmsse``, lag-1 scale over the
+RMSSE is the M5 metric for one series (``core.forecast.metrics.rmsse``, lag-1 scale over the
 history from the first sale on). Prints, per series, its demand class
-(``core.demand.classify_demand`` on the history), the model ``auto`` chose and each
+(``core.forecast.demand.classify_demand`` on the history), the model ``auto`` chose and each
 model's RMSSE, then the unweighted mean over the ten series, as Markdown for
 docs/BENCHMARKS.md. The models are deterministic except the LSTM inside ``auto``
 (seed 0), so each runs once.
@@ -25,9 +25,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core.demand import classify_demand  # noqa: E402
-from core.metrics import evaluate  # noqa: E402
-from core.models.registry import make_model  # noqa: E402
+from core.forecast import evaluate, make_model
+from core.forecast.demand import classify_demand  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 DEFAULT_SALES = DATA / "m5_sales_train_validation_10series.csv"

@@ -8,7 +8,7 @@ prediction), as Markdown for docs/BENCHMARKS.md:
   than 90 days before the shop's last date.
 * ``sample, own last date``: every product judged alone as of its own last row
   (``as_of``), so products discontinued long ago are judged on their last real stage.
-* ``shop cuts``: freshly generated shops (:func:`core.sample.generate_shop` with other
+* ``shop cuts``: freshly generated shops (:func:`core.sample.shop.generate_shop` with other
   seeds: random Bass curves, plateaus, weekly and yearly seasonality, festivals,
   promotions, stock-outs, negative-binomial noise) judged whole at 4 random dates each,
   as the app judges a shop; every product on sale with 28+ days of history is scored.
@@ -35,9 +35,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from core.importer import load_dataset  # noqa: E402
-from core.lifecycle import STAGES, classify_lifecycle  # noqa: E402
-from core.sample import SAMPLE_PATH, generate_shop  # noqa: E402
+from core.data import load_dataset
+from core.lifecycle import STAGES, classify_lifecycle
+from core.sample import SAMPLE_PATH, generate_shop
 
 STAGES_PATH = SAMPLE_PATH.with_name("sample_shop_stages.csv")
 
@@ -124,7 +124,7 @@ def shop_cuts(seeds: list[int], cuts: int = 4) -> dict:
 
     Each generated shop is cut at ``cuts`` random dates (at least 90 days into its
     window) and classified as a whole as of each date, so the products share their
-    calendar (:mod:`core.lifecycle_pool`). Scored: every product with a row on the cut
+    calendar (:mod:`core.lifecycle.pool`). Scored: every product with a row on the cut
     date and at least 28 days of history. ``late`` scores the cuts after the shop's
     first year only (a shop with a year of history behind it).
     """

@@ -27,9 +27,9 @@ CHILD = """
 import json, resource, sys, time
 t0 = time.perf_counter()
 sys.path.insert(0, {root!r})
-from core.importer import ImportOptions, load_dataset
-from core.cleaning import clean
-from core.models.registry import make_model
+from core.data.importer import ImportOptions, load_dataset
+from core.data.cleaning import clean
+from core.forecast.models.registry import make_model
 ds = clean(load_dataset({path!r}, ImportOptions(id_cols=["store", "item"]))).dataset
 frame = ds.frame[["unique_id", "ds", "y"]]
 t1 = time.perf_counter()

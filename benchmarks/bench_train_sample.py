@@ -4,10 +4,10 @@ Does what the Train step of the app does with the default settings (LSTM, 40 epo
 backtest against seasonal naive, ETS and Croston on one fold, permutation importance
 with 3 repeats), without the window, in one of two flows:
 
-* ``once``: :func:`core.pipeline.train_with_backtest`: the LSTM is trained once, at the
+* ``once``: :func:`core.analysis.pipeline.train_with_backtest`: the LSTM is trained once, at the
   backtest cutoff, scored, then trained on for a few epochs on all the data;
-* ``twice``: :func:`core.pipeline.fit_model` on all the data, then
-  :func:`core.pipeline.run_backtest`, which trains the LSTM again at the cutoff.
+* ``twice``: :func:`core.analysis.pipeline.fit_model` on all the data, then
+  :func:`core.analysis.pipeline.run_backtest`, which trains the LSTM again at the cutoff.
 
 Each run is a fresh process (so it pays for importing Keras, as a user's first training
 does); flows alternate run by run so that both see the same machine load. Wall times
@@ -40,10 +40,14 @@ STARTED = time.perf_counter()
 def sample_frames(holdout: int):
     """``(frames, freq, hidden)``: the sample as the app imports and cleans it, with
     the last ``holdout`` days cut off (``hidden``: those rows, ``None`` for 0)."""
-    from core.activity import align_to_end
-    from core.cleaning import clean
-    from core.importer import ImportOptions, load_dataset
-    from core.pipeline import ModelFrames, model_frames
+    from core.data import (
+        ImportOptions,
+        ModelFrames,
+        align_to_end,
+        clean,
+        load_dataset,
+        model_frames,
+    )
     from core.sample import SAMPLE_PATH
 
     dataset = clean(load_dataset(SAMPLE_PATH, ImportOptions())).dataset
@@ -59,12 +63,12 @@ def sample_frames(holdout: int):
 
 def train(flow: str, frames, freq: str, settings, final_epochs: int | None = None) -> tuple:
     """The Train step in ``flow``; ``(model, backtest, seconds per phase)``."""
-    from core.explain import permutation_importance
-    from core.pipeline import fit_model, run_backtest
+    from core.analysis import fit_model, run_backtest
+    from core.forecast import permutation_importance
 
     seconds, mark, cpu = {}, time.perf_counter(), time.process_time()
     if flow == "once":
-        from core.pipeline import train_with_backtest  # not in older SkuCast versions
+        from core.analysis import train_with_backtest
 
         model, result = train_with_backtest(frames, freq, settings, final_epochs=final_epochs)
         seconds["fit_and_backtest"] = time.perf_counter() - mark
@@ -83,7 +87,7 @@ def train(flow: str, frames, freq: str, settings, final_epochs: int | None = Non
 
 def holdout_scores(model, frames, hidden) -> dict:
     """Scores of the final model's forecast of the hidden days."""
-    from core.metrics import evaluate, summarize
+    from core.forecast import evaluate, summarize
 
     active = hidden[hidden["unique_id"].isin(frames.frame["unique_id"])]
     plans = [c for c in ("promo", "price") if c in active.columns]
@@ -97,7 +101,7 @@ def child(flow: str, seed: int, holdout: int, epochs: int | None,
           final_epochs: int | None = None) -> dict:  # fmt: skip
     """One run in this process; the figures as a dict."""
     sys.path.insert(0, str(ROOT))
-    from core.pipeline import TrainSettings
+    from core.forecast import TrainSettings
 
     frames, freq, hidden = sample_frames(holdout)
     settings = TrainSettings(random_state=seed, **({"epochs": epochs} if epochs else {}))

@@ -6,6 +6,10 @@ anything else escaping is a bug (exit code 1).
 
 from __future__ import annotations
 
+from core.text import pick
+
+__all__ = ["CancelledError", "InputError", "NotFittedError", "SkuCastError"]
+
 
 class SkuCastError(Exception):
     """Base class of SkuCast's own errors.
@@ -25,11 +29,7 @@ class SkuCastError(Exception):
 
     def message(self, lang: str = "both") -> str:
         """Return the message in ``"en"``, ``"zh"`` or ``"both"`` (Chinese first)."""
-        if lang == "en":
-            return self.en
-        if lang == "zh":
-            return self.zh
-        return f"{self.zh}\n{self.en}"
+        return pick(lang, self.en, self.zh)
 
 
 class InputError(SkuCastError):

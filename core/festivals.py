@@ -27,15 +27,11 @@ become the number of festival days in the period, Spring Festival distances thei
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import holidays
 import numpy as np
 import pandas as pd
 
-from core.errors import InputError
-from core.io import read_table
-from core.parsing import parse_dates
 from core.periods import PeriodGrid
 
 __all__ = [
@@ -43,7 +39,6 @@ __all__ = [
     "SF_CLIP",
     "black_friday",
     "date_features",
-    "load_event_calendar",
     "prime_day",
     "spring_festival_dates",
 ]
@@ -262,57 +257,3 @@ def _period_festivals(dates, start, kind, grid, region, events) -> pd.DataFrame:
     return table.reindex(grid.periods(dates)).set_axis(dates)
 
 
-def load_event_calendar(path) -> pd.DataFrame:
-    """Read a user event calendar: a CSV with columns ``date``, ``event``, optional ``end_date``.
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        The CSV file (any encoding and separator :func:`core.io.read_table` detects).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``date``, ``end_date`` (equal to ``date`` where not given) and ``event``.
-
-    Raises
-    ------
-    InputError
-        If the file cannot be read, lacks a column, or has unreadable dates or names.
-    """
-    path = Path(path)
-    table = read_table(path).frame
-    table.columns = [str(c).strip().lower() for c in table.columns]
-    missing = [c for c in ("date", "event") if c not in table.columns]
-    if missing:
-        raise InputError(
-            f"The event calendar {path.name} needs the columns date and event; "
-            f"missing: {', '.join(missing)}.",
-            f"活动日历 {path.name} 需要 date 和 event 两列；缺少：{'、'.join(missing)}。",
-        )
-    start = _event_dates(table["date"], path, "date")
-    end = start
-    if "end_date" in table.columns:
-        end = _event_dates(table["end_date"], path, "end_date", allow_empty=True).fillna(start)
-    names = table["event"].fillna("").astype(str).str.strip()
-    bad = (names == "") | (end < start)
-    if bad.any():
-        line = int(np.flatnonzero(bad.to_numpy())[0]) + 2
-        raise InputError(
-            f"Line {line} of the event calendar {path.name} has no event name "
-            "or ends before it starts.",
-            f"活动日历 {path.name} 第 {line} 行缺少活动名称，或结束日期早于开始日期。",
-        )
-    return pd.DataFrame({"date": start, "end_date": end, "event": names}).reset_index(drop=True)
-
-
-def _event_dates(column: pd.Series, path: Path, name: str, allow_empty=False) -> pd.Series:
-    parsed = parse_dates(column.fillna("").astype(str))
-    bad = parsed.bad | (parsed.empty & (not allow_empty))
-    if bad.any():
-        line = int(np.flatnonzero(bad)[0]) + 2
-        raise InputError(
-            f"Line {line} of the event calendar {path.name} has no readable {name}.",
-            f"活动日历 {path.name} 第 {line} 行的 {name} 不是有效日期。",
-        )
-    return parsed.values.dt.normalize()

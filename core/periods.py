@@ -23,7 +23,14 @@ import pandas as pd
 
 from core.errors import InputError
 
-__all__ = ["PeriodGrid", "bfill_index", "ffill_index", "horizon_dates"]
+__all__ = [
+    "bfill_index",
+    "default_season",
+    "ffill_index",
+    "horizon_dates",
+    "period_days",
+    "PeriodGrid",
+]
 
 _DAY_NS = pd.Timedelta(days=1).value
 _MONDAY_NS = pd.Timestamp("1970-01-05").value  # first Monday of the epoch
@@ -196,3 +203,32 @@ def bfill_index(valid: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """
     rev = ffill_index(valid[::-1], codes[::-1])
     return np.where(rev >= 0, valid.size - 1 - rev, -1)[::-1]
+
+
+def default_season(freq: str) -> int:
+    """Season length implied by a frequency alias.
+
+    Parameters
+    ----------
+    freq : str
+        Frequency alias, e.g. ``"D"``, ``"W-MON"`` or ``"MS"``.
+
+    Returns
+    -------
+    int
+        7 for daily, 52 for weekly, 12 for monthly data, 1 (no season) otherwise.
+    """
+    offset = pd.tseries.frequencies.to_offset(freq)
+    if isinstance(offset, pd.offsets.Day) and offset.n == 1:
+        return 7
+    if isinstance(offset, pd.offsets.Week) and offset.n == 1:
+        return 52
+    if isinstance(offset, pd.offsets.MonthBegin | pd.offsets.MonthEnd) and offset.n == 1:
+        return 12
+    return 1
+
+
+def period_days(freq: str) -> float:
+    """Length of one period in days (30.44 for months)."""
+    grid = PeriodGrid.from_freq(freq)
+    return 30.44 if grid.kind != "step" else grid.step / pd.Timedelta(days=1).value

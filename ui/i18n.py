@@ -18,6 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
 from core.resources import resource_path
+from core.text import pick as pick_lang
 
 __all__ = ["LANGUAGES", "current", "pick", "install", "system_language", "translate"]
 
@@ -42,8 +43,8 @@ def core_lang() -> str:
 
 
 def pick(en: str, zh: str) -> str:
-    """The message in the UI language."""
-    return zh if _state["lang"] == "zh_CN" else en
+    """The message in the UI language (:func:`core.text.pick` in :func:`core_lang`)."""
+    return pick_lang(core_lang(), en, zh)
 
 
 def error_text(exc: BaseException) -> str:

@@ -347,7 +347,7 @@ class MainWindow(QMainWindow):
 
     def open_project(self, path: str) -> bool:
         """Open a project in a worker; the current analysis stays until it succeeds."""
-        from core.project import open_analysis
+        from core.analysis import open_analysis
 
         if not self._idle():
             return False
@@ -376,7 +376,7 @@ class MainWindow(QMainWindow):
 
     def save_project_to(self, path: Path) -> bool:
         """Save the analysis to ``path`` in a worker."""
-        from core.project import save_project
+        from core.analysis import save_project
         from ui.project_io import session_to_project
 
         if not self.session.has_data or not self._idle():

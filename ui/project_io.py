@@ -1,5 +1,5 @@
 """Between the window's :class:`~ui.session.Session` and a core
-:class:`~core.project.Project` (what a ``.skucast`` file holds)."""
+:class:`~core.analysis.project.Project` (what a ``.skucast`` file holds)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.project import OpenedProject, Project
+from core.analysis import OpenedProject, Project
 
 __all__ = ["session_to_project", "apply_opened"]
 

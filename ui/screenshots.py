@@ -71,7 +71,7 @@ def import_step(window, path=None, timeout: float = 900.0) -> None:
 
 
 def train_step(window, settings=None, timeout: float = 900.0) -> None:
-    """Train with the training view; ``settings`` (a :class:`~core.pipeline.TrainSettings`)
+    """Train with the training view; ``settings`` (a :class:`~core.analysis.pipeline.TrainSettings`)
     are loaded into its form first."""
     s, training = window.session, window.training_view
     window.show_step(2)
@@ -113,7 +113,7 @@ def backtest_step(window, timeout: float = 900.0) -> None:
 def run_flow(window, path=None, settings=None, timeout: float = 900.0, backtest: bool = True):
     """Import ``path`` (default: the sample), train, forecast and recommend via the views.
 
-    ``settings`` (a :class:`~core.pipeline.TrainSettings`) overrides the training form;
+    ``settings`` (a :class:`~core.analysis.pipeline.TrainSettings`) overrides the training form;
     ``timeout`` applies to each step.
     """
     window.finish_setup()
@@ -141,7 +141,7 @@ def _grab_all(window, folder: Path, lang: str) -> list[Path]:
 
 def take_screenshots(folder: str | Path, epochs: int = 8) -> int:
     """Run the flow on the sample and save every view in both languages; exit code."""
-    from core.pipeline import TrainSettings
+    from core.forecast import TrainSettings
     from ui.app import make_window
 
     out = Path(folder)

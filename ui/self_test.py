@@ -47,7 +47,7 @@ TINY_EXTRA = {"windows_per_epoch": 256}
 
 def tiny_settings():
     """One epoch of a small LSTM on short windows, one cheap baseline for the backtest."""
-    from core.pipeline import TrainSettings
+    from core.forecast import TrainSettings
 
     return replace(TrainSettings(), model="lstm", epochs=1, units=8, lookback=28,
                    batch_size=64, baselines=["snaive"], folds=1)  # fmt: skip
@@ -124,7 +124,7 @@ def versions() -> dict:
     from PySide6.QtCore import qVersion
 
     import core
-    from ui.workers.training_worker import loaded_versions
+    from core.analysis import loaded_versions
 
     found = {"SkuCast": core.__version__, "Python": platform.python_version(), "Qt": qVersion()}
     return {**found, **loaded_versions(REPORTED_PACKAGES), **_CHILD_VERSIONS}

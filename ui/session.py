@@ -16,10 +16,9 @@ from pathlib import Path
 import pandas as pd
 from PySide6.QtCore import QObject, Signal
 
-from core.cleaning import CleaningOptions
-from core.importer import ImportOptions
-from core.inventory import InventoryOptions
-from core.pipeline import TrainSettings
+from core.data import CleaningOptions, ImportOptions
+from core.forecast import TrainSettings
+from core.recommend import InventoryOptions
 
 __all__ = ["Session"]
 
@@ -40,7 +39,7 @@ class Session(QObject):
     frames : ModelFrames or None
         Model-ready frames of the cleaned data.
     model, backtest, importance
-        The fitted forecaster, its :class:`~core.leaderboard.BacktestResult` (or a
+        The fitted forecaster, its :class:`~core.forecast.leaderboard.BacktestResult` (or a
         leaderboard table restored from a project) and permutation importance.
     forecast, stages, stage_history, recommendations : DataFrame or None
     simulation : PolicyResult or None
@@ -116,7 +115,7 @@ class Session(QObject):
     # --------------------------------------------------------------- setters
     def set_data(self, path, source_bytes: bytes, options: ImportOptions, raw, cleaning) -> None:
         """A new import (``raw``) and its cleaning; everything downstream is dropped."""
-        from core.pipeline import model_frames
+        from core.data import model_frames
 
         self.source_path = Path(path) if path else None
         self.source_bytes = source_bytes
@@ -129,7 +128,7 @@ class Session(QObject):
 
     def set_cleaning(self, options: CleaningOptions, cleaning) -> None:
         """New cleaning options applied to the same import; downstream is dropped."""
-        from core.pipeline import model_frames
+        from core.data import model_frames
 
         self.cleaning_options = options
         self._set_cleaning(cleaning, model_frames(cleaning.dataset))

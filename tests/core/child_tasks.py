@@ -1,4 +1,4 @@
-"""Tasks the tests start in a child process (:func:`core.jobs.run_in_process`).
+"""Tasks the tests start in a child process (:func:`core.analysis.jobs.run_in_process`).
 
 A child imports the module of its task by name, so the tasks live in a module of their
 own that imports no Qt (the GUI test modules do).
@@ -10,7 +10,7 @@ import os
 import time
 
 from core.errors import CancelledError, InputError
-from core.models.base import Forecaster
+from core.forecast import Forecaster
 
 DIVERGED = ("Training diverged (the loss became NaN).", "训练发散（损失变为 NaN）。")
 #: What :func:`fake_tune` finds.
@@ -86,7 +86,7 @@ def fake_tune(frames, freq, settings, *, budget_minutes, on_progress=None, shoul
               finish=None, **kwargs):  # fmt: skip
     """A settings search that reports one trial, then waits for ``finish`` (or 0.2 s
     when the budget is 2 minutes, as the view test sets it)."""
-    from ui.workers.training_worker import TuneOutcome
+    from core.analysis import TuneOutcome
 
     on_progress({"stage": "tune", "phase": "tune", "trial": 0, "best": 0.1, "step": 1,
                  "steps": 1})  # fmt: skip

@@ -13,12 +13,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import core.auto
-from core.backtest import AutoForecaster, backtest, classify_demand, plan_cutoffs
+import core.forecast.auto
 from core.errors import CancelledError, InputError
-from core.models.base import Forecaster
-from core.models.baselines import SeasonalNaiveForecaster
-from core.models.registry import make_model
+from core.forecast import (
+    AutoForecaster,
+    Forecaster,
+    backtest,
+    classify_demand,
+    make_model,
+    plan_cutoffs,
+)
+from core.forecast.models.baselines import SeasonalNaiveForecaster
 from core.periods import horizon_dates
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -384,9 +389,9 @@ def test_auto_falls_back_when_the_winner_fails_on_the_full_history(mixed, monkey
                 raise RuntimeError("out of memory")
             super()._fit(frame, freq, **kwargs)
 
-    real = core.auto.make_model
+    real = core.forecast.auto.make_model
     fake = lambda name, **kw: FailsOnFullHistory() if name == "snaive" else real(name, **kw)  # noqa: E731
-    monkeypatch.setattr(core.auto, "make_model", fake)
+    monkeypatch.setattr(core.forecast.auto, "make_base_model", fake)
     model = AutoForecaster(candidates=("snaive", "croston"), intermittent_candidates=("tsb",))
     weekly = mixed[mixed["unique_id"] == "weekly"]
     model.fit(weekly, "D")
@@ -404,7 +409,7 @@ def test_auto_on_too_short_data_uses_the_first_baseline():
 
 
 def test_importing_the_backtest_does_not_import_keras():
-    code = "import sys, core.backtest, core.auto; print('keras' in sys.modules)"
+    code = "import sys, core.forecast.backtest, core.forecast.auto; print('keras' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "False"

@@ -12,18 +12,17 @@ from statsforecast import StatsForecast
 from statsforecast import models as sfm
 
 from core.errors import CancelledError, InputError, NotFittedError
-from core.models.baselines import (
+from core.forecast.models.baselines import (
     BASELINES,
     CrostonForecaster,
     ETSForecaster,
     MSTLForecaster,
     SeasonalNaiveForecaster,
     TSBForecaster,
-    default_season,
     make_baseline,
     stl_jumps,
 )
-from core.periods import horizon_dates
+from core.periods import default_season, horizon_dates
 
 LEVELS = (80, 95)
 NAMES = sorted(BASELINES)

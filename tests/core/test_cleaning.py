@@ -1,4 +1,4 @@
-"""Tests for core.cleaning: every step, its findings and its changes, on hand-built frames."""
+"""Tests for core.data.cleaning: every step, its findings and its changes, on hand-built frames."""
 
 from __future__ import annotations
 
@@ -11,10 +11,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.cleaning import CHANGE_COLUMNS, CleaningOptions, clean, preview
-from core.dataset import ColumnMapping, Dataset
+from core.data import (
+    CHANGE_COLUMNS,
+    CleaningOptions,
+    ColumnMapping,
+    Dataset,
+    Report,
+    clean,
+    preview,
+)
 from core.errors import InputError
-from core.report import Report
 
 NaN = np.nan
 
@@ -388,7 +394,7 @@ def test_options_round_trip():
 
 
 def test_cleaning_does_not_import_qt():
-    code = "import sys, core.cleaning; sys.exit('PySide6' in sys.modules)"
+    code = "import sys, core.data.cleaning; sys.exit('PySide6' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 

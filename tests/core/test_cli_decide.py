@@ -75,7 +75,7 @@ def test_bad_service_level_exits_2(capsys):
 def test_inventory_options_take_the_forecasters_rho():
     from types import SimpleNamespace
 
-    from core.cli_decide import _options
+    from core.cli.decide import _options
 
     args = SimpleNamespace(lead_time=7.0, review_period=7.0, service_level=0.95, moq=1.0,
                            pack_size=1.0, seed=0, model="lstm")  # fmt: skip

@@ -7,8 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from core.activity import align_to_end
 from core.cli import main
+from core.data import align_to_end
 from core.sample import SAMPLE_PATH
 from tests.core.test_cli import run_cli
 

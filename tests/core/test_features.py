@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.data import load_event_calendar
 from core.errors import InputError
-from core.features import FEATURE_GROUPS, FeatureConfig, build_features, future_frame
-from core.festivals import load_event_calendar
+from core.forecast import FEATURE_GROUPS, FeatureConfig, build_features, future_frame
 
 DAYS = pd.date_range("2023-01-01", "2024-12-31", freq="D")
 

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.data import ImportOptions, load_dataset
 from core.errors import InputError
-from core.importer import ImportOptions, load_dataset
 from tests.core.conftest import TAOBAO_DAILY
 
 

@@ -8,7 +8,7 @@ import pytest
 from scipy.stats import norm
 
 from core.errors import InputError
-from core.inventory import InventoryOptions, apply_budget, recommend_inventory, rho_for
+from core.recommend import InventoryOptions, apply_budget, recommend_inventory, rho_for
 
 
 def normal_forecast(uid="A", mean=10.0, sd=3.0, periods=28, start="2026-01-01", spike=None):

@@ -7,9 +7,9 @@ import gzip
 import pytest
 from openpyxl import Workbook
 
-import core.io as cio
+import core.data.io as cio
+from core.data import read_table, sniff_separator
 from core.errors import InputError
-from core.io import read_table, sniff_separator
 from tests.core.conftest import TAOBAO_DAILY, to_text
 
 

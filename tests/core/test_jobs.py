@@ -14,9 +14,9 @@ import time
 import pandas as pd
 import pytest
 
-import core.jobs
+import core.analysis.jobs
+from core.analysis import ChildError, PackedModel, run_in_process
 from core.errors import CancelledError
-from core.jobs import ChildError, PackedModel, run_in_process
 from tests.core import child_tasks as tasks
 
 
@@ -35,7 +35,7 @@ def test_result_and_progress_come_back_from_another_process():
 
 @pytest.mark.skipif(not hasattr(os, "nice"), reason="POSIX scheduling priority")
 def test_the_child_runs_at_a_lower_priority_than_the_window():
-    wanted = min(os.nice(0) + core.jobs.CHILD_NICENESS, 19)
+    wanted = min(os.nice(0) + core.analysis.jobs.CHILD_NICENESS, 19)
     assert run_in_process(tasks.niceness) == wanted
 
 
@@ -80,7 +80,7 @@ def test_cancel_reaches_the_child_promptly():
 
 
 def test_a_child_ignoring_cancel_is_terminated(monkeypatch):
-    monkeypatch.setattr(core.jobs, "CANCEL_GRACE_S", 0.5)
+    monkeypatch.setattr(core.analysis.jobs, "CANCEL_GRACE_S", 0.5)
     events = []
     started = time.perf_counter()
     with pytest.raises(CancelledError):
@@ -114,7 +114,7 @@ def _daily(n_days: int = 56) -> pd.DataFrame:
 
 
 def test_a_stored_model_answers_cheaply_and_unpacks_on_first_use():
-    from core.models.registry import make_model
+    from core.forecast import make_model
 
     model = make_model("snaive").fit(_daily(), "D")
     packed = pickle.loads(pickle.dumps(PackedModel.pack(model)))
@@ -132,8 +132,8 @@ def test_a_stored_model_answers_cheaply_and_unpacks_on_first_use():
 def test_a_model_goes_to_a_child_packed_or_as_the_forecaster_it_became():
     """What the forecast step sends: packed bytes while packed, else the model itself;
     either way the child forecasts what this process would."""
-    from core.jobs import sendable
-    from core.models.registry import make_model
+    from core.analysis import sendable
+    from core.forecast import make_model
 
     model = make_model("snaive").fit(_daily(), "D")
     packed = pickle.loads(pickle.dumps(PackedModel.pack(model)))
@@ -156,8 +156,8 @@ def test_a_model_the_store_cannot_save_is_pickled():
 
 
 def test_a_packed_model_is_saved_in_a_project_without_unpacking(tmp_path):
-    from core.models.registry import make_model
-    from core.project import Project, load_project, save_project
+    from core.analysis import Project, load_project, save_project
+    from core.forecast import make_model
 
     model = make_model("snaive").fit(_daily(), "D")
     packed = pickle.loads(pickle.dumps(PackedModel.pack(model)))

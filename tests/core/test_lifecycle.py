@@ -1,4 +1,4 @@
-"""Tests of core.lifecycle: stages of synthetic life curves, reasons, transitions."""
+"""Tests of core.lifecycle.stages: stages of synthetic life curves, reasons, transitions."""
 
 from __future__ import annotations
 
@@ -156,7 +156,7 @@ def test_stage_history_agrees_with_last_date(shop, result):
 
 def test_both_tables_from_one_fit_equal_the_two_calls(shop, result, monkeypatch):
     """What the forecast step uses: the same stages and history, curves fitted once."""
-    import core.lifecycle as lifecycle
+    import core.lifecycle.stages as lifecycle
 
     calls, real = [], lifecycle._products
     monkeypatch.setattr(lifecycle, "_products", lambda *a, **k: calls.append(1) or real(*a, **k))
@@ -192,7 +192,7 @@ def test_bad_input():
 
 
 def test_sample_shop_accuracy():
-    from core.importer import load_dataset
+    from core.data import load_dataset
     from core.sample import SAMPLE_PATH
 
     stages_path = SAMPLE_PATH.with_name("sample_shop_stages.csv")
@@ -304,8 +304,8 @@ def test_slow_mover_drop_is_explained_not_called_decline():
 def test_reason_explains_a_change_against_the_stage(stage, change, note):
     from types import SimpleNamespace
 
-    from core.lifecycle import _AGAINST, _curve_reason
-    from core.lifecycle_fit import LifeFit
+    from core.lifecycle import LifeFit
+    from core.lifecycle.stages import _AGAINST, _curve_reason
 
     t_last = END.value / pd.Timedelta(days=1).value
     t_peak = {"decline": t_last - 50, "maturity": t_last - 400}.get(stage, t_last + 60)

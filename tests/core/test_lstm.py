@@ -9,9 +9,15 @@ import pandas as pd
 import pytest
 
 from core.errors import CancelledError, InputError, NotFittedError
-from core.models.lstm import QUANTILES, LSTMForecaster, _quantile_at, default_window
-from core.models.registry import make_model
-from core.models.store import load_forecaster, save_forecaster
+from core.forecast import (
+    QUANTILES,
+    LSTMForecaster,
+    default_window,
+    load_forecaster,
+    make_model,
+    save_forecaster,
+)
+from core.forecast.models.lstm import _quantile_at
 
 TINY = {"units": 8, "lookback": 14, "horizon": 7, "epochs": 3, "windows_per_epoch": 256,
         "batch_size": 64, "patience": 2, "random_state": 3}  # fmt: skip
@@ -187,7 +193,7 @@ def test_levels_between_and_beyond_the_quantile_grid():
 
 def test_permutation_importance_finds_the_driver():
     """Sales jump fivefold on random promotion days: promotions must rank first."""
-    from core.explain import permutation_importance
+    from core.forecast import permutation_importance
 
     rng = np.random.default_rng(7)
     dates = pd.date_range("2024-01-01", periods=160, freq="D")
@@ -207,7 +213,7 @@ def test_permutation_importance_finds_the_driver():
 
 
 def test_permutation_importance_needs_validation_windows(fitted, tmp_path):
-    from core.explain import permutation_importance
+    from core.forecast import permutation_importance
 
     _, model, _ = fitted
     loaded = load_forecaster(save_forecaster(model, tmp_path / "m"))

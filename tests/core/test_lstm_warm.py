@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from core.errors import InputError, NotFittedError
-from core.models.lstm import LSTMForecaster
-from core.models.lstm_warm import vocabulary_rows
+from core.forecast import LSTMForecaster
+from core.forecast.models import vocabulary_rows
 from tests.core.test_lstm import TINY, shop
 
 
@@ -118,7 +118,7 @@ def test_taking_the_network_over_starts_alike_and_unfits_the_donor():
 
 
 def test_scaling_reuses_the_learnt_statistics_and_blanks_a_missing_column():
-    from core.models.lstm_inputs import feature_stats, scale_features
+    from core.forecast.models import feature_stats, scale_features
 
     frame = pd.DataFrame({"unique_id": "A", "ds": pd.date_range("2024-01-01", periods=3),
                           "y": [1.0, 2.0, 3.0], "cal_a": [0.0, 2.0, 4.0],

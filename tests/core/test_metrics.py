@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import metrics as m
+from core.forecast import metrics as m
 
 # Shared example: errors e = F - A = [-1, 1, 0].
 Y = [2, 0, 4]

@@ -1,4 +1,4 @@
-"""Tests of :func:`core.pipeline.train_with_backtest`: one deep training for both the
+"""Tests of :func:`core.analysis.pipeline.train_with_backtest`: one deep training for both the
 backtest and the final model, tiny networks."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.activity import align_to_end
+from core.analysis import train_with_backtest
+from core.data import ModelFrames, align_to_end
 from core.errors import CancelledError
-from core.models.lstm import LSTMForecaster
-from core.pipeline import ModelFrames, TrainSettings, train_with_backtest
+from core.forecast import LSTMForecaster, TrainSettings
 from tests.core.test_lstm import shop
 
 
@@ -79,7 +79,7 @@ def test_the_final_model_starts_from_the_backtest_network(trained):
 
 
 def test_the_final_model_saves_and_loads_like_any_other(trained, tmp_path):
-    from core.models.store import load_forecaster, save_forecaster
+    from core.forecast import load_forecaster, save_forecaster
 
     _, model, _, _ = trained
     loaded = load_forecaster(save_forecaster(model, tmp_path / "final"))
@@ -136,7 +136,7 @@ def test_cancel_during_the_backtest_training():
 
 
 def test_stock_on_hand_is_the_last_stock_value_of_each_product():
-    from core.pipeline import has_stock, stock_from_data
+    from core.data import has_stock, stock_from_data
 
     frame = pd.DataFrame({
         "unique_id": ["A", "A", "A", "B", "B"],

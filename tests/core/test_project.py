@@ -7,12 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.analysis import Project, load_project, save_project
+from core.data import ImportOptions
 from core.errors import InputError
-from core.importer import ImportOptions
-from core.inventory import InventoryOptions
-from core.models.registry import make_model
-from core.pipeline import TrainSettings
-from core.project import Project, load_project, save_project
+from core.forecast import TrainSettings, make_model
+from core.recommend import InventoryOptions
 
 
 def _history() -> pd.DataFrame:
@@ -76,7 +75,7 @@ def test_failed_save_keeps_previous_file(project, tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("core.project._write_members", boom)
+    monkeypatch.setattr("core.analysis.project._write_members", boom)
     with pytest.raises(InputError, match="No space left"):
         save_project(project, path)
     assert path.read_bytes() == before

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.promotion import festival_calendar, promotion_effects, recommend_promotion
+from core.recommend import festival_calendar, promotion_effects, recommend_promotion
 
 
 def history(uid="A", days=200, promo_every=30, promo_len=3, with_price=True):

@@ -7,9 +7,8 @@ import pandas as pd
 import pytest
 
 from core.errors import CancelledError, InputError
-from core.inventory import InventoryOptions
-from core.models.registry import make_model
-from core.simulate import simulate_policy
+from core.forecast import make_model
+from core.recommend import InventoryOptions, simulate_policy
 
 
 def steady_shop(days=150, seed=0):

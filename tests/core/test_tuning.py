@@ -7,7 +7,7 @@ import json
 import pytest
 
 from core.errors import InputError
-from core.tuning import load_params, save_params, search_space, tune
+from core.forecast import load_params, save_params, search_space, tune
 from tests.core.test_lstm import TINY, shop
 
 SMALL = {"units": [4, 8], "layers": [1], "lookback": [7, 14]}

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.windowing import build_panel, gather, window_ends
+from core.forecast.models import build_panel, gather, window_ends
 
 
 def _frame():

@@ -12,8 +12,7 @@ import threading
 import pytest
 from PySide6.QtCore import QSettings
 
-from core.cleaning import clean
-from core.importer import ImportOptions, load_dataset
+from core.data import ImportOptions, clean, load_dataset
 from core.sample import SAMPLE_PATH
 
 
@@ -85,7 +84,8 @@ def sample_session(qtbot):
 @pytest.fixture
 def forecast_session(sample_session):
     """The sample session with a seasonal-naive model, forecast and lifecycle stages."""
-    from core.pipeline import TrainSettings, fit_model, lifecycle_tables, make_forecast
+    from core.analysis import fit_model, lifecycle_tables, make_forecast
+    from core.forecast import TrainSettings
 
     s = sample_session
     s.train_settings = TrainSettings(model="snaive", levels=[80, 95])

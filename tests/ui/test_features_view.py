@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.cleaning import CleaningOptions, clean
-from core.features import FEATURE_GROUPS
+from core.data import CleaningOptions, clean
+from core.forecast import FEATURE_GROUPS
 from tests.ui.conftest import choose
 from ui import i18n
 from ui.session import Session

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from PySide6.QtGui import QImage
 
-from core.promotion import festival_calendar
+from core.recommend import festival_calendar
 from ui.widgets.forecast_plot import ForecastPlot, to_seconds
 
 DAYS = pd.date_range("2025-09-01", periods=120, freq="D")

@@ -8,7 +8,7 @@ from dataclasses import replace
 import openpyxl
 import pandas as pd
 
-from core.pipeline import TrainSettings
+from core.forecast import TrainSettings
 from ui.main_window import MainWindow
 from ui.screenshots import run_flow, wait_for
 

@@ -68,7 +68,7 @@ def test_session_data_shows_in_the_widgets(view, sample_session, monkeypatch):
     messages = view.report.messages()
     assert any("fewer than 28" in m for m in messages)
     # New cleaning from elsewhere (the features view) reaches the report.
-    from core.cleaning import CleaningOptions, clean
+    from core.data import CleaningOptions, clean
 
     options = CleaningOptions(outliers="iqr")
     sample_session.set_cleaning(options, clean(sample_session.raw, options))

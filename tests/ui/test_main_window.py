@@ -58,7 +58,8 @@ def test_status_bar_shows_loaded_data(window):
 
 
 def test_project_round_trip_through_the_window(window, qtbot, tmp_path):
-    from core.pipeline import TrainSettings, fit_model, lifecycle_tables, make_forecast
+    from core.analysis import fit_model, lifecycle_tables, make_forecast
+    from core.forecast import TrainSettings
 
     s = window.session
     load_into(s)

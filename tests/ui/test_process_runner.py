@@ -9,7 +9,7 @@ import time
 import pytest
 from PySide6.QtCore import QThread
 
-import core.jobs
+import core.analysis.jobs
 from tests.core import child_tasks as tasks
 from ui.workers.process_runner import ProcessRunner
 from ui.workers.task_worker import running_threads
@@ -65,7 +65,7 @@ def test_cancel_ends_the_child(qtbot):
 
 
 def test_wait_on_close_terminates_a_child_that_ignores_cancel(qtbot, monkeypatch):
-    monkeypatch.setattr(core.jobs, "CANCEL_GRACE_S", 0.5)
+    monkeypatch.setattr(core.analysis.jobs, "CANCEL_GRACE_S", 0.5)
     runner = ProcessRunner()
     events = []
     runner.sig_progress.connect(events.append)

@@ -233,8 +233,8 @@ def test_reorder_points_use_the_rho_measured_for_the_forecaster(forecast_session
     whose daily errors were measured independent (rho 0), than from a baseline (0.3)."""
     from types import SimpleNamespace
 
-    from core.inventory import InventoryOptions
-    from ui.workers.decision_worker import recommend_task
+    from core.analysis import recommend_task
+    from core.recommend import InventoryOptions
 
     s = forecast_session
     opts = InventoryOptions(lead_time=7, service_level=0.95, rho=0.9)  # replaced either way

@@ -52,7 +52,7 @@ def test_failures_give_readable_message_and_details(qtbot):
 
 
 def _remote(on_progress=None, should_stop=None):
-    from core.jobs import ChildError
+    from core.analysis import ChildError
 
     raise ChildError("Out of memory.", "内存不足。", "MemoryError", "Traceback (child): ...")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.pipeline import TrainSettings
+from core.forecast import TrainSettings
 from ui import i18n
 from ui.widgets.training_progress import TrainingProgress
 

@@ -20,8 +20,8 @@ import pandas as pd
 import pytest
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
-from core.jobs import PackedModel
-from core.pipeline import TrainSettings, fit_model
+from core.analysis import PackedModel, fit_model
+from core.forecast import TrainSettings
 from tests.core import child_tasks as tasks
 from ui.views.training_view import TrainingView
 
@@ -286,15 +286,16 @@ def test_opening_the_view_does_not_import_keras():
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_extended_settings_pass_extra_deep_arguments():
-    from ui.workers.training_worker import ExtendedSettings
-
+def test_settings_with_params_pass_extra_deep_arguments():
     base = TrainSettings(units=8)
-    assert ExtendedSettings.wrap(base, None) is base
-    run = ExtendedSettings.wrap(base, {"windows_per_epoch": 64, "patience": 2})
+    run = base.with_params({"windows_per_epoch": 64, "patience": 2, "cell": "gru", "layers": 2})
+    assert base.extra == {} and base.layers == 1  # the original is left alone
+    assert run.layers == 2 and run.extra == {"windows_per_epoch": 64, "patience": 2}
     params = run.deep_params("D")
     assert params["windows_per_epoch"] == 64 and params["patience"] == 2 and params["units"] == 8
+    assert "cell" not in params  # the model name chooses the cell
     assert run.factory("lstm", "D")().windows_per_epoch == 64
+    assert TrainSettings.from_dict(run.to_dict()) == run  # projects keep them
 
 
 def _tiny_settings(**changes) -> TrainSettings:
@@ -307,7 +308,7 @@ def test_train_task_trains_the_deep_model_once_in_named_phases(sample_session):
     """LSTM with a backtest: fit (up to the cutoff) -> backtest -> final -> importance,
     each phase opened once and in order, every event tagged; the curves' history runs
     on across both trainings."""
-    from ui.workers.training_worker import train_task
+    from core.analysis import train_task
 
     events: list = []
     s = sample_session
@@ -331,7 +332,7 @@ def test_train_task_trains_the_deep_model_once_in_named_phases(sample_session):
 
 
 def test_train_task_without_backtest_or_for_a_baseline_trains_as_before(sample_session):
-    from ui.workers.training_worker import train_task
+    from core.analysis import train_task
 
     s, events = sample_session, []
     result = train_task(s.frames, s.freq, _tiny_settings(model="snaive", baselines=["naive"]),

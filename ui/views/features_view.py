@@ -1,8 +1,8 @@
 """Step 2, Features: what the model may learn from, and how the sales are cleaned.
 
-Left, the feature groups of :data:`core.features.FEATURE_GROUPS` as a checklist with a
+Left, the feature groups of :data:`core.forecast.features.FEATURE_GROUPS` as a checklist with a
 line of help each, and the holiday calendar; both are written straight into the
-session's :class:`~core.pipeline.TrainSettings`. Right, the cleaning options with a
+session's :class:`~core.analysis.pipeline.TrainSettings`. Right, the cleaning options with a
 before/after preview of one product (following the form as it changes) and "Apply
 cleaning", which re-cleans the imported data in a worker. After training, the
 feature groups' permutation importance is drawn as bars.
@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.cleaning import clean
-from core.features import FEATURE_GROUPS
+from core.data import clean
 from core.festivals import REGIONS
+from core.forecast import FEATURE_GROUPS
 from ui.i18n import pick
 from ui.views.base import BaseView, placeholder_stack
 from ui.views.import_view import heading
@@ -312,8 +312,8 @@ class FeaturesView(BaseView):
 if __name__ == "__main__":
     import sys
 
-    from core.cleaning import clean as clean_data
-    from core.importer import load_dataset
+    from core.data import clean as clean_data
+    from core.data import load_dataset
     from core.sample import SAMPLE_PATH
     from ui.app import make_app
     from ui.session import Session

@@ -1,13 +1,13 @@
 """Forecast step: forecast every product, look at one at a time, export.
 
-The *Forecast* button runs :func:`ui.workers.decision_worker.forecast_task` (the trained
+The *Forecast* button runs :func:`core.analysis.decision_tasks.forecast_task` (the trained
 model's forecast for ``train_settings`` horizon and levels, then the lifecycle stages)
 in a child process, as training does: the life-curve fits are seconds of Python that
 would hold the window's interpreter from a thread, and a packed model is loaded there,
 so Keras never enters the window's process. The result is stored in the session. A product picker on the left, the
 chart (:class:`~ui.widgets.forecast_plot.ForecastPlot`) in the middle and the product's
 lifecycle stage, its reason and the next stage on the right. Exports: the forecasts as
-CSV/XLSX (:func:`core.export.write_table`), the chart as PNG/SVG.
+CSV/XLSX (:func:`core.data.export.write_table`), the chart as PNG/SVG.
 
 ``python -m ui.views.forecast_view`` opens the view on the bundled sample shop (a
 seasonal-naive model, the forecast made in a worker once the window shows).
@@ -32,13 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.analysis import forecast_task, sendable
 from core.errors import InputError
-from core.jobs import sendable
 from ui.i18n import error_text
 from ui.views.base import BaseView
 from ui.widgets.forecast_plot import ForecastPlot
 from ui.widgets.product_picker import ProductInfo, ProductPicker
-from ui.workers.decision_worker import forecast_task
 from ui.workers.process_runner import ProcessRunner
 from ui.workers.task_worker import TaskRunner
 
@@ -157,7 +156,7 @@ class ForecastView(BaseView):
     @Slot()
     def _rank(self) -> None:
         """Rank the products of new data (the refresh follows with sig_forecast_changed)."""
-        from core.pipeline import sales_ranking
+        from core.data import sales_ranking
 
         s = self.session
         self._ranking = None if s.frames is None else sales_ranking(s.frames, s.dataset)
@@ -205,8 +204,8 @@ class ForecastView(BaseView):
     # ------------------------------------------------------------ one product
     def _frames_of(self, uid: str) -> dict:
         """History, forecast, stages, festivals and fit of ``uid`` for the chart."""
-        from core.pipeline import period_days
-        from core.promotion import festival_calendar
+        from core.periods import period_days
+        from core.recommend import festival_calendar
 
         s = self.session
         history = s.frames.full[s.frames.full["unique_id"] == uid][["ds", "y"]].sort_values("ds")
@@ -312,8 +311,7 @@ class ForecastView(BaseView):
     # ------------------------------------------------------------------ export
     def export_forecast(self, path) -> Path:
         """Write the forecasts (IDs first, a ``date`` column) to a CSV or XLSX file."""
-        from core.export import write_table
-        from core.pipeline import forecast_table
+        from core.data import forecast_table, write_table
 
         if self.session.forecast is None:
             raise InputError("There is no forecast to export yet.", "还没有可导出的预测。")
@@ -365,9 +363,9 @@ class ForecastView(BaseView):
 
 def demo_session():
     """A session on the bundled sample with a seasonal-naive model (fitted in seconds)."""
-    from core.cleaning import clean
-    from core.importer import ImportOptions, load_dataset
-    from core.pipeline import TrainSettings, fit_model
+    from core.analysis import fit_model
+    from core.data import ImportOptions, clean, load_dataset
+    from core.forecast import TrainSettings
     from core.sample import SAMPLE_PATH
     from ui.session import Session
 

@@ -1,6 +1,6 @@
 """Step 1, Import: open a shop export, check how it was read, fix the column mapping.
 
-The import runs in a worker (:func:`~ui.widgets.import_task.run_import`: read, import,
+The import runs in a worker (:func:`~core.analysis.import_task.run_import`: read, import,
 clean) with a stage bar and Cancel. A success replaces the session's data
 (:meth:`~ui.session.Session.set_data`); a failure shows a readable dialog and leaves the
 previous data untouched. Everything shown (summary, file details, mapping, the imported
@@ -33,13 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.importer import ImportOptions
-from core.validation import freq_kind
+from core.analysis import ImportResult, peek_columns, run_import
+from core.data import ImportOptions, freq_kind
 from ui.models.dataframe_model import DataFrameModel
 from ui.views.base import BaseView, placeholder_stack
 from ui.widgets.import_panels import MappingPanel, SourcePanel
 from ui.widgets.import_report import ReportTable
-from ui.widgets.import_task import ImportResult, peek_columns, run_import
 from ui.workers.task_worker import TaskRunner
 
 __all__ = ["ImportView"]

@@ -2,13 +2,13 @@
 
 Inventory settings for all products (lead time, review period, service level, MOQ, pack
 size) and an optional stock file; *Recommend* runs
-:func:`ui.workers.decision_worker.recommend_task` on the session's forecast (made again
+:func:`core.analysis.decision_tasks.recommend_task` on the session's forecast (made again
 further ahead when lead time + review period need it) in a worker. The table shows one
 row per product; lead time, service level and stock on hand are editable per product:
 an edit is kept in ``session.stock`` and the advice recomputed. *Policy backtest*
 replays the last reviews with SkuCast's advice and with a naive policy
-(:func:`core.simulate.simulate_policy`). Exports: CSV (UTF-8 with BOM, formula-safe)
-and XLSX through :func:`core.export.write_table`.
+(:func:`core.recommend.simulate.simulate_policy`). Exports: CSV (UTF-8 with BOM, formula-safe)
+and XLSX through :func:`core.data.export.write_table`.
 
 ``python -m ui.views.recommendations_view`` opens the view on the bundled sample.
 """
@@ -30,20 +30,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.errors import InputError
-from core.inventory import InventoryOptions
-from core.jobs import sendable
-from ui.i18n import error_text
-from ui.views.base import BaseView
-from ui.widgets.advice_table import AdviceTable
-from ui.widgets.inventory_panels import InventoryForm, SimulationPanel, hbox
-from ui.workers.decision_worker import (
+from core.analysis import (
     effective_stock,
     merge_stock,
     periods_needed,
     recommend_task,
+    sendable,
     simulate_task,
 )
+from core.errors import InputError
+from core.recommend import InventoryOptions
+from ui.i18n import error_text
+from ui.views.base import BaseView
+from ui.widgets.advice_table import AdviceTable
+from ui.widgets.inventory_panels import InventoryForm, SimulationPanel, hbox
 from ui.workers.process_runner import ProcessRunner
 from ui.workers.task_worker import TaskRunner
 
@@ -161,7 +161,7 @@ class RecommendationsView(BaseView):
         return self.settings_box.options(self.session.inventory_options)
 
     def _stock_text(self) -> str:
-        from core.pipeline import has_stock
+        from core.data import has_stock
 
         s = self.session
         in_file = s.frames is not None and has_stock(s.frames.full)
@@ -183,7 +183,7 @@ class RecommendationsView(BaseView):
 
     def load_stock(self, path) -> bool:
         """Read on-hand (and on-order) stock per product from ``path`` into ``session.stock``."""
-        from core.pipeline import read_stock
+        from core.data import read_stock
 
         try:
             table = read_stock(path, self.session.dataset)

@@ -1,8 +1,8 @@
 """Train step: choose a model, train it with live loss curves, compare it with baselines.
 
 The form (:class:`~ui.widgets.training_form.TrainingForm`) builds a
-:class:`~core.pipeline.TrainSettings`; Start hands it to
-:func:`ui.workers.training_worker.train_job` in a child process (fit, backtest against
+:class:`~core.analysis.pipeline.TrainSettings`; Start hands it to
+:func:`core.analysis.training_tasks.train_job` in a child process (fit, backtest against
 the baselines, permutation importance) and puts the result in the session. Tune searches
 the deep model's settings with optuna within a time budget and writes the best ones back
 into the form. Both run through a :class:`~ui.workers.process_runner.ProcessRunner`:
@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.leaderboard import display_name
-from core.pipeline import TrainSettings
+from core.analysis import TUNED_KEYS, TuneOutcome, train_job, tune_task
+from core.forecast import TrainSettings, display_name
 from ui.i18n import core_lang
 from ui.views.base import BaseView
 from ui.widgets.leaderboard_panel import LeaderboardPanel
@@ -42,7 +42,6 @@ from ui.widgets.loss_plot import LossPlot
 from ui.widgets.training_form import TrainingForm
 from ui.widgets.training_progress import TrainingProgress
 from ui.workers.process_runner import ProcessRunner
-from ui.workers.training_worker import TUNED_KEYS, TuneOutcome, train_job, tune_task
 
 __all__ = ["TrainingView", "load_sample"]
 
@@ -385,8 +384,7 @@ class TrainingView(BaseView):
 
 def load_sample(session) -> None:
     """Import and clean the bundled sample shop into ``session`` (no worker)."""
-    from core.cleaning import clean
-    from core.importer import ImportOptions, load_dataset
+    from core.data import ImportOptions, clean, load_dataset
     from core.sample import SAMPLE_PATH
 
     options = ImportOptions()

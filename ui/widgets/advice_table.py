@@ -1,11 +1,11 @@
 """The Recommendations table: one row of advice per product.
 
-:class:`AdviceTable` shows :class:`~core.inventory` advice as the store operator reads it
+:class:`AdviceTable` shows :class:`~core.recommend.inventory` advice as the store operator reads it
 (stage and action names in the UI language, the product's own ID when the data has
 names), filtered by what needs doing (*Needs ordering*, *To clear*, *Promote*), sortable,
 with the full reason of the chosen row under the table. Lead time, service level and
 stock on hand are editable: an edit goes to the ``on_edit`` callback given by the view.
-The rows shown can be written to CSV or XLSX (:func:`core.export.write_table`).
+The rows shown can be written to CSV or XLSX (:func:`core.data.export.write_table`).
 
 The filter's label and combo box are made here but placed by the view, in its row of
 buttons.
@@ -19,11 +19,11 @@ import pandas as pd
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QComboBox, QLabel, QTableView, QVBoxLayout, QWidget
 
+from core.analysis import FILTERS, INPUTS, advice_view
 from core.errors import InputError
 from core.lifecycle import STAGE_NAMES
 from ui.i18n import core_lang, pick
 from ui.models.dataframe_model import DataFrameModel
-from ui.workers.decision_worker import FILTERS, INPUTS, advice_view
 
 __all__ = ["AdviceTable"]
 
@@ -143,7 +143,7 @@ class AdviceTable(QWidget):
 
     def export_table(self, path) -> Path:
         """Write the rows shown (friendly headers, UI language) to a CSV or XLSX file."""
-        from core.export import write_table
+        from core.data import write_table
 
         shown = self.display_table()
         if shown.empty:

@@ -1,6 +1,6 @@
 """The cleaning options form: missing values, outliers, duplicates, negative sales.
 
-Reads and writes a :class:`~core.cleaning.CleaningOptions`; every choice a user makes
+Reads and writes a :class:`~core.data.cleaning.CleaningOptions`; every choice a user makes
 emits ``sig_changed`` (the view previews it) and "Apply cleaning" emits ``sig_apply``.
 """
 
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from core.cleaning import CleaningOptions
+from core.data import CleaningOptions
 
 __all__ = ["CleaningPanel"]
 

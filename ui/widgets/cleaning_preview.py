@@ -2,7 +2,7 @@
 
 The curves are created once and ``setData``'d; dates are UTC seconds on a
 ``DateAxisItem(utcOffset=0)``. The preview itself is core's
-:func:`~core.cleaning.preview` (one product, milliseconds), so it follows the form as the
+:func:`~core.data.cleaning.preview` (one product, milliseconds), so it follows the form as the
 user changes it, before anything is applied.
 """
 
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from core.cleaning import CleaningOptions, preview
+from core.data import CleaningOptions, preview
 from ui.i18n import error_text
 
 __all__ = ["CleaningPreview", "to_seconds"]

@@ -2,7 +2,7 @@
 
 :class:`SourcePanel` shows the detected encoding, separator or sheet with a combo to
 override each (choosing one re-imports the file). :class:`MappingPanel` shows which
-column plays which role, prefilled from the detected :class:`~core.dataset.ColumnMapping`;
+column plays which role, prefilled from the detected :class:`~core.data.dataset.ColumnMapping`;
 the date, ID and sales columns can be changed and applied, the other roles are shown as
 detected (core finds them from the header names).
 """
@@ -12,8 +12,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout
 
-from core.dataset import ColumnMapping
-from ui.widgets.import_task import ENCODINGS, SEPARATORS
+from core.analysis import ENCODINGS, SEPARATORS
+from core.data import ColumnMapping
 
 __all__ = ["MappingPanel", "SourcePanel"]
 

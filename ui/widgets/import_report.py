@@ -1,6 +1,6 @@
 """The validation and cleaning report as a table: severity, message, rows, action.
 
-Core's :class:`~core.report.Finding` carries its message in English and Chinese; the
+Core's :class:`~core.data.report.Finding` carries its message in English and Chinese; the
 table shows the one matching the UI language and re-renders on :meth:`retranslate`.
 """
 

@@ -3,9 +3,9 @@ products and the policy backtest's figures.
 
 :class:`InventoryForm` holds lead time, review period, service level, MOQ and pack size
 (shown in the units a store operator uses: days, percent) and the stock-file controls;
-it turns its values into :class:`core.inventory.InventoryOptions` and back.
+it turns its values into :class:`core.recommend.inventory.InventoryOptions` and back.
 :class:`SimulationPanel` shows what following SkuCast's advice would have done against
-ordering what sold (:func:`core.simulate.simulate_policy`), with its verdict.
+ordering what sold (:func:`core.recommend.simulate.simulate_policy`), with its verdict.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.inventory import InventoryOptions
+from core.analysis import simulation_view
+from core.recommend import InventoryOptions
 from ui.i18n import pick
-from ui.workers.decision_worker import simulation_view
 
 __all__ = ["FORM", "InventoryForm", "SimulationPanel", "hbox"]
 
@@ -129,7 +129,7 @@ class SimulationPanel(QGroupBox):
         self.setTitle(self.tr("Policy backtest: SkuCast's advice vs ordering what sold"))
 
     def show_result(self, sim, meta: dict) -> None:
-        """Show ``sim`` (a :class:`core.simulate.PolicyResult`), or only the verdict
+        """Show ``sim`` (a :class:`core.recommend.simulate.PolicyResult`), or only the verdict
         a reopened project kept in ``meta``; hidden when there is neither."""
         verdict = (pick(sim.verdict("en"), sim.verdict("zh")) if sim is not None else
                    pick(meta.get("simulation_en", ""), meta.get("simulation_zh", "")))  # fmt: skip

@@ -40,7 +40,7 @@ def display_board(board: pd.DataFrame | None, lang: str = "en",
     chosen : str, optional
         The model the user trained; marked with a star.
     """
-    from core.leaderboard import display_name
+    from core.forecast import display_name
 
     if board is None or board.empty or "model" not in board:
         return pd.DataFrame()

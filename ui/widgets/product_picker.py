@@ -1,7 +1,7 @@
 """Choosing one product and reading its lifecycle stage.
 
 :class:`ProductPicker`: search by ID or name, filter by category and stage, sort by
-sales. The list comes from :func:`core.pipeline.sales_ranking` (best sellers first)
+sales. The list comes from :func:`core.analysis.pipeline.sales_ranking` (best sellers first)
 joined with the lifecycle stages when there are any; clicking a header sorts by it.
 
 :class:`ProductInfo`: the chosen product's stage with its confidence and reason (in the
@@ -80,7 +80,7 @@ class ProductPicker(QWidget):
 
     # ----------------------------------------------------------------- data
     def set_products(self, ranking: pd.DataFrame | None, stages: pd.DataFrame | None) -> None:
-        """Products to choose from: a :func:`~core.pipeline.sales_ranking` table and
+        """Products to choose from: a :func:`~core.analysis.pipeline.sales_ranking` table and
         the lifecycle stages (``unique_id``, ``stage``), either may be ``None``."""
         if ranking is None or ranking.empty:
             self._products = pd.DataFrame(columns=[*_COLUMNS, "category", "stage"])
@@ -240,7 +240,7 @@ class ProductInfo(QFrame):
         label : str
             ID and name.
         row : pandas.Series or None
-            Its row of :func:`core.lifecycle.classify_lifecycle` (None: not classified).
+            Its row of :func:`core.lifecycle.stages.classify_lifecycle` (None: not classified).
         fc : pandas.DataFrame or None
             Its forecast rows.
         forecast : bool

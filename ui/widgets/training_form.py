@@ -1,6 +1,6 @@
 """The training settings form: model, horizon, epochs, intervals and folded-away details.
 
-:meth:`TrainingForm.settings` turns the form into a :class:`~core.pipeline.TrainSettings`
+:meth:`TrainingForm.settings` turns the form into a :class:`~core.analysis.pipeline.TrainSettings`
 and :meth:`TrainingForm.load_settings` fills it from one. The deep-model details (units,
 layers, lookback, dropout, learning rate, batch size), the seed, the baselines and the
 backtest folds sit in a collapsible "Advanced settings" section.
@@ -26,9 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.leaderboard import display_name
-from core.models.registry import BASELINE_MODELS
-from core.pipeline import TrainSettings, default_horizon, period_days
+from core.forecast import BASELINE_MODELS, TrainSettings, default_horizon, display_name
+from core.periods import period_days
 from ui.i18n import core_lang
 
 __all__ = ["TrainingForm", "MODELS", "DEEP_CHOICES"]

@@ -1,6 +1,6 @@
 """What the Train view says while a model trains or a settings search runs.
 
-The training child reports plain events (see :mod:`ui.workers.training_worker`): the
+The training child reports plain events (see :mod:`core.analysis.training_tasks`): the
 phase (``fit``, ``backtest``, ``final``, ``importance``, ``tune``), its stage, epochs,
 batches, the step it is in and how many steps the task has. :class:`TrainingProgress`
 keeps the few timings the events do not carry and reads each event as a
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject
 
-from core.leaderboard import display_name
+from core.forecast import display_name
 from ui.i18n import core_lang
 
 __all__ = ["Reading", "TrainingProgress"]
@@ -40,7 +40,7 @@ class TrainingProgress(QObject):
         self._times: dict = {}
 
     def begin(self, settings, budget_s: float | None = None) -> None:
-        """A new task with these :class:`~core.pipeline.TrainSettings` (and, for a
+        """A new task with these :class:`~core.analysis.pipeline.TrainSettings` (and, for a
         search, its time budget in seconds)."""
         self.settings = settings
         self._times = {"start": time.monotonic()}

@@ -1,0 +1,221 @@
+"""What every command of the CLI shares: the parser, the import, cleaning and model flags,
+the prepare step and the model factory.
+
+The commands (:mod:`.main`, :mod:`.forecast`, :mod:`.decide`) build on these and import
+nothing private from one another. The prepare step is the window's:
+:func:`core.analysis.run_import` (read, import, clean) then :func:`core.data.model_frames`;
+the models come from :class:`core.forecast.TrainSettings`, as in the Train view.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from core.analysis import run_import
+from core.cli.progress import TerminalProgress
+from core.data import OPTIONAL_ROLES, CleaningOptions, ImportOptions, model_frames, require_active
+from core.errors import InputError
+from core.forecast import TrainSettings, check_levels, load_params
+
+__all__ = [
+    "EXIT_BUG",
+    "EXIT_INPUT",
+    "EXIT_OK",
+    "Parser",
+    "add_cleaning_args",
+    "add_import_args",
+    "add_model_args",
+    "cleaning_options",
+    "csv_list",
+    "import_options",
+    "interval_levels",
+    "model_factory",
+    "positive",
+    "prepare",
+    "terminal_progress",
+    "train_settings",
+]
+
+
+#: Exit codes: success, a genuine bug, bad input or bad arguments.
+EXIT_OK, EXIT_BUG, EXIT_INPUT = 0, 1, 2
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors are bilingual and raise :class:`InputError`."""
+
+    def error(self, message: str) -> None:  # noqa: D401 - argparse hook
+        raise InputError(f"{message}\n{self.format_usage().strip()}", f"命令行参数有误：{message}")
+
+
+def csv_list(text: str) -> list[str]:
+    """An argparse type: comma-separated names."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def add_import_args(parser: argparse.ArgumentParser) -> None:
+    """The column and format flags shared by every command that reads a sales file."""
+    parser.add_argument("file", help="sales file: CSV (optionally .gz) or XLSX")
+    g = parser.add_argument_group("import")
+    g.add_argument("--encoding", help="text encoding (default: detect; e.g. utf-8, gbk)")
+    g.add_argument("--sep", help="CSV separator (default: detect among , ; tab |)")
+    g.add_argument("--sheet", help="XLSX sheet to read")
+    g.add_argument("--date-col", help="the date column")
+    g.add_argument("--id-cols", type=csv_list, help="product ID column(s), e.g. store,item")
+    g.add_argument("--target-col", help="the quantity-sold column")
+    g.add_argument("--feature-cols", type=csv_list, help="extra feature columns, comma-separated")
+    for role in OPTIONAL_ROLES:
+        g.add_argument(
+            f"--{role}-col",
+            metavar="COL",
+            help=f"the {role} column (default: found from the headers; '' for none)",
+        )
+    g.add_argument("--layout", default="auto", choices=["auto", "long", "wide", "orders"])
+    g.add_argument("--freq", help="force the frequency (D, W-MON, MS)")
+    g.add_argument("--start-date", help="date of d_1 in a wide table with day-number columns")
+    g.add_argument("--calendar", help="calendar CSV with columns d,date for day-number columns")
+    order = g.add_mutually_exclusive_group()
+    order.add_argument(
+        "--dayfirst",
+        dest="dayfirst",
+        action="store_true",
+        default=None,
+        help="read 01/02/2024 as 1 February",
+    )
+    order.add_argument(
+        "--monthfirst", dest="dayfirst", action="store_false", help="read 01/02/2024 as 2 January"
+    )
+
+
+def add_cleaning_args(parser: argparse.ArgumentParser) -> None:
+    """Cleaning choices (defaults documented in :mod:`core.data.cleaning`)."""
+    g = parser.add_argument_group("cleaning")
+    g.add_argument(
+        "--duplicates",
+        choices=["sum", "mean", "last"],
+        default="sum",
+        help="rows sharing a product and date (default: sum)",
+    )
+    g.add_argument(
+        "--negatives",
+        choices=["zero", "keep"],
+        default="zero",
+        help="negative quantities, e.g. returns (default: zero)",
+    )
+    g.add_argument(
+        "--fill",
+        choices=["zero", "ffill", "linear", "mean", "median"],
+        default="zero",
+        help="missing periods and values (default: zero)",
+    )
+    g.add_argument(
+        "--outliers",
+        choices=["none", "iqr", "sigma"],
+        default="none",
+        help="clip outliers per product (default: none)",
+    )
+
+
+def cleaning_options(args: argparse.Namespace):
+    """Build :class:`~core.data.cleaning.CleaningOptions` from parsed arguments."""
+    return CleaningOptions(
+        duplicates=args.duplicates, negatives=args.negatives, fill=args.fill, outliers=args.outliers
+    )
+
+
+def import_options(args: argparse.Namespace):
+    """Build :class:`~core.data.importer.ImportOptions` from parsed arguments."""
+
+    return ImportOptions(
+        encoding=args.encoding,
+        sep=_unescape(args.sep),
+        sheet=args.sheet,
+        date_col=args.date_col,
+        id_cols=args.id_cols,
+        target_col=args.target_col,
+        feature_cols=args.feature_cols,
+        roles={
+            r: getattr(args, f"{r}_col")
+            for r in OPTIONAL_ROLES
+            if getattr(args, f"{r}_col", None) is not None
+        }
+        or None,
+        layout=args.layout,
+        dayfirst=args.dayfirst,
+        start_date=args.start_date,
+        calendar=args.calendar,
+        freq=args.freq,
+    )
+
+
+def _unescape(sep: str | None) -> str | None:
+    return {"\\t": "\t", "tab": "\t"}.get(sep, sep) if sep else sep
+
+
+def positive(text: str) -> int:
+    """An argparse type: a whole number of 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def add_model_args(p: argparse.ArgumentParser) -> None:
+    """The model flags of every command that trains a model."""
+    g = p.add_argument_group("model")
+    g.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    g.add_argument("--epochs", type=positive, help="deep model: maximum training epochs")
+    g.add_argument("--params", help="deep model settings from `tune` (JSON)")
+    g.add_argument("--region", choices=["CN", "US", "intl"], default="CN",
+                   help="holidays and shopping festivals (default CN)")  # fmt: skip
+    g.add_argument("--events", help="your own event calendar CSV (date,event[,end_date])")
+
+
+def prepare(args, keep_all: bool = False, announce: bool = True):
+    """Import and clean the file as the window does, then :func:`core.data.model_frames`.
+
+    Returns ``(dataset, frame)`` with products aligned to the last date and discontinued
+    ones set aside (see :mod:`core.data.alignment`), plus the whole cleaned frame when
+    ``keep_all``.
+    """
+    imported = run_import(args.file, import_options(args), cleaning_options(args))
+    dataset = imported.cleaning.dataset
+    frames = model_frames(dataset)
+    for line in frames.describe(args.lang) if announce else ():
+        print(line, file=sys.stderr)
+    if not keep_all:
+        require_active(frames)
+    return (dataset, frames.frame, frames.full) if keep_all else (dataset, frames.frame)
+
+
+def train_settings(args, model: str, horizon: int | None) -> TrainSettings:
+    """The :class:`~core.forecast.TrainSettings` of the model flags, as the Train view
+    would make them: ``--params`` (a ``tune`` file) wins over ``--seed`` and ``--region``;
+    ``--epochs`` and ``horizon`` win over ``--params``."""
+    settings = TrainSettings(model=model, horizon=horizon, region=args.region,
+                             random_state=args.seed, events_path=args.events)  # fmt: skip
+    params = load_params(args.params) if args.params else {}
+    if args.epochs:
+        params["epochs"] = args.epochs
+    if horizon is not None:
+        params["horizon"] = horizon
+    return settings.with_params(params)
+
+
+def model_factory(name: str, args, horizon: int | None, freq: str):
+    """A zero-argument factory of a fresh model ``name`` (see :func:`train_settings`)."""
+    return train_settings(args, name, horizon).factory(name, freq)
+
+
+def interval_levels(args) -> list[int]:
+    """The interval levels asked for (default 80)."""
+    return check_levels(args.level or [80])
+
+
+def terminal_progress(args) -> TerminalProgress:
+    """A progress bar on stderr in the language of the messages."""
+    return TerminalProgress(args.lang)

@@ -1,0 +1,164 @@
+"""The decision commands of the CLI: ``lifecycle``, ``recommend`` and ``simulate``.
+
+They read a sales file with the import and cleaning flags of ``inspect``; results go to
+``--out`` (CSV/XLSX) and a short summary to stdout (see :mod:`core.cli.main` for exit codes).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import pandas as pd
+
+from core.analysis import lifecycle_tables
+from core.cli.common import (
+    add_cleaning_args,
+    add_import_args,
+    add_model_args,
+    model_factory,
+    positive,
+    prepare,
+    terminal_progress,
+)
+from core.data import ModelFrames, ids_first, read_stock, stock_from_data, write_table
+from core.forecast import MODEL_NAMES
+from core.lifecycle import STAGE_NAMES, classify_lifecycle, lifecycle_with_history
+from core.recommend import (
+    InventoryOptions,
+    recommendations,
+    required_horizon,
+    rho_for,
+    simulate_policy,
+)
+from core.text import CELL, pick
+
+__all__ = ["COMMANDS", "add_decision_commands"]
+
+
+def _inventory_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("inventory")
+    g.add_argument("--lead-time", type=float, default=7.0, help="days from order to arrival")
+    g.add_argument("--service-level", type=float, default=0.95, help="e.g. 0.95")
+    g.add_argument("--review-period", type=float, default=7.0, help="days between orders")
+    g.add_argument("--moq", type=float, default=1.0, help="minimum order quantity")
+    g.add_argument("--pack-size", type=float, default=1.0, help="units per pack")
+
+
+def add_decision_commands(sub, common) -> None:
+    """Register ``lifecycle``, ``recommend`` and ``simulate`` on the subparsers ``sub``."""
+    p = sub.add_parser("lifecycle", parents=[common], help="lifecycle stage of every product")
+    add_import_args(p)
+    add_cleaning_args(p)
+    p.add_argument("--out", required=True, help="output .csv or .xlsx")
+    p.add_argument("--history", help="also write every period's stage here (.csv/.xlsx)")
+    p = sub.add_parser("recommend", parents=[common], help="how much to order, promote or clear")
+    add_import_args(p)
+    add_cleaning_args(p)
+    _inventory_args(p)
+    p.add_argument("--stock", help="stock file: ID columns, on hand (库存), optional on order")
+    p.add_argument("--horizon", type=positive, help="forecast periods (default: enough)")
+    p.add_argument("--model", default="lstm", choices=MODEL_NAMES, help="default lstm")
+    p.add_argument("--out", required=True, help="output .csv or .xlsx")
+    add_model_args(p)
+    p = sub.add_parser("simulate", parents=[common], help="replay the advice on past weeks")
+    add_import_args(p)
+    add_cleaning_args(p)
+    _inventory_args(p)
+    p.add_argument("--weeks", type=positive, default=8, help="review periods to replay")
+    p.add_argument("--model", default="ets", choices=MODEL_NAMES,
+                   help="forecaster refitted at each review (default ets)")  # fmt: skip
+    p.add_argument("--per-product", help="write per-product figures (.csv/.xlsx) here")
+    add_model_args(p)
+
+
+def _options(args):
+    # the error correlation across days belongs to the forecaster (see core.recommend.inventory)
+    opts = InventoryOptions(lead_time=args.lead_time, review_period=args.review_period,
+                            service_level=args.service_level, moq=args.moq,
+                            pack_size=args.pack_size, rho=rho_for(args.model),
+                            random_state=args.seed)  # fmt: skip
+    opts.check()
+    return opts
+
+
+# --------------------------------------------------------------------- lifecycle
+def cmd_lifecycle(args: argparse.Namespace) -> int:
+
+    dataset, _, frame = prepare(args, keep_all=True, announce=False)
+    history = None
+    if args.history:  # both tables from one fit of the life curves
+        table, history = lifecycle_with_history(frame, dataset.freq)
+    else:
+        table = classify_lifecycle(frame, dataset.freq)
+    out = pd.DataFrame({
+        "unique_id": table["unique_id"],
+        "stage": table["stage"],
+        "stage_name": [pick(args.lang, *STAGE_NAMES[s], sep=CELL) for s in table["stage"]],
+        "confidence": table["confidence"].round(2),
+        "reason": [pick(args.lang, e, z, sep=CELL) for e, z in zip(table["reason_en"],
+                                                          table["reason_zh"], strict=True)],
+        "next_stage": table["next_stage"],
+        "next_stage_date": table["next_stage_date"],
+    })  # fmt: skip
+    write_table(ids_first(out, dataset), args.out)
+    if args.history:
+        write_table(ids_first(history, dataset), args.history)
+    counts = table["stage"].value_counts().to_dict()
+    print(pick(args.lang, f"{len(table)} products by stage: {counts}; written to {args.out}",
+               f"{len(table)} 个商品的阶段分布：{counts}；已写入 {args.out}"))  # fmt: skip
+    return 0
+
+
+# --------------------------------------------------------------------- recommend
+def cmd_recommend(args: argparse.Namespace) -> int:
+
+    opts = _options(args)
+    dataset, frame, full = prepare(args, keep_all=True)
+    horizon = required_horizon(dataset.freq, opts, args.horizon)
+    stock = read_stock(args.stock, dataset) if args.stock else stock_from_data(frame)
+    progress = terminal_progress(args)
+    try:
+        model = model_factory(args.model, args, horizon, dataset.freq)().fit(frame, dataset.freq,
+                                                            on_progress=progress)  # fmt: skip
+    finally:
+        progress.close()
+    fc = model.predict(horizon, levels=(50, 80, 95))
+    frames = ModelFrames(frame=frame, full=full, alignment=None)
+    stages, _ = lifecycle_tables(frames, dataset.freq, forecast=fc, history=False)
+    table = recommendations(frames, dataset.freq, fc, stages, stock, opts,
+                            region=args.region, lang=args.lang)  # fmt: skip
+    write_table(ids_first(table, dataset), args.out)
+    orders = int((table["order_qty"] > 0).sum())
+    actions = table["promotion"].value_counts().to_dict()
+    print(pick(args.lang,
+               f"{len(table)} products: {orders} to order now; promotion advice {actions}; "
+               f"written to {args.out}",
+               f"{len(table)} 个商品：{orders} 个需要立即订货；促销建议 {actions}；"
+               f"已写入 {args.out}"))  # fmt: skip
+    if stock is None:
+        print(pick(args.lang, "No stock figures given (--stock or a 库存 column): stock taken as 0.",
+                   "未提供库存（--stock 或 库存 列）：库存按 0 计算。"))  # fmt: skip
+    return 0
+
+
+# ---------------------------------------------------------------------- simulate
+def cmd_simulate(args: argparse.Namespace) -> int:
+
+    opts = _options(args)
+    dataset, frame = prepare(args)
+    progress = terminal_progress(args)
+    try:
+        result = simulate_policy(frame, dataset.freq, model_factory(args.model, args, None, dataset.freq),
+                                 reviews=args.weeks, options=opts, on_progress=progress)  # fmt: skip
+    finally:
+        progress.close()
+    table = result.summary.copy()
+    table["fill_rate"] = (100 * table["fill_rate"]).round(1)
+    print(table.round(1).to_string(index=False))
+    print(result.verdict(args.lang if args.lang in ("en", "zh") else "both"))
+    if args.per_product:
+        write_table(ids_first(result.per_product, dataset), args.per_product)
+    return 0
+
+
+COMMANDS = {"lifecycle": cmd_lifecycle, "recommend": cmd_recommend, "simulate": cmd_simulate}

@@ -1,0 +1,79 @@
+"""From a store export to a clean dataset, and result tables back out.
+
+Read (:func:`load_dataset`: CSV/XLSX, long, wide or order lines, any encoding), validate,
+clean (:func:`clean`, every step reported), align products to the shop's last date
+(:func:`model_frames`), read the side files (stock, plans, events) and write tables for
+spreadsheets (:func:`write_table`).
+"""
+
+from core.data.alignment import (
+    Alignment,
+    ModelFrames,
+    align_to_end,
+    default_inactive_periods,
+    model_frames,
+    require_active,
+)
+from core.data.cleaning import CHANGE_COLUMNS, CleaningOptions, CleaningResult, clean, preview
+from core.data.dataset import ColumnMapping, Dataset
+from core.data.export import excel_safe, forecast_table, ids_first, write_table
+from core.data.importer import ImportOptions, load_dataset
+from core.data.io import read_csv_bytes, read_table, sniff_separator
+from core.data.parsing import parse_dates
+from core.data.report import Report
+from core.data.schema import OPTIONAL_ROLES
+from core.data.side_files import (
+    has_stock,
+    load_event_calendar,
+    read_future,
+    read_stock,
+    stock_from_data,
+    uid_column,
+)
+from core.data.summary import dataset_summary, format_summary, sales_ranking
+from core.data.table import RawTable, ReadOptions, clean_header, find_header
+from core.data.validation import freq_kind
+from core.data.xlsx import cell_text
+
+__all__ = [
+    "align_to_end",
+    "Alignment",
+    "cell_text",
+    "CHANGE_COLUMNS",
+    "clean",
+    "clean_header",
+    "CleaningOptions",
+    "CleaningResult",
+    "ColumnMapping",
+    "Dataset",
+    "dataset_summary",
+    "default_inactive_periods",
+    "excel_safe",
+    "find_header",
+    "forecast_table",
+    "format_summary",
+    "freq_kind",
+    "has_stock",
+    "ids_first",
+    "ImportOptions",
+    "load_dataset",
+    "load_event_calendar",
+    "model_frames",
+    "ModelFrames",
+    "OPTIONAL_ROLES",
+    "parse_dates",
+    "preview",
+    "read_csv_bytes",
+    "read_future",
+    "read_stock",
+    "read_table",
+    "RawTable",
+    "ReadOptions",
+    "Report",
+    "require_active",
+    "sales_ranking",
+    "sniff_separator",
+    "stock_from_data",
+    "uid_column",
+    "write_table",
+]

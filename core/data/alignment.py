@@ -1,0 +1,173 @@
+"""Bring every product up to the shop's last date before forecasting, and set aside the
+products that stopped selling.
+
+Shop exports leave out days without sales, so a product's last row is often before the
+file's last date although it is still on sale. Forecasts start after the *shop's* last
+date, so :func:`align_to_end` adds the missing trailing periods as 0 sales (price
+carried forward, no promotion, other columns empty). A product with no row for longer
+than ``inactive_periods`` (default: 90 days, 13 weeks or 3 months) is treated as
+discontinued: it is not forecast and is listed instead. Both are reported, never done
+silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from core.data.dataset import Dataset
+from core.errors import InputError
+from core.periods import PeriodGrid
+from core.text import pick
+
+__all__ = [
+    "align_to_end",
+    "Alignment",
+    "default_inactive_periods",
+    "model_frames",
+    "ModelFrames",
+    "require_active",
+]
+
+
+@dataclass
+class Alignment:
+    """Result of :func:`align_to_end`.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        Active products only, each ending on the shop's last date.
+    extended : pandas.DataFrame
+        ``unique_id``, ``last_date``, ``periods_added`` of products given trailing zeros.
+    inactive : pandas.DataFrame
+        ``unique_id``, ``last_date``, ``periods_since`` of the products set aside.
+    end : pandas.Timestamp
+        The shop's last date.
+    """
+
+    frame: pd.DataFrame
+    extended: pd.DataFrame
+    inactive: pd.DataFrame
+    end: pd.Timestamp
+
+    def describe(self, lang: str = "both") -> list[str]:
+        """One line per kind of change (empty when nothing changed)."""
+        lines = []
+        day = self.end.date()
+        if len(self.extended):
+            n, rows = len(self.extended), int(self.extended["periods_added"].sum())
+            en = f"{n} products had no rows up to {day}: {rows} periods added as 0 sales"
+            zh = f"{n} 个商品在 {day} 之前缺少末尾记录：补充了 {rows} 期 0 销量"
+            lines.append(pick(lang, en, zh))
+        if len(self.inactive):
+            n = len(self.inactive)
+            names = ", ".join(self.inactive["unique_id"].head(6)) + (" ..." if n > 6 else "")
+            en = f"{n} products stopped selling (no rows for a long time) and are not forecast: {names}"
+            zh = f"{n} 个商品已长期无销售记录，视为停售，不做预测：{names}"
+            lines.append(pick(lang, en, zh))
+        return lines
+
+
+def default_inactive_periods(freq: str) -> int:
+    """90 days, 13 weeks or 3 months in periods of ``freq``."""
+    grid = PeriodGrid.from_freq(freq)
+    if grid.kind != "step":
+        return 3
+    return max(1, int(round(pd.Timedelta(days=90).value / grid.step)))
+
+
+def align_to_end(frame: pd.DataFrame, freq: str, inactive_periods: int | None = None) -> Alignment:
+    """Extend recently active products to the last date; set aside the discontinued.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Cleaned long frame (``unique_id``, ``ds``, ``y``, optional ``price``/``promo``/...).
+    freq : str
+        Its frequency alias.
+    inactive_periods : int, optional
+        Products whose last row is more than this many periods before the end are set
+        aside (default :func:`default_inactive_periods`).
+
+    Returns
+    -------
+    Alignment
+    """
+    limit = default_inactive_periods(freq) if inactive_periods is None else int(inactive_periods)
+    grid = PeriodGrid.from_freq(freq)
+    end = pd.Timestamp(frame["ds"].max())
+    end_period = int(grid.periods([end.to_datetime64()])[0])
+    last = frame.groupby("unique_id", sort=True)["ds"].max()
+    gap = end_period - grid.periods(last.to_numpy())
+    since = pd.DataFrame({"unique_id": last.index, "last_date": last.to_numpy(), "gap": gap})
+    inactive = since[since["gap"] > limit].rename(columns={"gap": "periods_since"})
+    short = since[(since["gap"] > 0) & (since["gap"] <= limit)]
+    active = frame[~frame["unique_id"].isin(inactive["unique_id"])]
+    last_rows = active.sort_values(["unique_id", "ds"], kind="stable").groupby("unique_id").tail(1)
+    last_rows = last_rows.set_index("unique_id")
+    tails = [
+        _tail(last_rows.loc[row.unique_id], row, grid) for row in short.itertuples(index=False)
+    ]
+    out = pd.concat([active, *tails], ignore_index=True) if tails else active.copy()
+    out = out.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
+    extended = short.rename(columns={"gap": "periods_added"}).reset_index(drop=True)
+    return Alignment(out, extended, inactive.reset_index(drop=True), end)
+
+
+def _tail(last_row: pd.Series, row, grid: PeriodGrid) -> pd.DataFrame:
+    start = int(grid.periods([pd.Timestamp(row.last_date).to_datetime64()])[0])
+    dates = grid.dates(np.arange(start + 1, start + 1 + int(row.gap)))
+    tail = pd.DataFrame({"unique_id": row.unique_id, "ds": dates, "y": 0.0})
+    for col in last_row.index:
+        if col in ("ds", "y"):
+            continue
+        if col == "promo":
+            tail[col] = 0.0
+        elif col in ("price", "category", "brand"):
+            tail[col] = last_row[col]
+    return tail
+
+
+@dataclass
+class ModelFrames:
+    """The frames a model sees, made by :func:`model_frames`.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        Active products aligned to the shop's last date (what models are fitted on).
+    full : pandas.DataFrame
+        Every product as cleaned, discontinued ones included (lifecycle, charts).
+    alignment : Alignment
+        What the alignment did (trailing periods added, products set aside).
+    """
+
+    frame: pd.DataFrame
+    full: pd.DataFrame
+    alignment: Alignment
+
+    def describe(self, lang: str = "both") -> list[str]:
+        """The alignment's report lines (empty when nothing changed)."""
+        return self.alignment.describe(lang)
+
+
+def model_frames(dataset: Dataset) -> ModelFrames:
+    """Model-ready frames of a cleaned dataset; category/brand join for embeddings."""
+    frame = dataset.frame.drop(columns=["_row"], errors="ignore")
+    attrs = [c for c in ("category", "brand") if c in dataset.series.columns]
+    if attrs:
+        frame = frame.merge(dataset.series[["unique_id", *attrs]], on="unique_id", how="left")
+    aligned = align_to_end(frame, dataset.freq)
+    return ModelFrames(frame=aligned.frame, full=frame, alignment=aligned)
+
+
+def require_active(frames: ModelFrames) -> None:
+    """Raise :class:`InputError` when no product is left to forecast."""
+    if frames.frame.empty:
+        raise InputError(
+            "No product sold in the last 90 days of the file: nothing to forecast.",
+            "文件最后 90 天内没有任何商品有销售记录：无可预测的商品。",
+        )

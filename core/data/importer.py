@@ -1,0 +1,414 @@
+"""From a store export on disk to a validated :class:`~core.data.dataset.Dataset`.
+
+``load_dataset`` reads the file (:mod:`core.data.io`), detects the layout (long,
+wide with one column per date, or order lines to be summed per product and
+day), detects or applies the column mapping (:mod:`core.data.schema`), parses the
+values (:mod:`core.data.parsing`), detects the frequency and checks the table
+(:mod:`core.data.validation`). Every problem lands in ``dataset.report``; a problem
+that makes the data unusable raises :class:`~core.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from core.data.dataset import ID_SEP, ColumnMapping, Dataset
+from core.data.io import RawTable, ReadOptions, read_table
+from core.data.parsing import parse_dates, parse_flags, parse_numbers
+from core.data.report import Report
+from core.data.schema import changed_roles, detect_mapping, role_name
+from core.data.validation import WEEKDAYS, check_table, detect_freq, snap_to_freq
+from core.data.wide import find_date_columns, melt_wide
+from core.errors import InputError
+
+LAYOUTS = ("auto", "long", "wide", "orders")
+_SUMMARY = re.compile(r"^(合计|总计|小计|汇总|total|grand total|subtotal|sum)[:：]?$", re.I)
+_NOT_SOLD = re.compile(
+    r"关闭|取消|退款|已退|未付款|待付款|等待买家付款|cancel|refund|void|unpaid|"
+    r"pending|closed",
+    re.IGNORECASE,
+)
+_SCI_ID = re.compile(r"^\d(\.\d+)?[eE]\+\d+$")
+
+
+@dataclass
+class ImportOptions:
+    """Everything the user can say about how to import a file (``None`` = detect).
+
+    ``roles`` gives optional roles (price, revenue, promo, stock, name, category,
+    brand) a column, or ``""`` for none (:func:`core.data.schema.check_roles`).
+    """
+
+    encoding: str | None = None
+    sep: str | None = None
+    sheet: str | None = None
+    date_col: str | None = None
+    id_cols: list[str] | None = None
+    target_col: str | None = None
+    feature_cols: list[str] | None = None
+    roles: dict[str, str] | None = None
+    layout: str = "auto"
+    dayfirst: bool | None = None
+    start_date: str | None = None
+    calendar: str | None = None
+    freq: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ImportOptions:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def load_dataset(path: str | Path, options: ImportOptions | None = None) -> Dataset:
+    """Import a CSV/XLSX store export (see module doc).
+
+    Raises
+    ------
+    InputError
+        For unusable input; the message is in Chinese and English.
+    """
+    options = options or ImportOptions()
+    if options.layout not in LAYOUTS:
+        raise InputError(
+            f"Unknown layout '{options.layout}'; use one of {', '.join(LAYOUTS)}.",
+            f"未知的表格布局“{options.layout}”；可选：{'、'.join(LAYOUTS)}。",
+        )
+    freq = normalize_freq(options.freq) if options.freq else None
+    raw = read_table(path, ReadOptions(options.encoding, options.sep, options.sheet))
+    report = raw.report
+    date_cols = find_date_columns(list(raw.frame.columns))
+    wide = options.layout == "wide" or (options.layout == "auto" and len(date_cols) >= 7)
+    if wide:
+        frame, series, mapping = melt_wide(raw, date_cols, options, report)
+        raw.info.layout = "wide"
+    else:
+        frame, series, mapping = _long_table(raw, options, report)
+    freq = freq or detect_freq(frame, report)
+    frame["ds"] = snap_to_freq(frame["ds"], freq)
+    check_table(frame, freq, report)
+    return Dataset(
+        frame=frame, series=series, mapping=mapping, freq=freq, report=report, source=raw.info
+    )
+
+
+def normalize_freq(freq: str) -> str:
+    """Check a user's frequency and write it as SkuCast does: ``D``, ``W-MON``.., ``MS``."""
+    text = freq.strip().upper()
+    if text in ("D", "DAY", "DAILY"):
+        return "D"
+    if text in ("W", "WEEK", "WEEKLY"):
+        return "W-MON"
+    if text in ("M", "MS", "ME", "MONTH", "MONTHLY"):
+        return "MS"
+    if text.startswith("W-") and text[2:] in WEEKDAYS:
+        return text
+    raise InputError(
+        f"Unknown frequency '{freq}'; use D, W, W-MON .. W-SUN or MS.",
+        f"未知的频率“{freq}”；可选 D、W、W-MON .. W-SUN 或 MS。",
+    )
+
+
+def _long_table(raw: RawTable, options: ImportOptions, report: Report):
+    table = raw.frame
+    mapping, hints, guessed = detect_mapping(
+        table,
+        options.date_col,
+        options.id_cols,
+        options.target_col,
+        options.feature_cols,
+        options.roles,
+    )
+    _report_roles(report, changed_roles(mapping, [str(c) for c in table.columns], options.roles))
+    if "status" in hints:
+        table = _drop_non_sales(table, hints["status"], raw.info.header_row, report)
+    for role in guessed:
+        col = getattr(mapping, role)
+        report.add(
+            "info",
+            f"guessed_{role}",
+            f"No header names the {role}; column '{col}' was chosen from its contents",
+            f"没有表头标明{'日期' if role == 'date' else '销量'}列，已根据内容选择列“{col}”",
+            column=col,
+            action_en="check the mapping",
+            action_zh="请核对列映射",
+        )
+    rownum = table.index.to_numpy(dtype=np.int64) + raw.info.header_row + 1
+    keep = _drop_bad_dates(table, mapping, options, report, rownum)
+    table, rownum = table.loc[keep.values], rownum[keep.to_numpy()]
+    dates = keep.attrs["dates"][keep.to_numpy()]
+    frame = pd.DataFrame(
+        {
+            "unique_id": _unique_ids(table, mapping.ids, report, rownum),
+            "ds": dates.to_numpy(),
+            "_row": rownum,
+        }
+    )
+    frame["y"] = _target(table[mapping.target], mapping.target, report, rownum)
+    _add_roles(frame, table, mapping, report)
+    series = _series_table(frame, table, mapping)
+    is_orders = options.layout == "orders" or (
+        options.layout == "auto"
+        and (keep.attrs["has_time"] or "order" in hints)
+        and frame.duplicated(["unique_id", "ds"]).any()
+    )
+    raw.info.layout = "orders" if is_orders else "long"
+    if is_orders:
+        frame = _sum_order_lines(frame, report)
+    frame = frame.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
+    return frame, series, mapping
+
+
+def _report_roles(report: Report, changed: dict) -> None:
+    """One line listing the roles the user set against what the headers say."""
+    if not changed:
+        return
+    en = "; ".join(f"{r} = {c or '(none)'}" for r, c in changed.items())
+    zh = "；".join(f"{role_name(r, 'zh')} = {c or '（无）'}" for r, c in changed.items())
+    report.add(
+        "info",
+        "mapping_chosen",
+        f"Columns set by hand instead of from the headers: {en}",
+        f"以下列由您手动指定（而非按表头识别）：{zh}",
+        action_en="used as chosen",
+        action_zh="按您的选择使用",
+    )
+
+
+def _drop_non_sales(table: pd.DataFrame, col: str, header_row: int, report: Report):
+    """Drop closed, cancelled, refunded and unpaid orders: they are not demand that was met."""
+    status = table[col].astype(str).str.strip()
+    drop = (
+        status.str.contains(_NOT_SOLD, regex=True)
+        & ~status.str.contains(r"部分|partial", case=False, regex=True)
+    ).to_numpy()
+    if drop.any():
+        kinds = ", ".join(f"{k} ({n})" for k, n in status[drop].value_counts().head(6).items())
+        report.add(
+            "info",
+            "orders_not_sold",
+            f"{int(drop.sum())} order lines are closed, cancelled, refunded or unpaid: {kinds}",
+            f"有 {int(drop.sum())} 行订单已关闭、取消、退款或未付款：{kinds}",
+            column=col,
+            rows=(table.index[drop].to_numpy() + header_row + 1).tolist(),
+            action_en="not counted as sales",
+            action_zh="不计入销量",
+        )
+    return table.loc[~drop]
+
+
+def _drop_bad_dates(table, mapping: ColumnMapping, options, report: Report, rownum) -> pd.Series:
+    col = mapping.date
+    parsed = parse_dates(table[col], options.dayfirst)
+    bad, empty = parsed.bad, parsed.empty
+    summary = np.zeros(len(table), dtype=bool)
+    if (bad | empty).any():
+        cand = table.loc[bad | empty].astype(str)
+        hits = cand.apply(lambda c: c.str.strip().str.match(_SUMMARY)).any(axis=1)
+        summary[np.flatnonzero(bad | empty)[hits.to_numpy()]] = True
+    _report_dates(report, col, parsed, bad & ~summary, empty & ~summary, summary, rownum)
+    usable = ~(bad | empty)
+    if usable.sum() == 0 or usable.sum() < 0.5 * len(table):
+        sample = ", ".join(table[col][bad].astype(str).unique()[:5])
+        raise InputError(
+            f"Most values of the date column '{col}' cannot be read as dates (e.g. {sample}). "
+            "Choose the right date column (--date-col) or fix the date format.",
+            f"日期列“{col}”的大部分值无法识别为日期（例如 {sample}）。"
+            "请指定正确的日期列（--date-col）或修正日期格式。",
+        )
+    keep = pd.Series(usable, index=table.index)
+    keep.attrs["dates"] = parsed.values.dt.normalize() if parsed.has_time else parsed.values
+    keep.attrs["has_time"] = parsed.has_time
+    return keep
+
+
+def _report_dates(report, col, parsed, bad, empty, summary, rownum) -> None:
+    if summary.any():
+        report.add(
+            "info",
+            "summary_rows",
+            "Total/summary rows (合计, Total ...) were found",
+            "发现合计/汇总行（合计、总计等）",
+            column=col,
+            rows=rownum[summary].tolist(),
+            action_en="not imported",
+            action_zh="未导入",
+        )
+    if bad.any():
+        report.add(
+            "warning",
+            "bad_dates",
+            f"{int(bad.sum())} values are not readable dates",
+            f"有 {int(bad.sum())} 个值无法识别为日期",
+            column=col,
+            rows=rownum[bad].tolist(),
+            action_en="rows skipped",
+            action_zh="已跳过这些行",
+        )
+    if empty.any():
+        report.add(
+            "warning",
+            "empty_dates",
+            f"{int(empty.sum())} rows have no date",
+            f"有 {int(empty.sum())} 行没有日期",
+            column=col,
+            rows=rownum[empty].tolist(),
+            action_en="rows skipped",
+            action_zh="已跳过这些行",
+        )
+    if parsed.ambiguous:
+        report.add(
+            "warning",
+            "ambiguous_dates",
+            f"Dates such as 01/02/2024 could be day/month or month/day; read as "
+            f"{'day/month' if parsed.fmt.startswith('%d') else 'month/day'}, the order "
+            "that gives regular dates",
+            f"类似 01/02/2024 的日期可能是日/月或月/日；已按"
+            f"{'日/月' if parsed.fmt.startswith('%d') else '月/日'}读取（日期更规律）",
+            column=col,
+            action_en="use --dayfirst / --monthfirst to change",
+            action_zh="可用 --dayfirst / --monthfirst 更改",
+        )
+
+
+def _factor(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and stripped unique strings of a text column (cheap on repeated IDs)."""
+    codes, uniques = pd.factorize(column)
+    return codes, np.array([str(u).strip() for u in uniques], dtype=object)
+
+
+def _unique_ids(table, ids: list[str], report: Report, rownum) -> np.ndarray:
+    if not ids:
+        return np.full(len(table), "all", dtype=object)
+    combined = np.zeros(len(table), dtype=np.int64)
+    labels: list[np.ndarray] = []
+    for col in ids:
+        codes, uniques = _factor(table[col])
+        sci = np.array([bool(_SCI_ID.match(u)) for u in uniques], dtype=bool)
+        if sci.any():
+            report.add(
+                "warning",
+                "mangled_ids",
+                "IDs written in scientific notation (like 6.01E+11): Excel has rounded "
+                "them and they cannot be recovered",
+                "ID 为科学计数法（如 6.01E+11）：已被 Excel 截断，无法恢复原值",
+                column=col,
+                rows=rownum[sci[codes]].tolist(),
+                action_en="kept as written; export the IDs as text",
+                action_zh="按原样保留；请将 ID 列以文本格式导出",
+            )
+        combined = combined * len(uniques) + codes
+        labels.append((codes, uniques))
+    keys, inverse = np.unique(combined, return_inverse=True)
+    firsts = np.zeros(keys.size, dtype=np.int64)
+    firsts[inverse[::-1]] = np.arange(len(combined))[::-1]
+    names = [ID_SEP.join(str(u[c[i]]) for c, u in labels) for i in firsts]
+    return np.array(names, dtype=object)[inverse]
+
+
+def _target(column: pd.Series, name: str, report: Report, rownum) -> np.ndarray:
+    values, bad, empty = parse_numbers(column)
+    if bad.any():
+        sample = ", ".join(column[bad].astype(str).unique()[:5])
+        report.add(
+            "warning",
+            "non_numeric",
+            f"{int(bad.sum())} quantities are not numbers (e.g. {sample})",
+            f"有 {int(bad.sum())} 个销量不是数字（例如 {sample}）",
+            column=name,
+            rows=rownum[bad].tolist(),
+            action_en="treated as missing; cleaning fills them (fill=zero)",
+            action_zh="视为缺失值；清洗时填补（fill=zero）",
+        )
+    if empty.any():
+        report.add(
+            "warning",
+            "empty_values",
+            f"{int(empty.sum())} quantities are empty",
+            f"有 {int(empty.sum())} 个销量为空",
+            column=name,
+            rows=rownum[empty].tolist(),
+            action_en="treated as missing; cleaning fills them (fill=zero)",
+            action_zh="视为缺失值；清洗时填补（fill=zero）",
+        )
+    if values.isna().all():
+        raise InputError(
+            f"The quantity column '{name}' holds no numbers. Choose the column with "
+            "units sold (--target-col).",
+            f"销量列“{name}”中没有数字。请指定记录销售件数的列（--target-col）。",
+        )
+    return values.to_numpy(dtype="float64")
+
+
+def _add_roles(
+    frame: pd.DataFrame, table: pd.DataFrame, mapping: ColumnMapping, report: Report
+) -> None:
+    for role in ("price", "revenue", "stock"):
+        col = getattr(mapping, role)
+        if col:
+            frame[role] = parse_numbers(table[col])[0].to_numpy()
+    if mapping.promo:
+        frame["promo"] = parse_flags(table[mapping.promo]).to_numpy()
+    if mapping.revenue and not mapping.price:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            frame["price"] = np.where(frame["y"] > 0, frame["revenue"] / frame["y"], np.nan)
+        report.add(
+            "info",
+            "price_from_revenue",
+            "Unit price computed as amount / quantity",
+            "单价按金额 / 数量计算",
+            column=mapping.revenue,
+        )
+    for col in mapping.features:
+        values, bad, _ = parse_numbers(table[col])
+        frame[col] = values.to_numpy() if bad.mean() < 0.1 else table[col].astype(str).to_numpy()
+
+
+def _series_table(frame: pd.DataFrame, table: pd.DataFrame, mapping: ColumnMapping):
+    last = ~frame["unique_id"].duplicated(keep="last").to_numpy()
+    cols = {"unique_id": frame["unique_id"].to_numpy()[last]}
+    roles = [(c, c) for c in mapping.ids] + [
+        (r, getattr(mapping, r)) for r in ("name", "category", "brand") if getattr(mapping, r)
+    ]
+    for key, col in roles:
+        cols[key] = np.array([str(v).strip() for v in table[col].to_numpy()[last]], dtype=object)
+    return pd.DataFrame(cols).sort_values("unique_id").reset_index(drop=True)
+
+
+def _sum_order_lines(frame: pd.DataFrame, report: Report) -> pd.DataFrame:
+    n_lines = len(frame)
+    agg = {"y": "sum", "_row": "min"}
+    agg.update({c: "sum" for c in ("revenue",) if c in frame})
+    agg.update({c: "max" for c in ("promo",) if c in frame})
+    agg.update({c: "last" for c in ("stock",) if c in frame})
+    agg.update(
+        {
+            c: "mean"
+            for c in frame.columns
+            if c not in agg
+            and c not in ("unique_id", "ds")
+            and pd.api.types.is_numeric_dtype(frame[c])
+        }
+    )
+    agg.update({c: "first" for c in frame.columns if c not in agg and c not in ("unique_id", "ds")})
+    out = frame.groupby(["unique_id", "ds"], sort=True, as_index=False).agg(agg)
+    out["y"] = out["y"].where(frame.groupby(["unique_id", "ds"])["y"].count().to_numpy() > 0)
+    if "revenue" in out and "price" in out:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out["price"] = np.where(out["y"] > 0, out["revenue"] / out["y"], out["price"])
+    report.add(
+        "info",
+        "order_lines_summed",
+        f"Order lines: {n_lines} lines summed into {len(out)} product-days",
+        f"订单明细：{n_lines} 行已按商品和日期合计为 {len(out)} 行",
+        action_en="quantities added up per product and day",
+        action_zh="按商品和日期合计销量",
+    )
+    return out

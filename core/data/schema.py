@@ -1,0 +1,454 @@
+"""Which column is which: detecting the column mapping from headers and contents.
+
+Headers are matched against English and Chinese names that shop back-ends
+really use (Taobao/Tmall, JD, Pinduoduo, Amazon, Shopify, ERPs), first exactly
+and then by containment, after dropping units in brackets (``销量(件)``) and
+case, spaces and punctuation. Where headers say nothing, contents decide: the
+column whose values read as dates is the date. The user's overrides always win
+and are checked against the real columns.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+import pandas as pd
+
+from core.data.dataset import ColumnMapping
+from core.data.parsing import looks_like_dates, numeric_share
+from core.errors import InputError
+
+# Ordered by preference within each role.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "date": (
+        "日期",
+        "统计日期",
+        "销售日期",
+        "付款时间",
+        "订单付款时间",
+        "支付时间",
+        "下单时间",
+        "订单创建时间",
+        "创建时间",
+        "成交时间",
+        "下单日期",
+        "时间",
+        "date",
+        "ds",
+        "day",
+        "orderdate",
+        "paidat",
+        "purchasedate",
+        "createdat",
+        "salesdate",
+        "week",
+        "month",
+        "period",
+        "timestamp",
+        "time",
+    ),
+    "store": (
+        "店铺",
+        "店铺名称",
+        "店铺id",
+        "门店",
+        "门店编号",
+        "门店名称",
+        "仓库",
+        "store",
+        "storeid",
+        "storenbr",
+        "shop",
+        "shopid",
+        "location",
+        "warehouse",
+    ),
+    "item": (
+        "sku",
+        "skuid",
+        "sku编码",
+        "商家编码",
+        "商品编码",
+        "商家sku",
+        "货号",
+        "商品货号",
+        "商品id",
+        "宝贝id",
+        "商品编号",
+        "规格id",
+        "款号",
+        "itemid",
+        "item",
+        "productid",
+        "product",
+        "asin",
+        "sellersku",
+        "lineitemsku",
+        "variantsku",
+        "itemnbr",
+        "id",
+        "unique_id",
+        "uniqueid",
+        "series",
+        "商品",
+    ),
+    "target": (
+        "销量",
+        "销售数量",
+        "销售量",
+        "数量",
+        "件数",
+        "购买数量",
+        "宝贝数量",
+        "商品数量",
+        "成交件数",
+        "成交数量",
+        "售出数量",
+        "支付件数",
+        "sales",
+        "quantity",
+        "qty",
+        "units",
+        "unitssold",
+        "sold",
+        "lineitemquantity",
+        "quantitypurchased",
+        "quantityordered",
+        "demand",
+        "y",
+        "volume",
+    ),
+    "price": (
+        "单价",
+        "价格",
+        "售价",
+        "成交价",
+        "商品价格",
+        "销售单价",
+        "price",
+        "unitprice",
+        "sellprice",
+        "sellingprice",
+        "lineitemprice",
+        "sellprice",
+    ),
+    "revenue": (
+        "实付金额",
+        "支付金额",
+        "实收金额",
+        "成交金额",
+        "销售额",
+        "销售金额",
+        "金额",
+        "gmv",
+        "revenue",
+        "amount",
+        "salesamount",
+        "itemprice",
+        "total",
+        "subtotal",
+    ),
+    "promo": (
+        "促销",
+        "活动",
+        "是否促销",
+        "活动名称",
+        "促销活动",
+        "营销活动",
+        "参与活动",
+        "促销类型",
+        "promo",
+        "promotion",
+        "onpromotion",
+        "campaign",
+        "event",
+        "discount",
+    ),
+    "stock": (
+        "库存",
+        "可用库存",
+        "现有库存",
+        "库存数量",
+        "实际库存",
+        "期末库存",
+        "stock",
+        "onhand",
+        "inventory",
+        "stockonhand",
+        "qtyonhand",
+        "available",
+    ),
+    "name": (
+        "商品名称",
+        "宝贝标题",
+        "商品标题",
+        "宝贝名称",
+        "标题",
+        "名称",
+        "品名",
+        "name",
+        "title",
+        "productname",
+        "lineitemname",
+        "itemname",
+        "producttitle",
+        "description",
+    ),
+    "category": (
+        "类目",
+        "分类",
+        "品类",
+        "商品类目",
+        "一级类目",
+        "叶子类目",
+        "类别",
+        "category",
+        "cat",
+        "catid",
+        "deptid",
+        "dept",
+        "department",
+        "producttype",
+        "family",
+    ),
+    "brand": ("品牌", "brand", "vendor"),
+    "order": ("订单号", "订单编号", "主订单编号", "子订单编号", "orderid", "ordernumber", "order"),
+    "status": (
+        "订单状态",
+        "交易状态",
+        "子订单状态",
+        "退款状态",
+        "状态",
+        "orderstatus",
+        "status",
+        "financialstatus",
+    ),
+}
+#: Roles a column can take once each, in the order they are claimed.
+ROLE_ORDER = (
+    "date",
+    "target",
+    "item",
+    "store",
+    "revenue",
+    "price",
+    "promo",
+    "stock",
+    "name",
+    "category",
+    "brand",
+    "order",
+    "status",
+)
+_BRACKETS = re.compile(r"[\(（\[【].*?[\)）\]】]")
+_PUNCT = re.compile(r"[\s_\-./:：#]+")
+
+
+def normalize_header(name: str) -> str:
+    """Lower-case, drop bracketed units and punctuation: ``'销量(件)'`` -> ``'销量'``."""
+    return _PUNCT.sub("", _BRACKETS.sub("", str(name))).lower()
+
+
+def match_headers(columns: list[str]) -> dict[str, str]:
+    """Role -> column by header name: exact synonym matches first, then containment."""
+    norm = {c: normalize_header(c) for c in columns}
+    found: dict[str, str] = {}
+    used: set[str] = set()
+    for contains in (False, True):
+        for role in ROLE_ORDER:
+            if role in found:
+                continue
+            for syn in SYNONYMS[role]:
+                hit = next(
+                    (
+                        c
+                        for c in columns
+                        if c not in used
+                        and (
+                            norm[c] == syn
+                            or (contains and len(syn) >= 2 and not syn.isascii() and syn in norm[c])
+                        )
+                    ),
+                    None,
+                )
+                if hit:
+                    found[role] = hit
+                    used.add(hit)
+                    break
+    return found
+
+
+def _suggest(name: str, columns: list[str]) -> str:
+    close = difflib.get_close_matches(name, columns, n=3, cutoff=0.4)
+    return ", ".join(close) if close else ", ".join(columns[:12])
+
+
+def check_columns(names: list[str], columns: list[str], flag: str) -> None:
+    """Raise a clear :class:`InputError` when an override names a missing column."""
+    for name in names:
+        if name not in columns:
+            hint = _suggest(name, columns)
+            raise InputError(
+                f"{flag}: the file has no column '{name}'. Columns that come close: {hint}.",
+                f"{flag}：文件中没有名为“{name}”的列。相近的列：{hint}。",
+            )
+
+
+#: Roles besides date, IDs and target that the user can give a column or none.
+OPTIONAL_ROLES = ("price", "revenue", "promo", "stock", "name", "category", "brand")
+_ROLE_ZH = {"price": "价格", "revenue": "销售额", "promo": "促销", "stock": "库存",
+            "name": "商品名称", "category": "类目", "brand": "品牌"}  # fmt: skip
+
+
+def check_roles(roles: dict[str, str] | None, columns: list[str]) -> dict[str, str | None]:
+    """The user's column for each optional role (``None``: no column), checked.
+
+    ``roles`` maps a role of :data:`OPTIONAL_ROLES` to a column name, or to an empty
+    string (or ``None``) for "the file has no such column". Unknown roles, missing
+    columns and one column given two roles raise a bilingual :class:`InputError`.
+    """
+    out: dict[str, str | None] = {}
+    for role, col in (roles or {}).items():
+        if role not in OPTIONAL_ROLES:
+            raise InputError(
+                f"Unknown column role '{role}'; use one of {', '.join(OPTIONAL_ROLES)}.",
+                f"未知的列角色“{role}”；可选：{'、'.join(OPTIONAL_ROLES)}。",
+            )
+        out[role] = str(col) if col else None
+        if col:
+            check_columns([str(col)], columns, f"--{role}-col")
+    named = [c for c in out.values() if c]
+    twice = sorted({c for c in named if named.count(c) > 1})
+    if twice:
+        raise InputError(
+            f"Column '{twice[0]}' is given two roles; give each column one role.",
+            f"列“{twice[0]}”被指定了两个角色；每列只能有一个角色。",
+        )
+    return out
+
+
+def role_name(role: str, lang: str = "en") -> str:
+    """A role's name for messages (``price`` -> ``价格`` in Chinese)."""
+    return _ROLE_ZH.get(role, role) if lang == "zh" else role
+
+
+def _claim_roles(mapping: ColumnMapping, found: dict, chosen: dict, taken: set) -> None:
+    """Give each optional role the user's column, else the detected one not yet taken."""
+    for role, col in chosen.items():
+        if col in taken:
+            raise InputError(
+                f"Column '{col}' is already the date, ID or sales column; it cannot also be "
+                f"the {role} column.",
+                f"列“{col}”已用作日期、商品 ID 或销量列，不能同时作为{role_name(role, 'zh')}列。",
+            )
+    taken |= {c for c in chosen.values() if c}
+    for role in OPTIONAL_ROLES:
+        col = chosen[role] if role in chosen else found.get(role)
+        if col and (role in chosen or col not in taken):
+            setattr(mapping, role, col)
+            taken.add(col)
+
+
+def detect_mapping(
+    frame: pd.DataFrame,
+    date_col: str | None = None,
+    id_cols: list[str] | None = None,
+    target_col: str | None = None,
+    feature_cols: list[str] | None = None,
+    roles: dict[str, str] | None = None,
+) -> tuple[ColumnMapping, dict[str, str], list[str]]:
+    """Detect the long-table mapping, applying the user's overrides.
+
+    ``roles`` gives optional roles a column, or none (see :func:`check_roles`); the
+    other optional roles are found from the headers.
+
+    Returns
+    -------
+    mapping : ColumnMapping
+    hints : dict
+        ``order``: an order-number column (the table holds order lines);
+        ``status``: an order-status column (closed or refunded orders are not sales).
+    guessed : list of str
+        Roles decided from contents rather than headers (to tell the user).
+    """
+    columns = [str(c) for c in frame.columns]
+    for flag, names in (
+        ("--date-col", [date_col] if date_col else []),
+        ("--id-cols", id_cols or []),
+        ("--target-col", [target_col] if target_col else []),
+        ("--feature-cols", feature_cols or []),
+    ):
+        check_columns(names, columns, flag)
+    chosen = check_roles(roles, columns)
+    explicit = {c for c in [date_col, target_col, *(id_cols or []), *(feature_cols or [])] if c}
+    explicit |= {c for c in chosen.values() if c}
+    found = match_headers([c for c in columns if c not in explicit])
+    guessed: list[str] = []
+    date = date_col or found.get("date") or _date_by_content(frame, columns, explicit)
+    if date and not date_col and "date" not in found:
+        guessed.append("date")
+    if date is None:
+        raise _no_date(columns)
+    if id_cols is not None:
+        ids = list(id_cols)
+    else:
+        ids = [found[r] for r in ("store", "item") if r in found and found[r] != date]
+    taken = {date, *ids, *(feature_cols or [])}
+    target = target_col or (found.get("target") if found.get("target") not in taken else None)
+    if target is None:
+        target = _target_by_content(frame, columns, taken | explicit | set(found.values()))
+        guessed.append("target")
+    mapping = ColumnMapping(date=date, ids=ids, target=target, features=list(feature_cols or []))
+    taken |= {target}
+    _claim_roles(mapping, found, chosen, taken)
+    hints = {r: found[r] for r in ("order", "status") if r in found and found[r] not in taken}
+    return mapping, hints, guessed
+
+
+def changed_roles(mapping: ColumnMapping, columns: list[str], roles: dict | None) -> dict:
+    """The optional roles where the user's choice differs from what the headers say.
+
+    Returns role -> column (``None``: the user said the file has none), for the import
+    report: a choice that only repeats the detection is not worth a line.
+    """
+    if not roles:
+        return {}
+    chosen = check_roles(roles, columns)
+    core = {mapping.date, mapping.target, *mapping.ids, *mapping.features}
+    natural = match_headers([c for c in columns if c not in core])
+    return {r: c for r, c in chosen.items() if natural.get(r) != c}
+
+
+def _no_date(columns: list[str]) -> InputError:
+    shown = ", ".join(columns[:15])
+    return InputError(
+        "No date column was found: no header reads like a date (日期, 下单时间, date ...) and no "
+        f"column holds dates. Columns: {shown}. Name the date column (command line: --date-col).",
+        "未找到日期列：没有类似日期的表头（日期、下单时间、date 等），也没有内容为日期的列。"
+        f"现有列：{shown}。请指定日期列（命令行：--date-col）。",
+    )
+
+
+def _date_by_content(frame: pd.DataFrame, columns: list[str], skip: set[str]) -> str | None:
+    best, best_share = None, 0.0
+    for col in columns:
+        if col in skip:
+            continue
+        share = looks_like_dates(frame[col])
+        if share > best_share:
+            best, best_share = col, share
+    return best if best_share >= 0.9 else None
+
+
+def _target_by_content(frame: pd.DataFrame, columns: list[str], skip: set[str]) -> str:
+    numeric = [c for c in columns if c not in skip and numeric_share(frame[c]) >= 0.9]
+    if len(numeric) == 1:
+        return numeric[0]
+    shown = ", ".join(c for c in columns if c not in skip) or "-"
+    raise InputError(
+        "Cannot tell which column holds the quantity sold (销量/数量/sales/quantity ...). "
+        f"Candidates: {shown}. Name it (command line: --target-col).",
+        "无法判断哪一列是销量（销量、数量、sales、quantity 等）。"
+        f"候选列：{shown}。请指定销量列（命令行：--target-col）。",
+    )

@@ -1,0 +1,102 @@
+"""A plain summary of an imported dataset, for ``inspect`` and the GUI's status bar."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from core.data.alignment import ModelFrames
+from core.data.dataset import Dataset
+from core.data.report import Finding, Report
+from core.data.validation import FREQ_NAMES, freq_kind
+
+
+def dataset_summary(dataset: Dataset) -> dict:
+    """Everything ``inspect`` reports, as JSON-ready data."""
+    first, last = dataset.date_range
+    frame = dataset.frame
+    return {
+        "file": dataset.source.path,
+        "format": dataset.source.kind,
+        "encoding": dataset.source.encoding,
+        "separator": dataset.source.separator,
+        "sheet": dataset.source.sheet,
+        "header_row": dataset.source.header_row,
+        "layout": dataset.source.layout,
+        "rows_read": dataset.source.rows_read,
+        "mapping": dataset.mapping.to_dict(),
+        "frequency": dataset.freq,
+        "series": dataset.n_series,
+        "rows": int(frame.shape[0]),
+        "first_date": first.date().isoformat(),
+        "last_date": last.date().isoformat(),
+        "total_quantity": float(frame["y"].sum()),
+        "errors": len(dataset.report.errors),
+        "warnings": len(dataset.report.warnings),
+        "report": dataset.report.to_dicts(),
+    }
+
+
+def _mapping_lines(mapping: dict) -> list[str]:
+    labels = {
+        "date": "日期 date",
+        "ids": "商品ID ids",
+        "target": "销量 target",
+        "price": "价格 price",
+        "revenue": "金额 revenue",
+        "promo": "促销 promo",
+        "stock": "库存 stock",
+        "name": "名称 name",
+        "category": "类目 category",
+        "brand": "品牌 brand",
+        "features": "特征 features",
+    }
+    lines = []
+    for key, label in labels.items():
+        value = mapping.get(key)
+        if value:
+            shown = ", ".join(value) if isinstance(value, list) else value
+            lines.append(f"  {label:<14} {shown}")
+    return lines
+
+
+def format_summary(summary: dict, lang: str = "both") -> str:
+    """Human-readable text of :func:`dataset_summary` with the validation report."""
+    en_freq, zh_freq = FREQ_NAMES[freq_kind(summary["frequency"])]
+    sep = {"\t": "tab", None: "-"}.get(summary["separator"], summary["separator"])
+    lines = [
+        f"文件 file:        {summary['file']}",
+        f"格式 format:      {summary['format']}  编码 encoding: {summary['encoding'] or '-'}"
+        f"  分隔符 separator: {sep}"
+        + (f"  工作表 sheet: {summary['sheet']}" if summary["sheet"] else ""),
+        f"布局 layout:      {summary['layout']}  (表头 header row {summary['header_row']},"
+        f" {summary['rows_read']} rows read)",
+        "列映射 mapping:",
+        *_mapping_lines(summary["mapping"]),
+        f"频率 frequency:   {zh_freq} / {en_freq} ({summary['frequency']})",
+        f"商品数 series:    {summary['series']}",
+        f"日期 dates:       {summary['first_date']} .. {summary['last_date']}"
+        f"  ({summary['rows']} rows after cleaning)",
+        f"总销量 total:     {summary['total_quantity']:,.0f}",
+        "",
+        f"检查报告 report ({summary['errors']} errors, {summary['warnings']} warnings):",
+    ]
+    report = Report([Finding(**f) for f in summary["report"]])
+    lines.append(report.format(lang))
+    return "\n".join(lines)
+
+
+def sales_ranking(frames: ModelFrames, dataset: Dataset) -> pd.DataFrame:
+    """One row per product for pickers: ``unique_id``, ``label``, ``total``, ``last_date``,
+    ``category`` (empty when unknown), sorted by total sales, highest first."""
+    full = frames.full
+    agg = full.groupby("unique_id", sort=False).agg(total=("y", "sum"), last_date=("ds", "max"))
+    series = dataset.series.set_index("unique_id")
+    out = agg.reset_index()
+    names = series["name"] if "name" in series else pd.Series(dtype=object)
+    cats = series["category"] if "category" in series else pd.Series(dtype=object)
+    out["name"] = out["unique_id"].map(names).fillna("").astype(str)
+    out["category"] = out["unique_id"].map(cats).fillna("").astype(str)
+    out["label"] = np.where(out["name"] != "", out["unique_id"] + "  " + out["name"],
+                            out["unique_id"])  # fmt: skip
+    return out.sort_values("total", ascending=False, kind="stable").reset_index(drop=True)

@@ -1,0 +1,150 @@
+"""Reading Excel workbooks (.xlsx) into a table of strings with openpyxl.
+
+Cells become text the way the user sees them: integral numbers without ``.0``
+(an ID typed as a number), dates as ISO strings, text as is. A workbook with
+several sheets holding data must be told which one to use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from core.data.dataset import SourceInfo
+from core.data.report import Report
+from core.data.table import RawTable, clean_header, find_header, report_header
+from core.errors import InputError
+
+
+def _open(path: Path):
+    from openpyxl import load_workbook
+
+    try:
+        # A file object, not a path: openpyxl refuses paths without an .xlsx suffix.
+        return load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise InputError(
+            f"'{path.name}' is not a readable Excel workbook (.xlsx); it may be damaged or "
+            f"password-protected ({type(exc).__name__}). Open it in Excel or WPS and save it "
+            "again as .xlsx or .csv.",
+            f"“{path.name}”不是可读取的 Excel 工作簿（.xlsx），文件可能已损坏或设有密码"
+            f"（{type(exc).__name__}）。请用 Excel 或 WPS 打开后重新另存为 .xlsx 或 .csv。",
+        ) from None
+
+
+def cell_text(value: object) -> str:
+    """The text a spreadsheet cell shows, for import as a string."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value).strip()
+
+
+def _rows(ws) -> list[list[str]]:
+    rows = []
+    for row in ws.iter_rows(values_only=True):
+        cells = [cell_text(v) for v in row]
+        while cells and cells[-1] == "":
+            cells.pop()
+        rows.append(cells)
+    while rows and not any(rows[-1]):
+        rows.pop()
+    return rows
+
+
+def sheet_sizes(path: Path) -> list[tuple[str, int]]:
+    """(name, number of non-empty rows) for each sheet."""
+    wb = _open(path)
+    try:
+        return [(ws.title, sum(1 for r in _rows(ws) if any(r))) for ws in wb.worksheets]
+    finally:
+        wb.close()
+
+
+def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:  # noqa: F821
+    """Read one sheet of an XLSX workbook (see :func:`core.data.io.read_table`)."""
+    wb = _open(path)
+    try:
+        tables = {ws.title: _rows(ws) for ws in wb.worksheets}
+    finally:
+        wb.close()
+    report = Report()
+    name = _choose_sheet(path, tables, sheet, report)
+    rows = [r for r in tables[name] if any(r)]
+    header_idx = find_header(rows[:50])
+    if header_idx:
+        report.add(
+            "info",
+            "title_rows_skipped",
+            f"Skipped {header_idx} title row(s) above the header",
+            f"已跳过表头上方的 {header_idx} 行标题信息",
+            rows=list(range(1, header_idx + 1)),
+            action_en="not imported",
+            action_zh="未导入",
+        )
+    header = rows[header_idx]
+    body = rows[header_idx + 1 :]
+    if not body:
+        raise InputError(
+            f"Sheet '{name}' of '{path.name}' has a header but no data rows.",
+            f"“{path.name}”的工作表“{name}”只有表头，没有数据行。",
+        )
+    width = max(len(header), max(len(r) for r in body))
+    header = header + [""] * (width - len(header))
+    names, dups = clean_header(header)
+    frame = pd.DataFrame([r + [""] * (width - len(r)) for r in body], columns=names, dtype=str)
+    report_header(report, dups)
+    info = SourceInfo(
+        path=str(path),
+        kind="xlsx",
+        sheet=name,
+        header_row=header_idx + 1,
+        rows_read=int(frame.shape[0]),
+    )
+    return RawTable(frame, info, report)
+
+
+def _choose_sheet(path: Path, tables: dict, sheet: str | None, report: Report) -> str:
+    sizes = {n: sum(1 for r in rows if any(r)) for n, rows in tables.items()}
+    listing = ", ".join(f"'{n}' ({c} rows)" for n, c in sizes.items())
+    listing_zh = "、".join(f"“{n}”（{c} 行）" for n, c in sizes.items())
+    if sheet is not None:
+        if sheet not in tables:
+            raise InputError(
+                f"Workbook '{path.name}' has no sheet '{sheet}'. Its sheets: {listing}.",
+                f"工作簿“{path.name}”中没有名为“{sheet}”的工作表。现有工作表：{listing_zh}。",
+            )
+        return sheet
+    filled = [n for n, c in sizes.items() if c >= 2]
+    if not filled:
+        raise InputError(
+            f"Workbook '{path.name}' has no sheet with a header and data rows.",
+            f"工作簿“{path.name}”中没有包含表头和数据行的工作表。",
+        )
+    if len(filled) > 1:
+        raise InputError(
+            f"Workbook '{path.name}' has several sheets with data: {listing}. Choose the sheet "
+            "that holds the sales (command line: --sheet NAME).",
+            f"工作簿“{path.name}”中有多个包含数据的工作表：{listing_zh}。请选择存放销售数据的"
+            "工作表（命令行：--sheet 名称）。",
+        )
+    if len(sizes) > 1:
+        report.add(
+            "info",
+            "sheet_chosen",
+            f"Read sheet '{filled[0]}', the only one with data",
+            f"已读取唯一包含数据的工作表“{filled[0]}”",
+        )
+    return filled[0]

@@ -1,0 +1,54 @@
+"""The forecasters: one contract (:class:`Forecaster`), the Keras LSTM/GRU and the
+statsforecast baselines, built by name with :func:`make_base_model`, saved and loaded
+with :func:`save_forecaster` / :func:`load_forecaster`.
+"""
+
+from core.forecast.models.base import Forecaster, ProgressFn, StopFn, check_levels, interval_columns
+from core.forecast.models.lstm import QUANTILES, LSTMForecaster, default_window
+from core.forecast.models.lstm_inputs import (
+    feature_stats,
+    history_columns,
+    scale_features,
+    series_table,
+)
+from core.forecast.models.lstm_warm import check_donor, copy_weights, take_network, vocabulary_rows
+from core.forecast.models.registry import (
+    BASE_MODELS,
+    BASELINE_MODELS,
+    DEEP_MODELS,
+    INTERMITTENT_MODELS,
+    make_base_model,
+)
+from core.forecast.models.store import load_forecaster, save_forecaster
+from core.forecast.models.windowing import Batch, Panel, build_panel, gather, window_ends
+
+__all__ = [
+    "BASE_MODELS",
+    "BASELINE_MODELS",
+    "Batch",
+    "build_panel",
+    "check_donor",
+    "check_levels",
+    "copy_weights",
+    "DEEP_MODELS",
+    "default_window",
+    "feature_stats",
+    "Forecaster",
+    "gather",
+    "history_columns",
+    "INTERMITTENT_MODELS",
+    "interval_columns",
+    "load_forecaster",
+    "LSTMForecaster",
+    "make_base_model",
+    "Panel",
+    "ProgressFn",
+    "QUANTILES",
+    "save_forecaster",
+    "scale_features",
+    "series_table",
+    "StopFn",
+    "take_network",
+    "vocabulary_rows",
+    "window_ends",
+]

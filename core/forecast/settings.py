@@ -1,0 +1,168 @@
+"""What the user chose for training, and the one name -> model factory.
+
+:class:`TrainSettings` is what the Train view's form and the CLI's flags both become
+(saved in projects as JSON). :func:`make_model` builds every model SkuCast knows by its
+name, the ``auto`` meta-model included (the base models come from
+:mod:`core.forecast.models.registry`), and :meth:`TrainSettings.factory` makes the
+zero-argument factories that the backtest, the child-process training and the CLI use, so
+the window and the CLI build the same model from the same choices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+from functools import partial
+
+from core.errors import InputError
+from core.forecast.auto import AutoForecaster
+from core.forecast.features import FEATURE_GROUPS
+from core.forecast.models import (
+    BASE_MODELS,
+    DEEP_MODELS,
+    Forecaster,
+    default_window,
+    make_base_model,
+)
+
+__all__ = ["MODEL_NAMES", "SCHEMA_VERSION", "TrainSettings", "default_horizon", "make_model"]
+
+#: Version of :meth:`TrainSettings.to_dict`'s layout (projects store it).
+SCHEMA_VERSION = 1
+#: Every name :func:`make_model` accepts, in the order the CLI lists them.
+MODEL_NAMES = (*BASE_MODELS, "auto")
+
+
+def make_model(name: str, **params) -> Forecaster:
+    """Create the forecaster called ``name`` (one of :data:`MODEL_NAMES`).
+
+    Parameters
+    ----------
+    name : str
+        A base model of :mod:`core.forecast.models.registry`, or ``auto`` (the
+        :class:`~core.forecast.auto.AutoForecaster`, which backtests base models).
+    **params
+        Passed to the model's constructor.
+
+    Raises
+    ------
+    InputError
+        For an unknown name.
+    """
+    key = str(name).strip().lower()
+    if key == "auto":
+        return AutoForecaster(**params)
+    if key in BASE_MODELS:
+        return make_base_model(key, **params)
+    names = ", ".join(MODEL_NAMES)
+    raise InputError(
+        f"Unknown model {name!r}; choose one of {names}.",
+        f"未知的模型 {name!r}；可选：{names}。",
+    )
+
+
+def default_horizon(freq: str) -> int:
+    """Periods forecast by default: 4 weeks of days, 8 weeks, or 3 months."""
+    return default_window(freq)[1]
+
+
+@dataclass
+class TrainSettings:
+    """What the user chose for training (saved in projects as JSON).
+
+    Attributes
+    ----------
+    model : str
+        A name of :func:`make_model` (``lstm``, ``auto``, ``ets``...).
+    horizon : int, optional
+        Periods to forecast; ``None``: :func:`default_horizon`.
+    levels : list of int
+        Prediction-interval levels.
+    region : str
+        Holiday calendar (``CN``, ``US``, ``intl``).
+    feature_groups : list of str
+        Feature groups the deep models use.
+    epochs, units, layers, lookback, batch_size : int or None
+        Deep-model settings (``None``: the model's default). ``epochs`` is the most
+        trained: on a small shop fewer (see ``max_passes`` of
+        :class:`~core.forecast.models.lstm.LSTMForecaster`), and early stopping may end sooner.
+    dropout, learning_rate : float
+    random_state : int
+    baselines : list of str
+        Models the backtest compares the chosen one with.
+    folds : int
+        Backtest cutoffs.
+    events_path : str, optional
+        The shop's own event calendar (CSV ``date,event[,end_date]``) for the deep models.
+    extra : dict
+        More :class:`~core.forecast.models.lstm.LSTMForecaster` arguments than the form
+        shows (``windows_per_epoch``, ``patience``, or what a ``tune`` settings file
+        holds); they win over the fields above.
+    """
+
+    model: str = "lstm"
+    horizon: int | None = None
+    levels: list[int] = field(default_factory=lambda: [80, 95])
+    region: str = "CN"
+    feature_groups: list[str] = field(default_factory=lambda: list(FEATURE_GROUPS))
+    epochs: int = 40
+    units: int = 64
+    layers: int = 1
+    lookback: int | None = None
+    batch_size: int = 256
+    dropout: float = 0.1
+    learning_rate: float = 2e-3
+    random_state: int = 0
+    baselines: list[str] = field(default_factory=lambda: ["snaive", "ets", "croston"])
+    folds: int = 1
+    events_path: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"schema_version": SCHEMA_VERSION, **asdict(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> TrainSettings:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def horizon_for(self, freq: str) -> int:
+        return int(self.horizon or default_horizon(freq))
+
+    def deep_params(self, freq: str) -> dict:
+        """Keyword arguments of the LSTM/GRU forecaster."""
+        return {
+            "horizon": self.horizon_for(freq),
+            "lookback": self.lookback,
+            "epochs": self.epochs,
+            "units": self.units,
+            "layers": self.layers,
+            "batch_size": self.batch_size,
+            "dropout": self.dropout,
+            "learning_rate": self.learning_rate,
+            "feature_groups": tuple(self.feature_groups),
+            "region": self.region,
+            "random_state": self.random_state,
+            "events_path": self.events_path,
+            **self.extra,
+        }
+
+    def with_params(self, params: dict) -> TrainSettings:
+        """A copy with deep-model ``params`` (e.g. from a ``tune`` settings file) applied:
+        those that are fields set the field, the others go to :attr:`extra`."""
+        known = {f.name for f in fields(self)} - {"model", "extra"}
+        params = {k: v for k, v in params.items() if k != "cell"}
+        changes = {k: v for k, v in params.items() if k in known}
+        if changes.get("feature_groups") is not None:
+            changes["feature_groups"] = list(changes["feature_groups"])
+        extra = {**self.extra, **{k: v for k, v in params.items() if k not in known}}
+        return replace(self, **changes, extra=extra)
+
+    def factory(self, name: str, freq: str):
+        """A zero-argument factory of a fresh, unfitted model ``name`` (it pickles, so
+        it can go to a child process)."""
+        deep = self.deep_params(freq)
+        if name in DEEP_MODELS:
+            return partial(make_model, name, **deep)
+        if name == "auto":
+            return partial(make_model, "auto", model_params={n: dict(deep) for n in DEEP_MODELS})
+        return partial(make_model, name)
