@@ -7,6 +7,7 @@ docs/PACKAGING.md); each entry says why it is safe to leave out.
 
 from __future__ import annotations
 
+import ast
 import fnmatch
 import re
 import sys
@@ -83,6 +84,20 @@ HIDDEN_IMPORT_PACKAGES = [
     "holidays.countries",  # holidays.China etc. resolve through holidays.registry
     "holidays.financial",
 ]
+
+
+def lazy_imports(root: Path = ROOT) -> list[str]:
+    """The modules SkuCast imports by name through ``core.lazy.load``, which PyInstaller's
+    import analysis cannot see: ``HEAVY_LIBRARIES`` and ``HEAVY_MODULES`` of core/lazy.py
+    and ``DEFERRED`` of ui/app.py, read without importing either."""
+    names: list[str] = []
+    for path, wanted in ((root / "core" / "lazy.py", ("HEAVY_LIBRARIES", "HEAVY_MODULES")),
+                         (root / "ui" / "app.py", ("DEFERRED",))):  # fmt: skip
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            targets = [getattr(t, "id", "") for t in getattr(node, "targets", [])]
+            if isinstance(node, ast.Assign) and set(targets) & set(wanted):
+                names += list(ast.literal_eval(node.value))
+    return names
 
 
 def read_version(root: Path = ROOT) -> str:

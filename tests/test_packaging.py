@@ -29,6 +29,7 @@ import bundle_config as cfg  # noqa: E402
 import smoke  # noqa: E402
 
 import core  # noqa: E402
+from core import lazy  # noqa: E402
 
 HOOK_PATH = PACKAGING / "rthooks" / "pyi_rth_skucast.py"
 RELEASE_WORKFLOW = ROOT / ".github" / "workflows" / "release.yml"
@@ -51,6 +52,15 @@ def test_version_matches_core_and_pyproject():
     assert cfg.read_version(ROOT) == core.__version__ == pyproject["project"]["version"]
     assert cfg.windows_version_tuple("0.1.0") == (0, 1, 0, 0)
     assert cfg.windows_version_tuple("1.2.3rc4") == (1, 2, 3, 4)
+
+
+def test_modules_loaded_by_name_reach_the_bundle():
+    # core.lazy.load imports by name, which PyInstaller's analysis cannot follow
+    names = cfg.lazy_imports(ROOT)
+    assert set(lazy.HEAVY_LIBRARIES) | set(lazy.HEAVY_MODULES) <= set(names)
+    assert "core.forecast.models.baselines" in names and "keras" in names
+    spec = (PACKAGING / "skucast.spec").read_text(encoding="utf-8")
+    assert "hiddenimports = cfg.lazy_imports(ROOT)" in spec
 
 
 def test_resources_are_bundled_under_their_own_name():

@@ -19,7 +19,7 @@ from core.analysis.decision_tasks import (
     simulate_task,
     simulation_view,
 )
-from core.analysis.import_task import ENCODINGS, SEPARATORS, ImportResult, peek_columns, run_import
+from core.analysis.import_task import ENCODINGS, SEPARATORS, ImportResult, run_import
 from core.analysis.jobs import CANCEL_GRACE_S, ChildError, PackedModel, run_in_process, sendable
 from core.analysis.pipeline import (
     fit_model,
@@ -27,6 +27,15 @@ from core.analysis.pipeline import (
     make_forecast,
     run_backtest,
     train_with_backtest,
+)
+from core.analysis.plan_file import (
+    PLAN_FEATURES,
+    PlanSummary,
+    load_plan,
+    plan_columns,
+    plan_name,
+    read_plan,
+    summarize_plan,
 )
 from core.analysis.project import (
     PROJECT_SUFFIX,
@@ -66,8 +75,14 @@ __all__ = [
     "open_analysis",
     "OpenedProject",
     "PackedModel",
-    "peek_columns",
     "periods_needed",
+    "PLAN_FEATURES",
+    "plan_columns",
+    "plan_name",
+    "PlanSummary",
+    "load_plan",
+    "read_plan",
+    "summarize_plan",
     "Project",
     "PROJECT_SUFFIX",
     "recommend_task",

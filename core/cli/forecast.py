@@ -24,8 +24,7 @@ from core.cli.common import (
     terminal_progress,
     train_settings,
 )
-from core.data import forecast_table, write_table
-from core.data.side_files import read_future
+from core.data import forecast_table, read_future, write_table
 from core.errors import InputError
 from core.forecast import (
     DEEP_MODELS,

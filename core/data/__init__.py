@@ -20,6 +20,7 @@ from core.data.export import excel_safe, forecast_table, ids_first, write_table
 from core.data.importer import ImportOptions, load_dataset
 from core.data.io import read_csv_bytes, read_table, sniff_separator
 from core.data.parsing import parse_dates
+from core.data.peek import peek_columns
 from core.data.report import Report
 from core.data.schema import OPTIONAL_ROLES
 from core.data.side_files import (
@@ -62,6 +63,7 @@ __all__ = [
     "ModelFrames",
     "OPTIONAL_ROLES",
     "parse_dates",
+    "peek_columns",
     "preview",
     "read_csv_bytes",
     "read_future",

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from core.data.dataset import ID_SEP, Dataset
+from core.data.headers import match_headers, normalize_header
 from core.data.io import ReadOptions, read_table
 from core.data.parsing import parse_dates, parse_flags, parse_numbers
-from core.data.schema import match_headers, normalize_header
 from core.errors import InputError
 
 __all__ = [

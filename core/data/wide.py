@@ -14,10 +14,11 @@ import numpy as np
 import pandas as pd
 
 from core.data.dataset import ID_SEP, ColumnMapping
+from core.data.headers import match_headers
 from core.data.io import RawTable, read_table
 from core.data.parsing import parse_date_values, parse_numbers
 from core.data.report import Report
-from core.data.schema import check_columns, check_roles, match_headers
+from core.data.schema import check_columns, check_roles
 from core.errors import InputError
 
 _DAY_NUM = re.compile(r"^d_?(\d+)$", re.IGNORECASE)

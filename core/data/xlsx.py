@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from core import lazy
 from core.data.dataset import SourceInfo
 from core.data.report import Report
 from core.data.table import RawTable, clean_header, find_header, report_header
@@ -20,11 +21,10 @@ from core.errors import InputError
 
 
 def _open(path: Path):
-    from openpyxl import load_workbook
-
     try:
         # A file object, not a path: openpyxl refuses paths without an .xlsx suffix.
-        return load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
+        return lazy.load("openpyxl").load_workbook(io.BytesIO(path.read_bytes()), read_only=True,
+                                                   data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise InputError(
             f"'{path.name}' is not a readable Excel workbook (.xlsx); it may be damaged or "

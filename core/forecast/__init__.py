@@ -12,14 +12,7 @@ from core.forecast.auto import (
     AutoForecaster,
     inner_horizon,
 )
-from core.forecast.backtest import (
-    MIN_TRAIN,
-    BacktestResult,
-    backtest,
-    classify_demand,
-    default_metric,
-    plan_cutoffs,
-)
+from core.forecast.backtest import BacktestResult, backtest, classify_demand, default_metric
 from core.forecast.demand import ADI_CUTOFF, CV2_CUTOFF, SPARSE_KINDS
 from core.forecast.explain import GROUP_PREFIXES, permutation_importance
 from core.forecast.features import (
@@ -31,6 +24,7 @@ from core.forecast.features import (
     default_lags,
     future_frame,
 )
+from core.forecast.folds import MIN_TRAIN, plan_cutoffs
 from core.forecast.leaderboard import (
     check_metric,
     display_name,

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from core import lazy
 from core.errors import CancelledError, InputError
 from core.forecast.models import LSTMForecaster, default_window
 
@@ -119,8 +120,7 @@ def tune(
     CancelledError
         When cancelled before any trial finished.
     """
-    import optuna
-
+    optuna = lazy.load("optuna")
     if not budget_minutes or budget_minutes <= 0 or not math.isfinite(budget_minutes):
         raise InputError("The tuning budget must be more than 0 minutes.",
                          "调参时间预算必须大于 0 分钟。")  # fmt: skip

@@ -2,7 +2,7 @@
 
 :func:`classify_lifecycle` fits a life curve per product (:mod:`.curve`), pools launch
 curves across the shop for young products (:mod:`.pool`) and reads period rates
-(:mod:`.rates`).
+(:mod:`.rates`); the stage rules live in :mod:`.product`, the reasons in :mod:`.reasons`.
 """
 
 from core.lifecycle.curve import (
@@ -11,9 +11,6 @@ from core.lifecycle.curve import (
     Launch,
     LifeFit,
     fit_life_curve,
-    noise_scale,
-    robust_cost,
-    yearly_cycle,
 )
 from core.lifecycle.pool import (
     MIN_PRODUCTS,
@@ -22,17 +19,10 @@ from core.lifecycle.pool import (
     launch_prior,
     shop_calendar,
 )
+from core.lifecycle.product import INTRO_MAX, MATURE_MIN, NEW_DAYS, STAGE_NAMES, STAGES
 from core.lifecycle.rates import PeriodRates, flat_or_trend, period_rates, pool_sparse, working_grid
-from core.lifecycle.stages import (
-    INTRO_MAX,
-    MATURE_MIN,
-    NEW_DAYS,
-    STAGE_NAMES,
-    STAGES,
-    classify_lifecycle,
-    lifecycle_with_history,
-    stage_history,
-)
+from core.lifecycle.robust import noise_scale, robust_cost, yearly_cycle
+from core.lifecycle.stages import classify_lifecycle, lifecycle_with_history, stage_history
 
 __all__ = [
     "classify_lifecycle",

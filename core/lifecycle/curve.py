@@ -37,6 +37,7 @@ import pandas as pd
 from scipy.optimize import least_squares
 
 from core.lifecycle.rates import PeriodRates, pool_sparse
+from core.lifecycle.robust import YEAR_DAYS, noise_scale, robust_cost, yearly_cycle
 
 __all__ = [
     "DECLINE_EVIDENCE",
@@ -44,13 +45,9 @@ __all__ = [
     "LifeFit",
     "MIN_UNITS",
     "fit_life_curve",
-    "noise_scale",
-    "robust_cost",
-    "yearly_cycle",
 ]
 
 _DAY = pd.Timedelta(days=1).value
-_YEAR = 365.25
 # Ridge weight on the yearly cycle: strong for short histories, mild after ~2 years.
 _SEASON_RIDGE = 2.0
 # Weak prior against a peak far beyond the data (per month), without a launch prior.
@@ -62,8 +59,6 @@ _HARD = 100.0
 DECLINE_EVIDENCE = 13.82
 #: Fewest units sold that a life curve is fitted to.
 MIN_UNITS = 20.0
-# Floor of the noise scale of weighted residuals (see noise_scale).
-_MIN_SIGMA = 0.5
 
 
 @dataclass
@@ -113,13 +108,13 @@ class LifeFit:
     def log_rate(self, t, promo) -> np.ndarray:
         """Fitted log sales per day at ``t`` (season and promotion included)."""
         t = np.asarray(t, dtype=float)
-        w = 2 * np.pi * t / _YEAR
+        w = 2 * np.pi * t / YEAR_DAYS
         cycle = self.season[0] * np.cos(w) + self.season[1] * np.sin(w)
         return np.log(self.level) + np.log(self.share(t)) + cycle + self.promo * promo
 
     def seasonal(self, t) -> np.ndarray:
         """Multiplicative yearly factor at ``t``."""
-        w = 2 * np.pi * np.asarray(t, dtype=float) / _YEAR
+        w = 2 * np.pi * np.asarray(t, dtype=float) / YEAR_DAYS
         return np.exp(self.season[0] * np.cos(w) + self.season[1] * np.sin(w))
 
     @property
@@ -148,7 +143,7 @@ def _log_curve(t: np.ndarray, core: np.ndarray) -> np.ndarray:
 def _model(theta, t, promo, seasonal):
     """Log rate predicted by ``theta`` (see :func:`_unpack`)."""
     log_level, core, a, b, beta = _unpack(theta)
-    w = 2 * np.pi * t / _YEAR
+    w = 2 * np.pi * t / YEAR_DAYS
     cycle = a * np.cos(w) + b * np.sin(w) if seasonal else 0.0
     return log_level + _log_curve(t, core) + cycle + beta * promo
 
@@ -172,7 +167,7 @@ def _jacobian(theta, t, promo, seasonal):
     jac[:, 3] = np.where(down, a_down * tanh_down, 0.0)
     jac[:, 4] = np.where(down, -2 * tanh_down * x_down, 0.0)
     if seasonal:
-        w = 2 * np.pi * t / _YEAR
+        w = 2 * np.pi * t / YEAR_DAYS
         jac[:, 5], jac[:, 6] = np.cos(w), np.sin(w)
     jac[:, 7] = promo
     return jac
@@ -200,9 +195,9 @@ def _starts(t, z, span):
 
 def _bounds(t, span):
     # Products fade no faster than they rose: a_down <= a_up (ratio <= 1).
-    lo = [-20, t[0] - 3 * _YEAR, np.log(2e-3), 0.0, np.log(0.05), -2, -2, -1]
+    lo = [-20, t[0] - 3 * YEAR_DAYS, np.log(2e-3), 0.0, np.log(0.05), -2, -2, -1]
     # A peak far beyond a short history is not identified: keep it within reach.
-    hi = [20, t[-1] + max(2 * span, 90.0), np.log(0.25), 3 * _YEAR + span, 0.0, 2, 2, 3]
+    hi = [20, t[-1] + max(2 * span, 90.0), np.log(0.25), 3 * YEAR_DAYS + span, 0.0, 2, 2, 3]
     return np.array(lo, float), np.array(hi, float)
 
 
@@ -244,7 +239,7 @@ class _Problem:
         self.weight = 1.0 / np.sqrt(1.0 / (units + 1.0) + 0.02)
         self.span = float(self.t[-1] - self.t[0]) + 7.0
         self.seasonal = self.span >= 300
-        self.ridge = _SEASON_RIDGE * np.sqrt(len(self.t)) * _YEAR / self.span
+        self.ridge = _SEASON_RIDGE * np.sqrt(len(self.t)) * YEAR_DAYS / self.span
         self.f_scale = f_scale
         self.keep_to = None  # when set: the plateau lasts at least to this day
 
@@ -310,20 +305,6 @@ class _Problem:
         return cost(theta) - cost(free)
 
 
-def noise_scale(wresid: np.ndarray) -> float:
-    """Robust spread (MAD) of weighted residuals, at least :data:`_MIN_SIGMA`.
-
-    The weights make Poisson noise about 0.3..1 wide, so a spread far below that is
-    a fit through too few points, not a quiet product.
-    """
-    return max(1.4826 * float(np.median(np.abs(wresid - np.median(wresid)))), _MIN_SIGMA)
-
-
-def robust_cost(wresid: np.ndarray, sigma: float) -> float:
-    """Soft-L1 cost of weighted residuals at noise scale ``sigma``."""
-    return float(np.sum(2 * (np.sqrt(1 + (wresid / sigma) ** 2) - 1)))
-
-
 def _no_decline(problem: _Problem, free: np.ndarray, stop: float) -> np.ndarray:
     """The best fit whose plateau lasts to ``stop`` (no decline seen yet)."""
     problem.keep_to = stop
@@ -332,12 +313,6 @@ def _no_decline(problem: _Problem, free: np.ndarray, stop: float) -> np.ndarray:
     theta = problem.solve([start, _starts(problem.t, problem.z - problem.known, problem.span)[0]])
     problem.keep_to = None
     return theta
-
-
-def yearly_cycle(season, t) -> np.ndarray:
-    """Log multiplier ``A cos(wt) + B sin(wt)`` of the yearly cycle ``season = (A, B)``."""
-    w = 2 * np.pi * np.asarray(t, dtype=float) / _YEAR
-    return season[0] * np.cos(w) + season[1] * np.sin(w)
 
 
 def fit_life_curve(

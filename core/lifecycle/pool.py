@@ -33,8 +33,9 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from core.lifecycle.curve import LifeFit, fit_life_curve, noise_scale, robust_cost, yearly_cycle
+from core.lifecycle.curve import LifeFit, fit_life_curve
 from core.lifecycle.rates import PeriodRates
+from core.lifecycle.robust import noise_scale, robust_cost, yearly_cycle
 
 __all__ = ["MIN_PRODUCTS", "SEASON_PENALTY", "fit_short_history", "launch_prior", "shop_calendar"]
 

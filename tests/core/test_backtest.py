@@ -389,7 +389,7 @@ def test_auto_falls_back_when_the_winner_fails_on_the_full_history(mixed, monkey
                 raise RuntimeError("out of memory")
             super()._fit(frame, freq, **kwargs)
 
-    real = core.forecast.auto.make_model
+    real = core.forecast.auto.make_base_model
     fake = lambda name, **kw: FailsOnFullHistory() if name == "snaive" else real(name, **kw)  # noqa: E731
     monkeypatch.setattr(core.forecast.auto, "make_base_model", fake)
     model = AutoForecaster(candidates=("snaive", "croston"), intermittent_candidates=("tsb",))

@@ -14,6 +14,7 @@ from core.lifecycle import (
     lifecycle_with_history,
     stage_history,
 )
+from core.lifecycle.reasons import _AGAINST, _curve_reason
 
 END = pd.Timestamp("2025-12-30")
 
@@ -305,7 +306,6 @@ def test_reason_explains_a_change_against_the_stage(stage, change, note):
     from types import SimpleNamespace
 
     from core.lifecycle import LifeFit
-    from core.lifecycle.stages import _AGAINST, _curve_reason
 
     t_last = END.value / pd.Timedelta(days=1).value
     t_peak = {"decline": t_last - 50, "maturity": t_last - 400}.get(stage, t_last + 60)

@@ -17,7 +17,7 @@ from core.forecast import (
     make_model,
     save_forecaster,
 )
-from core.forecast.models.lstm import _quantile_at
+from core.forecast.models.lstm_quantiles import _quantile_at
 
 TINY = {"units": 8, "lookback": 14, "horizon": 7, "epochs": 3, "windows_per_epoch": 256,
         "batch_size": 64, "patience": 2, "random_state": 3}  # fmt: skip

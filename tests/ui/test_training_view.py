@@ -276,7 +276,7 @@ def test_every_string_has_a_chinese_translation():
 
 
 def test_opening_the_view_does_not_import_keras():
-    code = ("import sys; from ui.app import make_app; app = make_app(); "
+    code = ("import sys; from ui.qapp import make_app; app = make_app(); "
             "from ui.session import Session; from ui.views.training_view import TrainingView; "
             "v = TrainingView(Session()); v.show(); app.processEvents(); "
             "print(sorted(m for m in ('keras', 'tensorflow', 'optuna') if m in sys.modules))")  # fmt: skip

@@ -4,12 +4,19 @@ with :func:`save_forecaster` / :func:`load_forecaster`.
 """
 
 from core.forecast.models.base import Forecaster, ProgressFn, StopFn, check_levels, interval_columns
-from core.forecast.models.lstm import QUANTILES, LSTMForecaster, default_window
+from core.forecast.models.lstm import LSTMForecaster, default_window
 from core.forecast.models.lstm_inputs import (
     feature_stats,
     history_columns,
     scale_features,
     series_table,
+    static_codes,
+)
+from core.forecast.models.lstm_quantiles import (
+    QUANTILES,
+    init_output_bias,
+    predict_blocks,
+    quantile_intervals,
 )
 from core.forecast.models.lstm_warm import check_donor, copy_weights, take_network, vocabulary_rows
 from core.forecast.models.registry import (
@@ -36,17 +43,21 @@ __all__ = [
     "Forecaster",
     "gather",
     "history_columns",
+    "init_output_bias",
     "INTERMITTENT_MODELS",
     "interval_columns",
     "load_forecaster",
     "LSTMForecaster",
     "make_base_model",
     "Panel",
+    "predict_blocks",
     "ProgressFn",
+    "quantile_intervals",
     "QUANTILES",
     "save_forecaster",
     "scale_features",
     "series_table",
+    "static_codes",
     "StopFn",
     "take_network",
     "vocabulary_rows",

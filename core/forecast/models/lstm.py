@@ -4,8 +4,9 @@ One network learns from every product at once (store data is many short, related
 series): each window is scaled by its own recent level (see :mod:`core.forecast.models.windowing`), the
 product, its category and brand enter as embeddings, and calendar, festival, promotion,
 price and age features of both the past and the forecast periods are inputs. It forecasts
-the whole horizon at once (direct multi-horizon) as the quantiles in :data:`QUANTILES`,
-trained with the pinball loss; intervals for any level are read off those quantiles.
+the whole horizon at once (direct multi-horizon) as the quantiles in
+:data:`~core.forecast.models.lstm_quantiles.QUANTILES`, trained with the pinball loss;
+intervals for any level are read off those quantiles (:mod:`core.forecast.models.lstm_quantiles`).
 
 Training draws a fresh random subset of windows every epoch (``windows_per_epoch``), so
 its cost does not grow with the length of the history. On a small shop the epochs are
@@ -26,7 +27,6 @@ from __future__ import annotations
 
 import math
 import time
-from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -40,21 +40,25 @@ from core.forecast.models.lstm_inputs import (
     history_columns,
     scale_features,
     series_table,
+    static_codes,
+)
+from core.forecast.models.lstm_quantiles import (
+    QUANTILES,
+    init_output_bias,
+    predict_blocks,
+    quantile_intervals,
 )
 from core.forecast.models.lstm_warm import check_donor, copy_weights, take_network
 from core.forecast.models.windowing import build_panel, gather, window_ends
 from core.periods import PeriodGrid
 
-__all__ = ["QUANTILES", "LSTMForecaster", "default_window"]
+__all__ = ["LSTMForecaster", "default_window"]
 
 #: Fewest epochs the ``max_passes`` cap leaves.
 MIN_EPOCHS = 10
 #: Batches per call into the backend: fewer Python round trips; cancel still lands
 #: within a few batches.
 _STEPS_PER_CALL = 4
-#: Quantiles the network predicts; levels 50, 80, 90 and 95 are read off exactly.
-QUANTILES = (0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975)
-_MEDIAN = QUANTILES.index(0.5)
 
 
 def default_window(freq: str) -> tuple[int, int]:
@@ -157,7 +161,7 @@ class LSTMForecaster(Forecaster):
                 units=int(self.units), layers_=int(self.layers), dropout=float(self.dropout),
             )  # fmt: skip
             if donor is None:
-                self._init_output_bias(panel, series, ends, known)
+                init_output_bias(self.model_, panel, series, ends, known, int(self.random_state))
             else:
                 copy_weights(self, donor)
         if epochs is None:
@@ -202,7 +206,7 @@ class LSTMForecaster(Forecaster):
             check_donor(self, donor)
             self.feature_columns_ = list(donor.feature_columns_)
             self.feature_stats_ = {k: list(v) for k, v in donor.feature_stats_.items()}
-        self.vocabulary_, self.static_codes_ = self._static_codes(feats)
+        self.vocabulary_, self.static_codes_ = static_codes(feats, self.static_columns_)
         scaled = self._scale(feats.frame)
         panel = build_panel(scaled, freq, self.feature_columns_, self.static_codes_,
                             self.lookback_, self.horizon_)  # fmt: skip
@@ -336,17 +340,6 @@ class LSTMForecaster(Forecaster):
         # again from scratch 0.771, for 47.5 s, 42.7 s and 59.4 s of training in all.
         return max(2, math.ceil(int(self.epochs) / 4))
 
-    def _init_output_bias(self, panel, series, ends, known) -> None:
-        """Start each quantile output at that quantile of the scaled training targets,
-        so the first epochs refine a sensible forecast instead of climbing from zero."""
-        rng = np.random.default_rng(int(self.random_state))
-        pick = rng.choice(series.size, min(series.size, 4096), replace=False)
-        batch = gather(panel, series[pick], ends[pick], known)
-        targets = batch.target[batch.weight > 0]
-        if targets.size:
-            start = np.quantile(targets, QUANTILES).astype("float32")
-            self.model_.get_layer("quantiles").bias.assign(start)
-
     def _check_params(self) -> None:
         if self.cell not in ("lstm", "gru"):
             raise InputError(f"Unknown cell {self.cell!r}; use lstm or gru.",
@@ -371,17 +364,6 @@ class LSTMForecaster(Forecaster):
         return FeatureConfig(groups=groups, region=self.config_.region,
                              events_path=self.config_.events_path)  # fmt: skip
 
-    def _static_codes(self, feats) -> tuple[int, np.ndarray]:
-        """Product code (1..n) and static attribute codes, offset into one vocabulary."""
-        per_series = feats.frame.groupby("unique_id", sort=True)[self.static_columns_].first()
-        n = len(per_series)
-        columns = [np.arange(1, n + 1)]
-        offset = n + 1
-        for col in self.static_columns_:
-            columns.append(per_series[col].to_numpy(np.int64) + offset)
-            offset += int(feats.cardinalities[col])
-        return offset, np.stack(columns, axis=1)
-
     def _scale(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Standardise the feature columns with the statistics learnt in ``fit``."""
         return scale_features(frame, self.feature_columns_, self.feature_stats_)
@@ -399,53 +381,16 @@ class LSTMForecaster(Forecaster):
         ids = np.repeat(panel.ids, horizon)
         out = pd.DataFrame({"unique_id": ids, "ds": fut.sort_values(["unique_id", "ds"])["ds"]
                             .to_numpy()})  # fmt: skip
-        flat = quantiles.reshape(-1, len(QUANTILES))
-        out["forecast"] = flat[:, _MEDIAN]
-        for level in levels:
-            lo = (100 - level) / 200
-            out[f"lo_{level}"] = _quantile_at(flat, lo)
-            out[f"hi_{level}"] = _quantile_at(flat, 1 - lo)
+        quantile_intervals(out, quantiles, levels)
         return out
 
     def predict_quantiles(self, panel, known: np.ndarray, horizon: int) -> np.ndarray:
-        """Quantiles ``(n_series, horizon, len(QUANTILES))`` in sales units, block by block."""
-        n = len(panel.ids)
-        out = np.zeros((n, horizon, len(QUANTILES)), np.float32)
-        series = np.arange(n)
-        ends = np.asarray(known, dtype=np.int64).copy()
-        done = 0
-        while done < horizon:
-            batch = gather(panel, series, ends, ends)
-            pred = self.model_.predict(batch.inputs(), batch_size=1024, verbose=0)
-            pred = np.sort(np.asarray(pred), axis=-1) * batch.scale[:, None, None]
-            take = min(self.horizon_, horizon - done)
-            out[:, done : done + take] = np.clip(pred[:, :take], 0, None)
-            at = panel.start[:, None] + ends[:, None] + np.arange(take)[None, :]
-            panel.y[at] = out[:, done : done + take, _MEDIAN]
-            panel.observed[at] = 1.0
-            ends += take
-            done += take
-        return out
+        """Quantiles ``(n_series, horizon, len(QUANTILES))`` in sales units, block by block
+        (see :func:`core.forecast.models.lstm_quantiles.predict_blocks`)."""
+        return predict_blocks(self.model_, panel, known, horizon, self.horizon_)
 
 
 def _best_epoch(history: list[dict], monitor: str) -> int:
     key = "val_loss" if monitor == "val_loss" else "loss"
     values = [h[key] for h in history if h.get(key) is not None]
     return int(np.argmin(values)) + 1 if values else 0
-
-
-def _quantile_at(values: np.ndarray, p: float) -> np.ndarray:
-    """Quantile ``p`` per row from the :data:`QUANTILES` columns of ``values``.
-
-    Inside the grid: linear interpolation. Outside: a normal tail scaled to the
-    outermost predicted quantile.
-    """
-    grid = np.asarray(QUANTILES)
-    if grid[0] <= p <= grid[-1]:
-        j = int(np.clip(np.searchsorted(grid, p) - 1, 0, len(grid) - 2))
-        w = (p - grid[j]) / (grid[j + 1] - grid[j])
-        return values[:, j] * (1 - w) + values[:, j + 1] * w
-    z = NormalDist().inv_cdf
-    edge = 0 if p < grid[0] else -1
-    ratio = z(p) / z(grid[edge])
-    return values[:, _MEDIAN] + (values[:, edge] - values[:, _MEDIAN]) * ratio

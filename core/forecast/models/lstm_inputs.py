@@ -14,7 +14,7 @@ import pandas as pd
 
 from core.errors import InputError
 
-__all__ = ["feature_stats", "history_columns", "scale_features", "series_table"]
+__all__ = ["feature_stats", "history_columns", "scale_features", "series_table", "static_codes"]
 
 STATIC_ROLES = ("category", "brand")
 LOG_COLUMNS = ("pp_price", "age_periods")
@@ -48,6 +48,24 @@ def series_table(frame: pd.DataFrame) -> pd.DataFrame | None:
         return None
     table = frame.assign(unique_id=frame["unique_id"].astype(str))
     return table.groupby("unique_id", sort=True)[roles].first().reset_index()
+
+
+def static_codes(feats, static_columns: list[str]) -> tuple[int, np.ndarray]:
+    """Product code (1..n) and static attribute codes, offset into one vocabulary.
+
+    ``feats``: the built features (:func:`core.forecast.features.build_features`), whose
+    ``frame`` holds the integer codes of the ``static_columns`` and ``cardinalities``
+    their counts. Returns the vocabulary size and one row of codes per product (sorted
+    by ID) for the embedding.
+    """
+    per_series = feats.frame.groupby("unique_id", sort=True)[static_columns].first()
+    n = len(per_series)
+    columns = [np.arange(1, n + 1)]
+    offset = n + 1
+    for col in static_columns:
+        columns.append(per_series[col].to_numpy(np.int64) + offset)
+        offset += int(feats.cardinalities[col])
+    return offset, np.stack(columns, axis=1)
 
 
 def _values(frame: pd.DataFrame, col: str):
