@@ -11,12 +11,13 @@ Progress events are dicts ``{"stage": name, "done": k, "total": n}`` with the st
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from core.analysis.pipeline import lifecycle_tables, make_forecast
+from core.analysis.plan_file import plan_columns
 from core.data import stock_from_data
 from core.errors import CancelledError, InputError
 from core.recommend import recommendations, required_horizon, rho_for, simulate_policy
@@ -50,11 +51,16 @@ _SHOWN = ("name", "stage_name", "on_hand", "lead_time", "service_level", "foreca
 
 @dataclass
 class ForecastResult:
-    """What :func:`forecast_task` made: the forecast and the lifecycle tables."""
+    """What :func:`forecast_task` made: the forecast and the lifecycle tables.
+
+    ``plan_columns`` are the columns of the plan (``future``) the model read: ``promo``
+    and/or ``price``, empty without a plan or for a model that reads none.
+    """
 
     forecast: pd.DataFrame
     stages: pd.DataFrame
     stage_history: pd.DataFrame | None
+    plan_columns: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -89,8 +95,8 @@ def _check(should_stop) -> None:
         raise CancelledError()
 
 
-def forecast_task(model, frames, freq: str, horizon: int, levels, *, on_progress=None,
-                  should_stop=None) -> ForecastResult:  # fmt: skip
+def forecast_task(model, frames, freq: str, horizon: int, levels, *, future=None,
+                  on_progress=None, should_stop=None) -> ForecastResult:  # fmt: skip
     """Forecast ``horizon`` periods with ``model`` and classify the lifecycle stages.
 
     Parameters
@@ -102,6 +108,9 @@ def forecast_task(model, frames, freq: str, horizon: int, levels, *, on_progress
     horizon : int
     levels : sequence of int
         Prediction-interval levels.
+    future : pandas.DataFrame, optional
+        Planned ``promo``/``price`` per ``unique_id`` and ``ds``
+        (:func:`core.analysis.plan_file.read_plan`).
     on_progress, should_stop : callable, optional
 
     Returns
@@ -111,13 +120,13 @@ def forecast_task(model, frames, freq: str, horizon: int, levels, *, on_progress
     if model is None:
         raise InputError("Train a model before forecasting.", "请先训练模型再进行预测。")
     _report(on_progress, "predict", 0, 2)
-    forecast = make_forecast(model, horizon, levels=levels)
+    forecast = make_forecast(model, horizon, levels=levels, future=future)
     _check(should_stop)
     _report(on_progress, "lifecycle", 1, 2)
     stages, history = lifecycle_tables(frames, freq, forecast=forecast, history=True)
     _check(should_stop)
     _report(on_progress, "lifecycle", 2, 2)
-    return ForecastResult(forecast, stages, history)
+    return ForecastResult(forecast, stages, history, plan_columns(model, future))
 
 
 def effective_stock(frames, stock_file: pd.DataFrame | None,
@@ -158,7 +167,8 @@ def periods_needed(freq: str, options, stock: pd.DataFrame | None, horizon: int)
 
 def recommend_task(model, frames, freq: str, forecast: pd.DataFrame, stages: pd.DataFrame,
                    stock: pd.DataFrame | None, options, region: str = "CN", levels=(80, 95),
-                   *, on_progress=None, should_stop=None) -> RecommendResult:  # fmt: skip
+                   *, future=None, on_progress=None,
+                   should_stop=None) -> RecommendResult:  # fmt: skip
     """Reorder and promotion advice per product, in both languages.
 
     When ``forecast`` covers fewer periods than lead time + review period need, the
@@ -180,6 +190,8 @@ def recommend_task(model, frames, freq: str, forecast: pd.DataFrame, stages: pd.
     region : str
     levels : sequence of int
         Interval levels of a new forecast.
+    future : pandas.DataFrame, optional
+        Planned promotions and prices a new forecast uses (as for :func:`forecast_task`).
     on_progress, should_stop : callable, optional
 
     Returns
@@ -201,7 +213,7 @@ def recommend_task(model, frames, freq: str, forecast: pd.DataFrame, stages: pd.
                 f"预测只覆盖 {have} 期，交货期加补货周期需要 {need} 期。请先训练模型（或缩短交货期）。",
             )
         _report(on_progress, "predict", 0, 3)
-        forecast = make_forecast(model, need, levels=levels)
+        forecast = make_forecast(model, need, levels=levels, future=future)
     _check(should_stop)
     _report(on_progress, "recommend", 1, 3)
     tables = {lang: recommendations(frames, freq, forecast, stages, stock, options,

@@ -5,6 +5,7 @@ A project file is a zip archive (no pickle anywhere)::
     manifest.json        format marker, schema_version, app version, saved time
     settings.json        import, cleaning, training and inventory settings
     data/<file name>     the sales file exactly as imported (re-imported on open)
+    plan/<file name>     the planned promotions and prices file as loaded, when there is one
     model/...            the fitted forecaster (see core.forecast.models.store), when it can be saved
     results/<name>.csv   result tables (forecast, stages, recommendations, ...)
     results/meta.json    result texts (backtest verdicts, notes)
@@ -30,6 +31,7 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from core import __version__
+from core.analysis.plan_file import plan_name, read_plan
 from core.data import CleaningOptions, ImportOptions, clean, load_dataset
 from core.errors import CancelledError, InputError
 from core.forecast import TrainSettings, load_forecaster, save_forecaster
@@ -69,6 +71,10 @@ class Project:
         Result tables by name.
     meta : dict
         JSON-ready texts that go with the results (verdicts, notes).
+    plan_name : str
+        File name of the planned promotions and prices file (``""``: none).
+    plan_bytes : bytes
+        Its content as loaded (read again on open, like the sales file).
     """
 
     source_name: str = ""
@@ -80,6 +86,8 @@ class Project:
     model: object | None = None
     results: dict[str, pd.DataFrame] = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
+    plan_name: str = ""
+    plan_bytes: bytes = b""
 
     def source_file(self, folder: str | os.PathLike) -> Path:
         """Write the embedded sales file into ``folder``; returns its path."""
@@ -155,6 +163,8 @@ def _write_members(zf: zipfile.ZipFile, project: Project, notes: list[str]) -> N
     zf.writestr("settings.json", json.dumps(_settings(project), ensure_ascii=False, indent=1))
     if project.source_bytes:
         zf.writestr(f"data/{manifest['source_name'] or 'data.csv'}", project.source_bytes)
+    if project.plan_bytes:
+        zf.writestr(f"plan/{plan_name(project.plan_name)}", project.plan_bytes)
     kinds = {}
     for name, table in project.results.items():
         if isinstance(table, pd.DataFrame):
@@ -263,6 +273,9 @@ def _read_members(zf: zipfile.ZipFile, source: Path) -> Project:
             project.results[table] = _read_table(zf.read(member), kinds.get(table, {}))
     if "results/meta.json" in zf.namelist():
         project.meta = json.loads(zf.read("results/meta.json").decode("utf-8"))
+    plans = [m for m in names if m.startswith("plan/") and not m.endswith("/")]
+    if plans:  # projects saved before plans were kept have none
+        project.plan_name, project.plan_bytes = PurePosixPath(plans[0]).name, zf.read(plans[0])
     project.model = _read_model(zf, source)
     return project
 
@@ -316,11 +329,18 @@ def _read_model(zf: zipfile.ZipFile, source: Path):
 
 @dataclass
 class OpenedProject:
-    """A project read back and its sales file imported and cleaned again."""
+    """A project read back and its sales file imported and cleaned again.
+
+    ``plan`` is the project's plan file read again against the cleaned data
+    (:func:`~core.analysis.plan_file.read_plan`); ``plan_error`` says why it no longer
+    fits when it does not (the project opens without it).
+    """
 
     project: Project
     raw: object
     cleaning: object
+    plan: pd.DataFrame | None = None
+    plan_error: InputError | None = None
 
 
 def open_analysis(path: str | os.PathLike, on_progress=None, should_stop=None) -> OpenedProject:
@@ -343,4 +363,11 @@ def open_analysis(path: str | os.PathLike, on_progress=None, should_stop=None) -
     finally:
         shutil.rmtree(work, ignore_errors=True)
     raw.source.path = project.source_name
-    return OpenedProject(project, raw, clean(raw, project.cleaning_options))
+    opened = OpenedProject(project, raw, clean(raw, project.cleaning_options))
+    if project.plan_bytes:
+        try:
+            opened.plan = read_plan(project.plan_bytes, project.plan_name,
+                                    opened.cleaning.dataset)  # fmt: skip
+        except InputError as exc:
+            opened.plan_error = exc
+    return opened

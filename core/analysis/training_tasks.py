@@ -1,6 +1,6 @@
 """Task functions of the Train step: fit, backtest and explain, or tune (no widgets).
 
-The view runs them in a child process (:class:`~ui.workers.process_runner.ProcessRunner`),
+The view runs them in a child process (:class:`~ui.workers.task_worker.ProcessRunner`),
 so this module must not import Qt: the child imports it to find the task. Each function
 returns plain data that pickles; :func:`train_job` packs the fitted model
 (:class:`core.analysis.jobs.PackedModel`) so that Keras is only loaded in the window's process when

@@ -86,6 +86,11 @@ def add_import_args(parser: argparse.ArgumentParser) -> None:
     order.add_argument(
         "--monthfirst", dest="dayfirst", action="store_false", help="read 01/02/2024 as 2 January"
     )
+    g.add_argument(
+        "--keep-non-products",
+        action="store_true",
+        help="keep postage, discount, fee and voucher lines (POST, D, 运费 ...) as products",
+    )
 
 
 def add_cleaning_args(parser: argparse.ArgumentParser) -> None:
@@ -146,6 +151,7 @@ def import_options(args: argparse.Namespace):
         start_date=args.start_date,
         calendar=args.calendar,
         freq=args.freq,
+        keep_non_products=getattr(args, "keep_non_products", False),
     )
 
 
@@ -175,21 +181,22 @@ def add_model_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--events", help="your own event calendar CSV (date,event[,end_date])")
 
 
-def prepare(args, keep_all: bool = False, announce: bool = True):
+def prepare(args, announce: bool = True, need_active: bool = True):
     """Import and clean the file as the window does, then :func:`core.data.model_frames`.
 
-    Returns ``(dataset, frame)`` with products aligned to the last date and discontinued
-    ones set aside (see :mod:`core.data.alignment`), plus the whole cleaned frame when
-    ``keep_all``.
+    Returns ``(dataset, frames)``: the cleaned dataset and its
+    :class:`~core.data.ModelFrames` (products aligned to the last date, discontinued ones
+    set aside: see :mod:`core.data.alignment`). ``announce`` prints what the alignment did;
+    ``need_active`` refuses a file where no product is left to forecast.
     """
     imported = run_import(args.file, import_options(args), cleaning_options(args))
     dataset = imported.cleaning.dataset
     frames = model_frames(dataset)
     for line in frames.describe(args.lang) if announce else ():
         print(line, file=sys.stderr)
-    if not keep_all:
+    if need_active:
         require_active(frames)
-    return (dataset, frames.frame, frames.full) if keep_all else (dataset, frames.frame)
+    return dataset, frames
 
 
 def train_settings(args, model: str, horizon: int | None) -> TrainSettings:

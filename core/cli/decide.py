@@ -10,7 +10,7 @@ import argparse
 
 import pandas as pd
 
-from core.analysis import lifecycle_tables
+from core.analysis import fit_model, lifecycle_tables, make_forecast
 from core.cli.common import (
     add_cleaning_args,
     add_import_args,
@@ -19,10 +19,11 @@ from core.cli.common import (
     positive,
     prepare,
     terminal_progress,
+    train_settings,
 )
-from core.data import ModelFrames, ids_first, read_stock, stock_from_data, write_table
+from core.data import ids_first, read_stock, stock_from_data, write_table
 from core.forecast import MODEL_NAMES
-from core.lifecycle import STAGE_NAMES, classify_lifecycle, lifecycle_with_history
+from core.lifecycle import STAGE_NAMES
 from core.recommend import (
     InventoryOptions,
     recommendations,
@@ -83,13 +84,9 @@ def _options(args):
 
 # --------------------------------------------------------------------- lifecycle
 def cmd_lifecycle(args: argparse.Namespace) -> int:
-
-    dataset, _, frame = prepare(args, keep_all=True, announce=False)
-    history = None
-    if args.history:  # both tables from one fit of the life curves
-        table, history = lifecycle_with_history(frame, dataset.freq)
-    else:
-        table = classify_lifecycle(frame, dataset.freq)
+    dataset, frames = prepare(args, announce=False, need_active=False)
+    # with --history both tables come from one fit of the life curves
+    table, history = lifecycle_tables(frames, dataset.freq, history=bool(args.history))
     out = pd.DataFrame({
         "unique_id": table["unique_id"],
         "stage": table["stage"],
@@ -111,19 +108,17 @@ def cmd_lifecycle(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------- recommend
 def cmd_recommend(args: argparse.Namespace) -> int:
-
     opts = _options(args)
-    dataset, frame, full = prepare(args, keep_all=True)
+    dataset, frames = prepare(args)
     horizon = required_horizon(dataset.freq, opts, args.horizon)
-    stock = read_stock(args.stock, dataset) if args.stock else stock_from_data(frame)
+    stock = read_stock(args.stock, dataset) if args.stock else stock_from_data(frames.frame)
     progress = terminal_progress(args)
     try:
-        model = model_factory(args.model, args, horizon, dataset.freq)().fit(frame, dataset.freq,
-                                                            on_progress=progress)  # fmt: skip
+        model = fit_model(frames, dataset.freq, train_settings(args, args.model, horizon),
+                          on_progress=progress)  # fmt: skip
     finally:
         progress.close()
-    fc = model.predict(horizon, levels=(50, 80, 95))
-    frames = ModelFrames(frame=frame, full=full, alignment=None)
+    fc = make_forecast(model, horizon, levels=(50, 80, 95))
     stages, _ = lifecycle_tables(frames, dataset.freq, forecast=fc, history=False)
     table = recommendations(frames, dataset.freq, fc, stages, stock, opts,
                             region=args.region, lang=args.lang)  # fmt: skip
@@ -143,13 +138,13 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------- simulate
 def cmd_simulate(args: argparse.Namespace) -> int:
-
     opts = _options(args)
-    dataset, frame = prepare(args)
+    dataset, frames = prepare(args)
+    factory = model_factory(args.model, args, None, dataset.freq)
     progress = terminal_progress(args)
     try:
-        result = simulate_policy(frame, dataset.freq, model_factory(args.model, args, None, dataset.freq),
-                                 reviews=args.weeks, options=opts, on_progress=progress)  # fmt: skip
+        result = simulate_policy(frames.frame, dataset.freq, factory, reviews=args.weeks,
+                                 options=opts, on_progress=progress)  # fmt: skip
     finally:
         progress.close()
     table = result.summary.copy()

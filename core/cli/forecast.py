@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from core.analysis import fit_model, make_forecast
 from core.cli.common import (
     add_cleaning_args,
     add_import_args,
@@ -83,23 +84,22 @@ def add_forecast_commands(sub, common) -> None:
 
 
 def cmd_forecast(args: argparse.Namespace) -> int:
-
     levels = interval_levels(args)
     out_path = Path(args.out)
     if out_path.suffix.lower() not in (".csv", ".xlsx"):
         raise InputError("--out must end in .csv or .xlsx.", "--out 必须以 .csv 或 .xlsx 结尾。")
-    dataset, frame = prepare(args)
+    dataset, frames = prepare(args)
     future = read_future(args.future, dataset) if args.future else None
-    progress = terminal_progress(args)
     if args.load_model:
         model = load_forecaster(args.load_model)
     else:
-        model = model_factory(args.model, args, args.horizon, dataset.freq)()
+        settings = train_settings(args, args.model, args.horizon)
+        progress = terminal_progress(args)
         try:
-            model.fit(frame, dataset.freq, on_progress=progress)
+            model = fit_model(frames, dataset.freq, settings, on_progress=progress)
         finally:
             progress.close()
-    fc = model.predict(args.horizon, levels=levels, future=future)
+    fc = make_forecast(model, args.horizon, levels=levels, future=future)
     write_table(forecast_table(fc, dataset), out_path)
     if args.save_model:
         save_forecaster(model, args.save_model)
@@ -110,7 +110,6 @@ def cmd_forecast(args: argparse.Namespace) -> int:
 
 
 def _write_importance(args, model) -> None:
-
     if model.name not in DEEP_MODELS or args.load_model:
         raise InputError(
             "--importance needs the lstm or gru model trained in this run.",
@@ -158,9 +157,9 @@ def _model_list(text: str) -> list[str]:
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
-
     names = _model_list(args.models)
-    dataset, frame = prepare(args)
+    dataset, frames = prepare(args)
+    frame = frames.frame
     factories = {n: model_factory(n, args, args.horizon, dataset.freq) for n in names}
     progress = terminal_progress(args)
     try:
@@ -204,7 +203,8 @@ def format_leaderboard(result, lang: str) -> str:
 
 # -------------------------------------------------------------------------- tune
 def cmd_tune(args: argparse.Namespace) -> int:
-    dataset, frame = prepare(args)
+    dataset, frames = prepare(args)
+    frame = frames.frame
     base = train_settings(args, "lstm", args.horizon).deep_params(dataset.freq)
     if base.get("events_path") is None:
         base.pop("events_path")

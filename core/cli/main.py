@@ -85,7 +85,6 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _commands() -> dict:
-
     return {"inspect": cmd_inspect, "sample": cmd_sample, **FORECAST_COMMANDS, **DECISION_COMMANDS}
 
 

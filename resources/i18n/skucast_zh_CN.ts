@@ -426,8 +426,28 @@
         <translation>点击“预测”，预测未来 {n} 期。</translation>
     </message>
     <message>
+        <source>The plan {name} goes with it.</source>
+        <translation>将同时使用计划 {name}。</translation>
+    </message>
+    <message>
         <source>{n} products forecast {h} periods ahead ({levels}% intervals).</source>
         <translation>已预测 {n} 个商品未来 {h} 期（{levels}% 预测区间）。</translation>
+    </message>
+    <message>
+        <source>Planned promotions and prices from {name} used.</source>
+        <translation>已使用 {name} 中的计划促销与价格。</translation>
+    </message>
+    <message>
+        <source>Planned promotions from {name} used.</source>
+        <translation>已使用 {name} 中的计划促销。</translation>
+    </message>
+    <message>
+        <source>Planned prices from {name} used.</source>
+        <translation>已使用 {name} 中的计划价格。</translation>
+    </message>
+    <message>
+        <source>{name} was not used: this model does not read planned promotions or prices.</source>
+        <translation>未使用 {name}：该模型不读取计划促销或价格。</translation>
     </message>
     <message>
         <source>Train a model first.</source>
@@ -723,6 +743,7 @@ Open a sales file to see its rows here.</source>
     <name>MainWindow</name>
     <message>
         <source>Import data</source>
+        <extracomment>Close once the save running now has finished (set by the close prompt).</extracomment>
         <translation>导入数据</translation>
     </message>
     <message>
@@ -948,6 +969,85 @@ Open a sales file to see its rows here.</source>
     <message>
         <source>Apply mapping</source>
         <translation>应用列映射</translation>
+    </message>
+</context>
+<context>
+    <name>PlanPanel</name>
+    <message>
+        <source>Planned promotions and prices</source>
+        <translation>计划促销与价格</translation>
+    </message>
+    <message>
+        <source>A CSV or Excel file with the sales file's product ID columns (or unique_id), a date column and a promotion and/or price column for the days ahead. The LSTM and GRU models forecast with it; the baselines ignore it.</source>
+        <translation>CSV 或 Excel 文件，包含销售文件的商品 ID 列（或 unique_id）、日期列，以及未来各天的促销列和/或价格列。LSTM 和 GRU 模型会据此预测；基准模型不使用它。</translation>
+    </message>
+    <message>
+        <source>Choose plan file...</source>
+        <translation>选择计划文件...</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Not used: {why}</source>
+        <translation>未使用：{why}</translation>
+    </message>
+    <message>
+        <source>The forecast keeps using {name}.</source>
+        <translation>预测仍使用 {name}。</translation>
+    </message>
+    <message>
+        <source>Open a sales file first: the plan names its products.</source>
+        <translation>请先打开销售文件：计划文件要按其中的商品填写。</translation>
+    </message>
+    <message>
+        <source>{name} was dropped: it does not fit the sales data.</source>
+        <translation>{name} 已移除：它与销售数据不匹配。</translation>
+    </message>
+    <message>
+        <source>No plan: forecasts assume no promotion and the last known price.</source>
+        <translation>未加载计划：预测假定没有促销，价格保持最近一次的价格。</translation>
+    </message>
+    <message>
+        <source>Read again for the new sales data.</source>
+        <translation>已按新的销售数据重新读取。</translation>
+    </message>
+    <message>
+        <source>promotion</source>
+        <translation>促销</translation>
+    </message>
+    <message>
+        <source>price</source>
+        <translation>价格</translation>
+    </message>
+    <message>
+        <source>{name}: {products} products, {dates} dates ({first} to {last}); columns: {columns}.</source>
+        <translation>{name}：{products} 个商品，{dates} 个日期（{first} 至 {last}）；列：{columns}。</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>Products not in the sales file: {n} (e.g. {ids}).</source>
+        <translation>不在销售文件中的商品：{n} 个（如 {ids}）。</translation>
+    </message>
+    <message>
+        <source>None of its dates is after the sales data's last day, so it does not change the forecast.</source>
+        <translation>其中没有晚于销售数据最后一天的日期，因此不会改变预测。</translation>
+    </message>
+    <message>
+        <source>Choose a plan file</source>
+        <translation>选择计划文件</translation>
+    </message>
+    <message>
+        <source>Tables (*.csv *.txt *.xlsx *.xlsm)</source>
+        <translation>表格文件 (*.csv *.txt *.xlsx *.xlsm)</translation>
+    </message>
+    <message>
+        <source>Plan cleared: forecasts assume no promotion.</source>
+        <translation>已清除计划：预测假定没有促销。</translation>
     </message>
 </context>
 <context>
@@ -1290,7 +1390,7 @@ Open a sales file to see its rows here.</source>
     <name>TrainingForm</name>
     <message>
         <source>Model</source>
-        <extracomment>Models offered, in the order shown. Choices that use the deep-model settings (``auto`` trains deep candidates too). The chosen model changed (the view enables Tune for deep models only).</extracomment>
+        <extracomment>The model choices in the order the form offers them: deep models, ``auto``, baselines (the names come from core.forecast, so a new model needs no change here). Choices that use the deep-model settings (``auto`` trains deep candidates too). The chosen model changed (the view enables Tune for deep models only).</extracomment>
         <translation>模型</translation>
     </message>
     <message>

@@ -26,14 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.forecast import BASELINE_MODELS, TrainSettings, default_horizon, display_name
+from core.forecast import BASELINE_MODELS, DEEP_MODELS, TrainSettings, default_horizon, display_name
 from core.periods import period_days
 from ui.i18n import core_lang
 
 __all__ = ["TrainingForm", "MODELS", "DEEP_CHOICES"]
 
-#: Models offered, in the order shown.
-MODELS = ("lstm", "gru", "auto", "ets", "snaive", "mstl", "croston", "tsb", "adida")
+#: The model choices in the order the form offers them: deep models, ``auto``, baselines
+#: (the names come from core.forecast, so a new model needs no change here).
+MODELS = (*DEEP_MODELS, "auto", *BASELINE_MODELS)
 #: Choices that use the deep-model settings (``auto`` trains deep candidates too).
 DEEP_CHOICES = ("lstm", "gru", "auto")
 _LEVELS = (50, 80, 90, 95)
