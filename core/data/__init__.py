@@ -22,6 +22,7 @@ from core.data.io import read_csv_bytes, read_table, sniff_separator
 from core.data.parsing import parse_dates
 from core.data.peek import peek_columns
 from core.data.report import Report
+from core.data.roles import ColumnEvidence, RoleChoice, column_evidence, content_scores
 from core.data.schema import OPTIONAL_ROLES
 from core.data.side_files import (
     has_stock,
@@ -43,6 +44,9 @@ __all__ = [
     "CHANGE_COLUMNS",
     "clean",
     "clean_header",
+    "column_evidence",
+    "ColumnEvidence",
+    "content_scores",
     "CleaningOptions",
     "CleaningResult",
     "ColumnMapping",
@@ -73,6 +77,7 @@ __all__ = [
     "ReadOptions",
     "Report",
     "require_active",
+    "RoleChoice",
     "sales_ranking",
     "sniff_separator",
     "stock_from_data",

@@ -104,6 +104,9 @@ class Dataset:
     freq: str
     report: Report = field(default_factory=Report)
     source: SourceInfo = field(default_factory=SourceInfo)
+    #: role -> column, confidence, runner-up and source, as detected on import
+    #: (:class:`core.data.roles.RoleChoice`); empty where nothing was detected
+    roles: dict = field(default_factory=dict)
 
     @property
     def n_series(self) -> int:

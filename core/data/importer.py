@@ -18,7 +18,9 @@ import numpy as np
 import pandas as pd
 
 from core.data.dataset import ID_SEP, ColumnMapping, Dataset
+from core.data.dates import report_dates
 from core.data.io import RawTable, ReadOptions, read_table
+from core.data.orders import screen_order_lines
 from core.data.parsing import parse_dates, parse_flags, parse_numbers
 from core.data.report import Report
 from core.data.schema import changed_roles, detect_mapping, role_name
@@ -42,6 +44,8 @@ class ImportOptions:
 
     ``roles`` gives optional roles (price, revenue, promo, stock, name, category,
     brand) a column, or ``""`` for none (:func:`core.data.schema.check_roles`).
+    ``keep_non_products`` keeps postage, discount and fee lines as products
+    (:mod:`core.data.orders`).
     """
 
     encoding: str | None = None
@@ -57,6 +61,7 @@ class ImportOptions:
     start_date: str | None = None
     calendar: str | None = None
     freq: str | None = None
+    keep_non_products: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -88,14 +93,21 @@ def load_dataset(path: str | Path, options: ImportOptions | None = None) -> Data
     wide = options.layout == "wide" or (options.layout == "auto" and len(date_cols) >= 7)
     if wide:
         frame, series, mapping = melt_wide(raw, date_cols, options, report)
+        roles: dict = {}
         raw.info.layout = "wide"
     else:
-        frame, series, mapping = _long_table(raw, options, report)
+        frame, series, mapping, roles = _long_table(raw, options, report)
     freq = freq or detect_freq(frame, report)
     frame["ds"] = snap_to_freq(frame["ds"], freq)
     check_table(frame, freq, report)
     return Dataset(
-        frame=frame, series=series, mapping=mapping, freq=freq, report=report, source=raw.info
+        frame=frame,
+        series=series,
+        mapping=mapping,
+        freq=freq,
+        report=report,
+        source=raw.info,
+        roles=roles,
     )
 
 
@@ -125,6 +137,7 @@ def _long_table(raw: RawTable, options: ImportOptions, report: Report):
         options.target_col,
         options.feature_cols,
         options.roles,
+        report=report,
     )
     _report_roles(report, changed_roles(mapping, [str(c) for c in table.columns], options.roles))
     if "status" in hints:
@@ -153,17 +166,20 @@ def _long_table(raw: RawTable, options: ImportOptions, report: Report):
     )
     frame["y"] = _target(table[mapping.target], mapping.target, report, rownum)
     _add_roles(frame, table, mapping, report)
-    series = _series_table(frame, table, mapping)
     is_orders = options.layout == "orders" or (
         options.layout == "auto"
         and (keep.attrs["has_time"] or "order" in hints)
         and frame.duplicated(["unique_id", "ds"]).any()
     )
+    frame, table = screen_order_lines(
+        frame, table, mapping, hints, is_orders, options.keep_non_products, report
+    )
+    series = _series_table(frame, table, mapping)
     raw.info.layout = "orders" if is_orders else "long"
     if is_orders:
         frame = _sum_order_lines(frame, report)
     frame = frame.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
-    return frame, series, mapping
+    return frame, series, mapping, hints.get("roles", {})
 
 
 def _report_roles(report: Report, changed: dict) -> None:
@@ -213,7 +229,7 @@ def _drop_bad_dates(table, mapping: ColumnMapping, options, report: Report, rown
         cand = table.loc[bad | empty].astype(str)
         hits = cand.apply(lambda c: c.str.strip().str.match(_SUMMARY)).any(axis=1)
         summary[np.flatnonzero(bad | empty)[hits.to_numpy()]] = True
-    _report_dates(report, col, parsed, bad & ~summary, empty & ~summary, summary, rownum)
+    report_dates(report, col, parsed, summary, rownum)
     usable = ~(bad | empty)
     if usable.sum() == 0 or usable.sum() < 0.5 * len(table):
         sample = ", ".join(table[col][bad].astype(str).unique()[:5])
@@ -227,55 +243,6 @@ def _drop_bad_dates(table, mapping: ColumnMapping, options, report: Report, rown
     keep.attrs["dates"] = parsed.values.dt.normalize() if parsed.has_time else parsed.values
     keep.attrs["has_time"] = parsed.has_time
     return keep
-
-
-def _report_dates(report, col, parsed, bad, empty, summary, rownum) -> None:
-    if summary.any():
-        report.add(
-            "info",
-            "summary_rows",
-            "Total/summary rows (合计, Total ...) were found",
-            "发现合计/汇总行（合计、总计等）",
-            column=col,
-            rows=rownum[summary].tolist(),
-            action_en="not imported",
-            action_zh="未导入",
-        )
-    if bad.any():
-        report.add(
-            "warning",
-            "bad_dates",
-            f"{int(bad.sum())} values are not readable dates",
-            f"有 {int(bad.sum())} 个值无法识别为日期",
-            column=col,
-            rows=rownum[bad].tolist(),
-            action_en="rows skipped",
-            action_zh="已跳过这些行",
-        )
-    if empty.any():
-        report.add(
-            "warning",
-            "empty_dates",
-            f"{int(empty.sum())} rows have no date",
-            f"有 {int(empty.sum())} 行没有日期",
-            column=col,
-            rows=rownum[empty].tolist(),
-            action_en="rows skipped",
-            action_zh="已跳过这些行",
-        )
-    if parsed.ambiguous:
-        report.add(
-            "warning",
-            "ambiguous_dates",
-            f"Dates such as 01/02/2024 could be day/month or month/day; read as "
-            f"{'day/month' if parsed.fmt.startswith('%d') else 'month/day'}, the order "
-            "that gives regular dates",
-            f"类似 01/02/2024 的日期可能是日/月或月/日；已按"
-            f"{'日/月' if parsed.fmt.startswith('%d') else '月/日'}读取（日期更规律）",
-            column=col,
-            action_en="use --dayfirst / --monthfirst to change",
-            action_zh="可用 --dayfirst / --monthfirst 更改",
-        )
 
 
 def _factor(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:

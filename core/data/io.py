@@ -26,7 +26,15 @@ from charset_normalizer import from_bytes
 
 from core.data.dataset import SourceInfo
 from core.data.report import Report
-from core.data.table import RawTable, ReadOptions, clean_header, find_header, report_header
+from core.data.table import (
+    RawTable,
+    ReadOptions,
+    align_repeated_headers,
+    clean_header,
+    drop_empty_rows,
+    find_header,
+    report_header,
+)
 from core.data.xlsx import read_xlsx
 from core.errors import InputError
 
@@ -35,6 +43,7 @@ SEPARATORS = (",", ";", "\t", "|")
 CSV_MEMORY_FACTOR = 12
 XLSX_MEMORY_FACTOR = 60
 SNIFF_LINES = 50
+_BIG_CELL = 1 << 30  # a cell of 1 GiB cannot be in a file that passed the memory check
 
 
 def available_memory() -> int:
@@ -194,7 +203,7 @@ def sniff_separator(lines: list[str]) -> str:
     """Pick the separator whose field count is most consistent (and > 1) over ``lines``."""
     best, best_score = ",", -1.0
     for sep in SEPARATORS:
-        counts = [len(row) for row in csv.reader(lines, delimiter=sep)]
+        counts = [len(row) for row in _csv_rows(lines, sep)]
         counts = [c for c in counts if c > 0]
         if not counts:
             continue
@@ -219,10 +228,10 @@ def read_csv_bytes(data: bytes, path: Path, options: ReadOptions) -> RawTable:
         raise _empty(path)
     head_lines = [ln for ln in text[:200_000].split("\n")[:SNIFF_LINES] if ln.strip()]
     sep = options.sep or sniff_separator(head_lines)
-    rows = list(csv.reader(head_lines, delimiter=sep))
+    rows = _csv_rows(head_lines, sep)
     header_idx = find_header(rows)
     report = Report()
-    skip = _blank_lines_before(text, head_lines[header_idx]) if header_idx else 0
+    skip = _blank_lines_before(text, head_lines[header_idx])
     if header_idx:
         report.add(
             "info",
@@ -237,6 +246,8 @@ def read_csv_bytes(data: bytes, path: Path, options: ReadOptions) -> RawTable:
     frame, bad_lines = _parse_csv(text, sep, skip, names)
     del text
     report_header(report, dups)
+    frame = drop_empty_rows(frame, skip + 1, report)
+    frame = align_repeated_headers(frame, skip + 1, report)
     if bad_lines:
         report.add(
             "warning",
@@ -271,15 +282,34 @@ def _blank_lines_before(text: str, header_line: str) -> int:
     return 0
 
 
+def _csv_rows(lines, sep: str) -> list[list[str]]:
+    """``csv.reader`` rows of ``lines``, with no limit on the size of a cell.
+
+    The csv module refuses cells over 128 KB (``field larger than field limit``); a long
+    product description or a pasted HTML snippet can be longer. The limit is the csv
+    module's own setting, raised for this read and put back afterwards.
+    """
+    old = csv.field_size_limit()
+    csv.field_size_limit(max(old, _BIG_CELL))
+    try:
+        return list(csv.reader(lines, delimiter=sep))
+    finally:
+        csv.field_size_limit(old)
+
+
 def _parse_csv(text: str, sep: str, skip: int, names: list[str]) -> tuple[pd.DataFrame, list[int]]:
-    """Parse with the fast C engine; on ragged rows, re-parse and collect them."""
+    """Parse with the fast C engine; on ragged rows, re-parse and collect them.
+
+    Blank lines are kept as empty rows (and dropped by :func:`drop_empty_rows` with a
+    finding) so that the frame's index stays the line number less the header's.
+    """
     kwargs = dict(
         sep=sep,
         dtype=str,
         keep_default_na=False,
         na_filter=False,
         skiprows=skip,
-        skip_blank_lines=True,
+        skip_blank_lines=False,
         header=0,
         names=names,
         index_col=False,  # a too-long row must not silently become the index
@@ -299,14 +329,13 @@ def _parse_ragged(
     are kept with empty cells, which the later checks report (empty date, empty
     quantity). pandas' own fallback would silently drop the extra cells instead.
     """
-    width, rows, bad = len(names), [], []
-    for i, row in enumerate(csv.reader(io.StringIO(text), delimiter=sep)):
-        if i <= skip or not any(cell.strip() for cell in row):
+    width, rows, index, bad = len(names), [], [], []
+    for i, row in enumerate(_csv_rows(io.StringIO(text), sep)):
+        if i <= skip:
             continue
         if len(row) > width:
             bad.append(i + 1)
             continue
         rows.append(row + [""] * (width - len(row)))
-    return pd.DataFrame(rows, columns=names, dtype=str), bad
-
-
+        index.append(i - skip - 1)
+    return pd.DataFrame(rows, columns=names, index=index, dtype=str), bad

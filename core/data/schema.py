@@ -1,9 +1,11 @@
 """Which column is which: detecting the column mapping from headers and contents.
 
 Headers are matched by :func:`core.data.headers.match_headers` (English and Chinese
-names that shop back-ends really use). Where headers say nothing, contents decide: the
-column whose values read as dates is the date. The user's overrides always win
-and are checked against the real columns.
+names that shop back-ends really use); every column's contents are weighed too
+(:mod:`core.data.roles`, :mod:`core.data.role_picks`): contents find the date, the
+product codes and the quantity where headers say nothing, and overrule a header whose
+column does not fit. The user's overrides always win and are checked against the
+real columns.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import pandas as pd
 
 from core.data.dataset import ColumnMapping
 from core.data.headers import match_headers
-from core.data.parsing import looks_like_dates, numeric_share
+from core.data.report import Report
+from core.data.role_picks import Context as _Context
+from core.data.role_picks import warn_unused_codes
 from core.errors import InputError
 
 __all__ = [
@@ -105,18 +109,24 @@ def detect_mapping(
     target_col: str | None = None,
     feature_cols: list[str] | None = None,
     roles: dict[str, str] | None = None,
-) -> tuple[ColumnMapping, dict[str, str], list[str]]:
-    """Detect the long-table mapping, applying the user's overrides.
+    report: Report | None = None,
+) -> tuple[ColumnMapping, dict, list[str]]:
+    """Detect the long-table mapping from contents and headers, applying the user's overrides.
 
-    ``roles`` gives optional roles a column, or none (see :func:`check_roles`); the
-    other optional roles are found from the headers.
+    Each column's contents are weighed for each role (:mod:`core.data.roles`); a
+    header naming the role is strong evidence that the contents can refute. ``roles``
+    gives optional roles a column, or none (see :func:`check_roles`); the other
+    optional roles are found from the headers. ``report`` receives the notes on
+    roles found from contents and the warning when a column of repeating product
+    codes is left out of the product IDs.
 
     Returns
     -------
     mapping : ColumnMapping
     hints : dict
         ``order``: an order-number column (the table holds order lines);
-        ``status``: an order-status column (closed or refunded orders are not sales).
+        ``status``: an order-status column (closed or refunded orders are not sales);
+        ``roles``: role -> :meth:`RoleChoice.to_dict` (column, confidence, runner-up).
     guessed : list of str
         Roles decided from contents rather than headers (to tell the user).
     """
@@ -131,26 +141,25 @@ def detect_mapping(
     chosen = check_roles(roles, columns)
     explicit = {c for c in [date_col, target_col, *(id_cols or []), *(feature_cols or [])] if c}
     explicit |= {c for c in chosen.values() if c}
-    found = match_headers([c for c in columns if c not in explicit])
+    free = [c for c in columns if c not in explicit]
+    found = match_headers(free)
+    ctx = _Context(frame, columns, free, found, report)
+    ctx.refine_headers()
     guessed: list[str] = []
-    date = date_col or found.get("date") or _date_by_content(frame, columns, explicit)
-    if date and not date_col and "date" not in found:
-        guessed.append("date")
-    if date is None:
-        raise _no_date(columns)
-    if id_cols is not None:
-        ids = list(id_cols)
-    else:
-        ids = [found[r] for r in ("store", "item") if r in found and found[r] != date]
+    date = ctx.pick_date(date_col, guessed)
+    order = ctx.pick_order(date)
+    ids = ctx.pick_ids(id_cols, date, order)
     taken = {date, *ids, *(feature_cols or [])}
-    target = target_col or (found.get("target") if found.get("target") not in taken else None)
-    if target is None:
-        target = _target_by_content(frame, columns, taken | explicit | set(found.values()))
-        guessed.append("target")
+    target = ctx.pick_target(target_col, taken | explicit, guessed)
     mapping = ColumnMapping(date=date, ids=ids, target=target, features=list(feature_cols or []))
     taken |= {target}
     _claim_roles(mapping, found, chosen, taken)
-    hints = {r: found[r] for r in ("order", "status") if r in found and found[r] not in taken}
+    hints: dict = {r: found[r] for r in ("order", "status") if r in found and found[r] not in taken}
+    if order and order not in taken and "order" not in hints:
+        hints["order"] = order
+    hints["roles"] = ctx.describe(mapping, hints.get("order"))
+    if report is not None:
+        warn_unused_codes(report, ctx, mapping)
     return mapping, hints, guessed
 
 
@@ -166,37 +175,3 @@ def changed_roles(mapping: ColumnMapping, columns: list[str], roles: dict | None
     core = {mapping.date, mapping.target, *mapping.ids, *mapping.features}
     natural = match_headers([c for c in columns if c not in core])
     return {r: c for r, c in chosen.items() if natural.get(r) != c}
-
-
-def _no_date(columns: list[str]) -> InputError:
-    shown = ", ".join(columns[:15])
-    return InputError(
-        "No date column was found: no header reads like a date (日期, 下单时间, date ...) and no "
-        f"column holds dates. Columns: {shown}. Name the date column (command line: --date-col).",
-        "未找到日期列：没有类似日期的表头（日期、下单时间、date 等），也没有内容为日期的列。"
-        f"现有列：{shown}。请指定日期列（命令行：--date-col）。",
-    )
-
-
-def _date_by_content(frame: pd.DataFrame, columns: list[str], skip: set[str]) -> str | None:
-    best, best_share = None, 0.0
-    for col in columns:
-        if col in skip:
-            continue
-        share = looks_like_dates(frame[col])
-        if share > best_share:
-            best, best_share = col, share
-    return best if best_share >= 0.9 else None
-
-
-def _target_by_content(frame: pd.DataFrame, columns: list[str], skip: set[str]) -> str:
-    numeric = [c for c in columns if c not in skip and numeric_share(frame[c]) >= 0.9]
-    if len(numeric) == 1:
-        return numeric[0]
-    shown = ", ".join(c for c in columns if c not in skip) or "-"
-    raise InputError(
-        "Cannot tell which column holds the quantity sold (销量/数量/sales/quantity ...). "
-        f"Candidates: {shown}. Name it (command line: --target-col).",
-        "无法判断哪一列是销量（销量、数量、sales、quantity 等）。"
-        f"候选列：{shown}。请指定销量列（命令行：--target-col）。",
-    )

@@ -34,6 +34,7 @@ def dataset_summary(dataset: Dataset) -> dict:
         "errors": len(dataset.report.errors),
         "warnings": len(dataset.report.warnings),
         "report": dataset.report.to_dicts(),
+        "roles": dict(dataset.roles),
     }
 
 
@@ -60,6 +61,39 @@ def _mapping_lines(mapping: dict) -> list[str]:
     return lines
 
 
+_ROLE_LABELS = {
+    "date": "日期 date",
+    "ids": "商品ID ids",
+    "target": "销量 target",
+    "price": "价格 price",
+    "revenue": "金额 revenue",
+    "name": "名称 name",
+    "order": "订单 order",
+}
+_SOURCES = {
+    "user": "set by hand 手动指定",
+    "header": "header only 仅表头",
+    "content": "contents only 仅内容",
+    "header+content": "header and contents 表头与内容",
+}
+
+
+def _role_lines(roles: dict) -> list[str]:
+    """How sure each role is: ``  日期 date  InvoiceDate  0.93 (header and contents ...)``."""
+    lines = []
+    for key, label in _ROLE_LABELS.items():
+        role = roles.get(key)
+        if not role or not role.get("column"):
+            continue
+        col = role["column"]
+        shown = ", ".join(col) if isinstance(col, list) else col
+        runner = role.get("runner_up")
+        alt = f"; 次选 runner-up: {runner} {role['runner_up_confidence']:.2f}" if runner else ""
+        source = _SOURCES.get(role.get("source"), role.get("source"))
+        lines.append(f"  {label:<14} {shown}  {role['confidence']:.2f} ({source}{alt})")
+    return lines
+
+
 def format_summary(summary: dict, lang: str = "both") -> str:
     """Human-readable text of :func:`dataset_summary` with the validation report."""
     en_freq, zh_freq = FREQ_NAMES[freq_kind(summary["frequency"])]
@@ -73,6 +107,11 @@ def format_summary(summary: dict, lang: str = "both") -> str:
         f" {summary['rows_read']} rows read)",
         "列映射 mapping:",
         *_mapping_lines(summary["mapping"]),
+        *(
+            ["识别把握 how sure (0..1):", *_role_lines(summary["roles"])]
+            if summary.get("roles")
+            else []
+        ),
         f"频率 frequency:   {zh_freq} / {en_freq} ({summary['frequency']})",
         f"商品数 series:    {summary['series']}",
         f"日期 dates:       {summary['first_date']} .. {summary['last_date']}"

@@ -2,7 +2,9 @@
 
 Cells become text the way the user sees them: integral numbers without ``.0``
 (an ID typed as a number), dates as ISO strings, text as is. A workbook with
-several sheets holding data must be told which one to use.
+several sheets holding data is read from the one sheet that holds a sales-like table (a
+column of dates and one of numbers, as a notes or settings sheet does not) and says so;
+with several such sheets it must be told which one to use.
 """
 
 from __future__ import annotations
@@ -15,16 +17,25 @@ import pandas as pd
 
 from core import lazy
 from core.data.dataset import SourceInfo
+from core.data.parsing import looks_like_dates, numeric_share
 from core.data.report import Report
-from core.data.table import RawTable, clean_header, find_header, report_header
+from core.data.table import (
+    RawTable,
+    align_repeated_headers,
+    clean_header,
+    drop_empty_rows,
+    find_header,
+    report_header,
+)
 from core.errors import InputError
 
 
 def _open(path: Path):
     try:
         # A file object, not a path: openpyxl refuses paths without an .xlsx suffix.
-        return lazy.load("openpyxl").load_workbook(io.BytesIO(path.read_bytes()), read_only=True,
-                                                   data_only=True)
+        return lazy.load("openpyxl").load_workbook(
+            io.BytesIO(path.read_bytes()), read_only=True, data_only=True
+        )
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise InputError(
             f"'{path.name}' is not a readable Excel workbook (.xlsx); it may be damaged or "
@@ -82,21 +93,23 @@ def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:  # noqa: F821
         wb.close()
     report = Report()
     name = _choose_sheet(path, tables, sheet, report)
-    rows = [r for r in tables[name] if any(r)]
-    header_idx = find_header(rows[:50])
+    rows = tables[name]
+    filled = [i for i, r in enumerate(rows) if any(r)]
+    header_idx = find_header([rows[i] for i in filled[:50]])
+    header_at = filled[header_idx]  # 0-based position of the header among all rows
     if header_idx:
         report.add(
             "info",
             "title_rows_skipped",
             f"Skipped {header_idx} title row(s) above the header",
             f"已跳过表头上方的 {header_idx} 行标题信息",
-            rows=list(range(1, header_idx + 1)),
+            rows=[i + 1 for i in filled[:header_idx]],
             action_en="not imported",
             action_zh="未导入",
         )
-    header = rows[header_idx]
-    body = rows[header_idx + 1 :]
-    if not body:
+    header = rows[header_at]
+    body = rows[header_at + 1 :]
+    if not any(any(r) for r in body):
         raise InputError(
             f"Sheet '{name}' of '{path.name}' has a header but no data rows.",
             f"“{path.name}”的工作表“{name}”只有表头，没有数据行。",
@@ -106,11 +119,13 @@ def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:  # noqa: F821
     names, dups = clean_header(header)
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in body], columns=names, dtype=str)
     report_header(report, dups)
+    frame = drop_empty_rows(frame, header_at + 1, report)
+    frame = align_repeated_headers(frame, header_at + 1, report)
     info = SourceInfo(
         path=str(path),
         kind="xlsx",
         sheet=name,
-        header_row=header_idx + 1,
+        header_row=header_at + 1,
         rows_read=int(frame.shape[0]),
     )
     return RawTable(frame, info, report)
@@ -133,18 +148,49 @@ def _choose_sheet(path: Path, tables: dict, sheet: str | None, report: Report) -
             f"Workbook '{path.name}' has no sheet with a header and data rows.",
             f"工作簿“{path.name}”中没有包含表头和数据行的工作表。",
         )
-    if len(filled) > 1:
+    sales = [n for n in filled if _looks_like_sales(tables[n])] if len(filled) > 1 else filled
+    if len(sales) != 1:
         raise InputError(
             f"Workbook '{path.name}' has several sheets with data: {listing}. Choose the sheet "
             "that holds the sales (command line: --sheet NAME).",
             f"工作簿“{path.name}”中有多个包含数据的工作表：{listing_zh}。请选择存放销售数据的"
             "工作表（命令行：--sheet 名称）。",
         )
-    if len(sizes) > 1:
+    chosen = sales[0]
+    if len(filled) > 1:
+        others = ", ".join(f"'{n}' ({sizes[n]} rows)" for n in filled if n != chosen)
+        others_zh = "、".join(f"“{n}”（{sizes[n]} 行）" for n in filled if n != chosen)
         report.add(
             "info",
             "sheet_chosen",
-            f"Read sheet '{filled[0]}', the only one with data",
-            f"已读取唯一包含数据的工作表“{filled[0]}”",
+            f"Read sheet '{chosen}', the only one with a table of dates and quantities; "
+            f"{others} hold no such table",
+            f"已读取工作表“{chosen}”：只有它是含日期和数量的表格；{others_zh}不是销售表格",
+            action_en="choose another with --sheet",
+            action_zh="可用 --sheet 选择其他工作表",
         )
-    return filled[0]
+    elif len(sizes) > 1:
+        report.add(
+            "info",
+            "sheet_chosen",
+            f"Read sheet '{chosen}', the only one with data",
+            f"已读取唯一包含数据的工作表“{chosen}”",
+        )
+    return chosen
+
+
+def _looks_like_sales(rows: list[list[str]]) -> bool:
+    """A header, at least two data rows, a column of dates and another of numbers."""
+    filled = [r for r in rows if any(r)]
+    if len(filled) < 3:
+        return False
+    at = find_header(filled[:50])
+    header, body = filled[at], filled[at + 1 : at + 301]
+    if len(header) < 2 or len(body) < 2:
+        return False
+    width = max(len(r) for r in body)
+    frame = pd.DataFrame([r + [""] * (width - len(r)) for r in body], dtype=str)
+    dates = [c for c in frame.columns if looks_like_dates(frame[c]) >= 0.8]
+    if not dates:
+        return False
+    return any(numeric_share(frame[c]) >= 0.8 for c in frame.columns if c not in dates[:1])

@@ -64,11 +64,14 @@ def test_taobao_order_lines_are_summed_per_day(write_csv):
     assert ds.source.layout == "orders"
     assert ds.mapping.date == "付款时间" and ds.mapping.revenue == "实付金额"
     a01 = ds.frame[ds.frame["unique_id"] == "A01"]
-    assert a01["y"].tolist() == [3, 1, -1]
+    # A negative order line is a return, not demand: left out and reported, not netted.
+    assert a01["y"].tolist() == [3, 1]
     assert a01["price"].round(2).tolist()[:2] == [89.0, 79.0]
     note = ds.report.by_code("order_lines_summed")
-    assert "5 lines" in note.en and "4 product-days" in note.en
-    assert ds.report.by_code("negative_values").n_rows == 1
+    assert "4 lines" in note.en and "3 product-days" in note.en
+    returned = ds.report.by_code("orders_returned")
+    assert returned.rows == [6] and "1 units" in returned.en
+    assert ds.report.by_code("negative_values") is None
 
 
 def test_closed_refunded_and_unpaid_orders_are_not_sales(write_csv):
