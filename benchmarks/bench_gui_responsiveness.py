@@ -136,9 +136,10 @@ def child(args) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     sys.path.insert(0, str(ROOT))
     started = time.perf_counter()
-    from ui.app import make_app, make_window
+    from ui.main_window import make_window
+    from ui.preview import load_sample
+    from ui.qapp import make_app
     from ui.views import forecast_view, training_view
-    from ui.views.training_view import load_sample
 
     if args.in_thread:  # the former design, for comparison: training in a QThread
         from ui.workers.task_worker import TaskRunner

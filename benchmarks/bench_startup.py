@@ -33,7 +33,8 @@ _SKUCAST = """
 import sys
 sys.path.insert(0, {root!r})
 from PySide6.QtCore import QTimer
-from ui.app import make_app, make_window
+from ui.main_window import make_window
+from ui.qapp import make_app
 app = make_app([])
 w = make_window("en", lazy=True); w.show()
 if {ready}:

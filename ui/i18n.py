@@ -2,7 +2,7 @@
 
 Every visible string goes through ``tr()``; the compiled catalogues live in
 ``resources/i18n/skucast_<lang>.qm`` (sources ``.ts`` beside them, built by
-``python -m ui.i18n --update``). Installing a translator makes Qt send every widget a
+``python -m ui.i18n``, which runs :mod:`ui.catalogues`). Installing a translator makes Qt send every widget a
 ``LanguageChange`` event; views answer it by calling their ``retranslate()``.
 
 Core messages come in both languages already (``SkuCastError.en``/``.zh``, ``reason_en``/
@@ -11,12 +11,11 @@ Core messages come in both languages already (``SkuCastError.en``/``.zh``, ``rea
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
+from core import lazy
 from core.resources import resource_path
 from core.text import pick as pick_lang
 
@@ -88,65 +87,5 @@ def install(lang: str) -> bool:
     return ok
 
 
-def _sources() -> list[str]:
-    root = Path(__file__).resolve().parent
-    return sorted(str(p) for p in root.rglob("*.py") if "__pycache__" not in p.parts)
-
-
-def load_glossary(lang: str) -> dict[str, dict[str, str]]:
-    """Translations kept by hand as JSON: ``{context: {English: translation}}``."""
-    merged: dict[str, dict[str, str]] = {}
-    for path in sorted(resource_path("i18n", lang).glob("*.json")):
-        for context, table in json.loads(path.read_text("utf-8")).items():
-            merged.setdefault(context, {}).update(table)
-    return merged
-
-
-def fill_catalogue(ts: Path, glossary: dict[str, dict[str, str]]) -> list[str]:
-    """Write the glossary's translations into a ``.ts`` file; returns what is missing."""
-    from xml.etree import ElementTree  # developers' tool: kept off the app's start-up
-
-    tree = ElementTree.parse(ts)
-    missing = []
-    for context in tree.getroot().iter("context"):
-        name = context.findtext("name")
-        table = glossary.get(name, {})
-        for message in context.iter("message"):
-            source = message.findtext("source")
-            node = message.find("translation")
-            if node is None:
-                node = ElementTree.SubElement(message, "translation")
-            text = table.get(source)
-            if text:
-                node.text = text
-                node.attrib.pop("type", None)
-            elif not (node.text and node.get("type") is None):
-                missing.append(f"{name}: {source}")
-    tree.write(ts, encoding="utf-8", xml_declaration=True)
-    return missing
-
-
-def update_catalogues() -> list[str]:
-    """Refresh ``.ts`` sources from the code, fill them from the JSON glossaries and
-    compile them to ``.qm`` (developers run ``python -m ui.i18n``)."""
-    import subprocess  # developers' tool: kept off the app's start-up
-
-    bindir = Path(sys.executable).parent
-    missing = []
-    for lang in LANGUAGES:
-        if lang == "en":
-            continue
-        ts = resource_path("i18n", f"skucast_{lang}.ts")
-        run = subprocess.run
-        run([str(bindir / "pyside6-lupdate"), *_sources(), "-ts", str(ts), "-no-obsolete", "-locations", "none"],
-            check=True, capture_output=True)  # fmt: skip
-        missing += fill_catalogue(ts, load_glossary(lang))
-        run([str(bindir / "pyside6-lrelease"), str(ts), "-qm", str(qm_path(lang))],
-            check=True, capture_output=True)  # fmt: skip
-    return missing
-
-
-if __name__ == "__main__":
-    gaps = update_catalogues()
-    print("\n".join(f"untranslated: {g}" for g in gaps) or "all strings translated")
-    sys.exit(1 if gaps else 0)
+if __name__ == "__main__":  # developers: python -m ui.i18n refreshes the catalogues
+    raise SystemExit(lazy.load("ui.catalogues").main())

@@ -35,6 +35,9 @@ def session_to_project(session) -> Project:
     if session.simulation is not None:
         results["simulation"] = session.simulation.summary.copy()
     meta = dict(session.meta)
+    meta.pop("forecast_plan", None)
+    if session.forecast is not None and session.forecast_plan is not None:
+        meta["forecast_plan"] = dict(session.forecast_plan)
     if session.backtest is not None:
         meta.update(verdict_en=session.backtest.verdict("en"),
                     verdict_zh=session.backtest.verdict("zh"))  # fmt: skip
@@ -51,6 +54,8 @@ def session_to_project(session) -> Project:
         model=session.model,
         results=results,
         meta=meta,
+        plan_name=session.plan_name if session.plan is not None else "",
+        plan_bytes=session.plan_bytes if session.plan is not None else b"",
     )
 
 
@@ -62,7 +67,9 @@ def apply_opened(session, opened: OpenedProject, path: Path) -> None:
     session.inventory_options = project.inventory_options
     session.cleaning_options = project.cleaning_options
     session.set_data(Path(project.source_name), project.source_bytes, project.import_options,
-                     opened.raw, opened.cleaning)  # fmt: skip
+                     opened.raw, opened.cleaning, keep_plan=False)  # fmt: skip
+    if opened.plan is not None or opened.plan_error is not None:
+        session.set_plan(opened.plan, project.plan_name, project.plan_bytes, opened.plan_error)
     session.meta = dict(project.meta)
     session.stock = results.get("stock")
     if project.model is not None or "leaderboard" in results:
@@ -72,7 +79,8 @@ def apply_opened(session, opened: OpenedProject, path: Path) -> None:
                           history_log=None if log is None else log.to_dict("records"))  # fmt: skip
     if "forecast" in results:
         session.set_forecast(results["forecast"], results.get("stages"),
-                             results.get("stage_history"))  # fmt: skip
+                             results.get("stage_history"),
+                             plan_used=project.meta.get("forecast_plan"))  # fmt: skip
     if "recommendations" in results:
         session.set_recommendations(results["recommendations"])
     session.project_path = Path(path)

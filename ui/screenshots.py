@@ -17,6 +17,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop
 
+from core.forecast import TrainSettings
+from core.sample import SAMPLE_PATH
+from ui.main_window import make_window
+
 __all__ = [
     "FlowError", "run_flow", "take_screenshots", "wait_for",
     "import_step", "train_step", "forecast_step", "recommend_step", "backtest_step",
@@ -61,8 +65,6 @@ def wait_for(condition, timeout: float, window=None, what: str = "") -> None:
 
 def import_step(window, path=None, timeout: float = 900.0) -> None:
     """Import ``path`` (default: the bundled sample) through the import view."""
-    from core.sample import SAMPLE_PATH
-
     s = window.session
     window.show_step(0)
     if not window.import_view.open_file(str(path or SAMPLE_PATH)):
@@ -141,9 +143,6 @@ def _grab_all(window, folder: Path, lang: str) -> list[Path]:
 
 def take_screenshots(folder: str | Path, epochs: int = 8) -> int:
     """Run the flow on the sample and save every view in both languages; exit code."""
-    from core.forecast import TrainSettings
-    from ui.app import make_window
-
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     window = make_window("en")

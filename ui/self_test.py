@@ -30,6 +30,17 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from PySide6.QtCore import QSettings, qVersion
+from PySide6.QtGui import QGuiApplication
+
+import core
+from core.analysis import loaded_versions
+from core.forecast import TrainSettings
+from ui import i18n
+from ui.main_window import MainWindow
+from ui.screenshots import FlowError, forecast_step, import_step, recommend_step, train_step
+from ui.settings import AppSettings
+
 __all__ = ["EXIT_FAILED", "EXIT_TIMEOUT", "SelfTestReport", "parse_args", "run_self_test"]
 
 EXIT_FAILED = 1
@@ -47,8 +58,6 @@ TINY_EXTRA = {"windows_per_epoch": 256}
 
 def tiny_settings():
     """One epoch of a small LSTM on short windows, one cheap baseline for the backtest."""
-    from core.forecast import TrainSettings
-
     return replace(TrainSettings(), model="lstm", epochs=1, units=8, lookback=28,
                    batch_size=64, baselines=["snaive"], folds=1)  # fmt: skip
 
@@ -121,19 +130,12 @@ _CHILD_VERSIONS: dict = {}
 def versions() -> dict:
     """SkuCast's, Python's, Qt's and the loaded packages' versions, with those of the
     training's child process (Keras, TensorFlow)."""
-    from PySide6.QtCore import qVersion
-
-    import core
-    from core.analysis import loaded_versions
-
     found = {"SkuCast": core.__version__, "Python": platform.python_version(), "Qt": qVersion()}
     return {**found, **loaded_versions(REPORTED_PACKAGES), **_CHILD_VERSIONS}
 
 
 def environment() -> dict:
     """Frozen or not, the OS, Qt's platform plugin and the executable."""
-    from PySide6.QtGui import QGuiApplication
-
     return {"frozen": bool(getattr(sys, "frozen", False)), "platform": platform.platform(),
             "qt_platform": QGuiApplication.platformName(), "executable": sys.executable}  # fmt: skip
 
@@ -186,8 +188,6 @@ def _window_step(settings_dir: Path, opened: list) -> dict:
 
 
 def _import_step(window, sample, timeout: float) -> dict:
-    from ui.screenshots import import_step
-
     import_step(window, sample, timeout)
     data = window.session.dataset
     _require(len(data.frame) > 0 and data.n_series > 0, "the sample imported no sales")
@@ -195,8 +195,6 @@ def _import_step(window, sample, timeout: float) -> dict:
 
 
 def _train_step(window, timeout: float) -> dict:
-    from ui.screenshots import train_step
-
     window.training_view.extra = dict(TINY_EXTRA)
     window.training_view.importance_repeats = 0  # the explanation is not what is tested
     train_step(window, tiny_settings(), timeout)
@@ -211,8 +209,6 @@ def _train_step(window, timeout: float) -> dict:
 
 
 def _forecast_step(window, timeout: float) -> dict:
-    from ui.screenshots import forecast_step
-
     forecast_step(window, timeout)
     s = window.session
     fc = s.forecast
@@ -227,8 +223,6 @@ def _forecast_step(window, timeout: float) -> dict:
 
 
 def _recommend_step(window, timeout: float) -> dict:
-    from ui.screenshots import recommend_step
-
     recommend_step(window, timeout)
     recs = window.session.recommendations
     products = window.session.forecast["unique_id"].nunique()
@@ -306,12 +300,6 @@ class _Run:
 def _make_window(settings_dir: Path):
     """The main window in English, on throw-away settings: a self-test neither depends on
     nor changes what the user's app remembers (language, recent files, geometry)."""
-    from PySide6.QtCore import QSettings
-
-    from ui import i18n
-    from ui.main_window import MainWindow
-    from ui.settings import AppSettings
-
     i18n.install("en")
     store = QSettings(str(settings_dir / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(AppSettings(store))
@@ -342,8 +330,6 @@ def run_self_test(folder: Path | str | None = None, timeout: float = DEFAULT_TIM
     sample : path, optional
         The sales file to import instead of the bundled sample (tests).
     """
-    from ui.screenshots import FlowError
-
     folder = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="skucast-self-test-"))
     run = _Run(folder)
     watchdog = _Watchdog(timeout, run.finish)  # armed first: a hang anywhere below still ends

@@ -7,6 +7,11 @@ view can refresh. A setter emits the signal of its step and then those of every 
 step, in order (data, model, forecast, recommendations): a view that shows several
 steps refreshes on the last one it shows and needs no other. ``dirty`` tracks unsaved
 work for the close prompt.
+
+A plan of promotions and prices (:meth:`set_plan`) feeds the forecast: changing it drops
+the forecast and advice (``sig_plan_changed``, then the forecast and advice signals). New
+sales data reads the plan's file again with the new ID columns and drops it, keeping
+the reason in ``plan_error``, when it no longer fits.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ from pathlib import Path
 import pandas as pd
 from PySide6.QtCore import QObject, Signal
 
-from core.data import CleaningOptions, ImportOptions
+from core.analysis import read_plan
+from core.data import CleaningOptions, ImportOptions, model_frames
+from core.errors import InputError
 from core.forecast import TrainSettings
 from core.recommend import InventoryOptions
 
@@ -46,9 +53,21 @@ class Session(QObject):
     stock : DataFrame or None
         Per-product overrides typed by the user: ``unique_id`` plus any of ``on_hand``,
         ``lead_time``, ``service_level``.
+    plan : DataFrame or None
+        Planned ``promo``/``price`` per ``unique_id`` and ``ds``
+        (:func:`core.analysis.read_plan` of ``plan_bytes``).
+    plan_name, plan_bytes : str, bytes
+        The plan file's name and content as loaded (what a project embeds).
+    plan_status : str
+        ``""``, ``"loaded"``, ``"rechecked"`` (read again for new sales data) or
+        ``"dropped"`` (it did not fit them; ``plan_error`` says why, ``plan_name`` stays).
+    forecast_plan : dict or None
+        The plan the forecast was made with: ``{"name": ..., "columns": [...]}``, the
+        columns the model read (empty when it reads none).
     """
 
     sig_data_changed = Signal()
+    sig_plan_changed = Signal()
     sig_model_changed = Signal()
     sig_forecast_changed = Signal()
     sig_recommendations_changed = Signal()
@@ -68,6 +87,7 @@ class Session(QObject):
         self.frames = None
         self.stock: pd.DataFrame | None = None
         self.meta: dict = {}
+        self._forget_plan()
         self._dirty = False
         self._clear_model()
 
@@ -102,8 +122,15 @@ class Session(QObject):
         self.history_log: list[dict] = []
         self._clear_forecast()
 
+    def _forget_plan(self) -> None:
+        self.plan: pd.DataFrame | None = None
+        self.plan_name, self.plan_bytes = "", b""
+        self.plan_status = ""
+        self.plan_error: InputError | None = None
+
     def _clear_forecast(self) -> None:
         self.forecast: pd.DataFrame | None = None
+        self.forecast_plan: dict | None = None
         self.stages: pd.DataFrame | None = None
         self.stage_history: pd.DataFrame | None = None
         self._clear_recommendations()
@@ -113,23 +140,42 @@ class Session(QObject):
         self.simulation = None
 
     # --------------------------------------------------------------- setters
-    def set_data(self, path, source_bytes: bytes, options: ImportOptions, raw, cleaning) -> None:
-        """A new import (``raw``) and its cleaning; everything downstream is dropped."""
-        from core.data import model_frames
+    def set_data(self, path, source_bytes: bytes, options: ImportOptions, raw, cleaning,
+                 keep_plan: bool = True) -> None:  # fmt: skip
+        """A new import (``raw``) and its cleaning; everything downstream is dropped.
 
+        The plan is read again for the new data (or forgotten without ``keep_plan``);
+        ``sig_plan_changed`` follows the other signals when its state changed.
+        """
         self.source_path = Path(path) if path else None
         self.source_bytes = source_bytes
         self.import_options = options
         self.raw = raw
         self.stock = None
         self.meta = {}
+        before = self.plan_status
+        if keep_plan:
+            self._recheck_plan(cleaning.dataset)
+        else:
+            self._forget_plan()
         self._set_cleaning(cleaning, model_frames(cleaning.dataset))
         self.set_dirty(True)
+        if before or self.plan_status:
+            self.sig_plan_changed.emit()
+
+    def _recheck_plan(self, dataset) -> None:
+        if not self.plan_bytes:
+            self._forget_plan()  # a note on a plan dropped before is old news now
+            return
+        try:
+            self.plan = read_plan(self.plan_bytes, self.plan_name, dataset)
+            self.plan_status, self.plan_error = "rechecked", None
+        except InputError as exc:
+            self.plan, self.plan_bytes = None, b""
+            self.plan_status, self.plan_error = "dropped", exc
 
     def set_cleaning(self, options: CleaningOptions, cleaning) -> None:
         """New cleaning options applied to the same import; downstream is dropped."""
-        from core.data import model_frames
-
         self.cleaning_options = options
         self._set_cleaning(cleaning, model_frames(cleaning.dataset))
         self.set_dirty(True)
@@ -164,9 +210,31 @@ class Session(QObject):
         self.sig_forecast_changed.emit()
         self.sig_recommendations_changed.emit()
 
-    def set_forecast(self, forecast, stages, stage_history) -> None:
-        """Forecast and lifecycle stages; advice is dropped."""
+    def set_plan(self, plan: pd.DataFrame | None, name: str = "", data: bytes = b"",
+                 error: InputError | None = None) -> None:  # fmt: skip
+        """A new plan (``None``: none; with ``error``: the file ``name`` was dropped for
+        it); the forecast and advice are dropped."""
+        self._forget_plan()
+        if plan is not None:
+            self.plan, self.plan_name, self.plan_bytes = plan, name, data
+            self.plan_status = "loaded"
+        elif error is not None:
+            self.plan_name, self.plan_status, self.plan_error = name, "dropped", error
+        self._clear_forecast()
+        self.set_dirty(True)
+        self.sig_plan_changed.emit()
+        self.sig_forecast_changed.emit()
+        self.sig_recommendations_changed.emit()
+
+    def clear_plan(self) -> None:
+        """Forecast without a plan from now on."""
+        self.set_plan(None)
+
+    def set_forecast(self, forecast, stages, stage_history, plan_used: dict | None = None) -> None:
+        """Forecast and lifecycle stages (``plan_used``: see ``forecast_plan``); advice is
+        dropped."""
         self.forecast, self.stages, self.stage_history = forecast, stages, stage_history
+        self.forecast_plan = plan_used
         self._clear_recommendations()
         self.set_dirty(True)
         self.sig_forecast_changed.emit()

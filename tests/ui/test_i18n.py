@@ -1,4 +1,5 @@
-"""The shipped Chinese catalogue is complete, in sync with the code, and loads."""
+"""The shipped Chinese catalogue is complete, in sync with the code, and loads; the app's
+font writes Chinese."""
 
 import shutil
 import subprocess
@@ -8,8 +9,10 @@ from xml.etree import ElementTree
 
 import pytest
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QFontDatabase, QFontMetrics
 
-from ui import i18n
+from ui import catalogues, i18n
+from ui.qapp import _use_cjk_font, cjk_family
 
 TS = i18n.resource_path("i18n", "skucast_zh_CN.ts")
 
@@ -28,9 +31,9 @@ def test_every_string_in_the_code_has_a_translation(tmp_path):
     ts = tmp_path / "check.ts"
     shutil.copy(TS, ts)
     lupdate = Path(sys.executable).parent / "pyside6-lupdate"
-    subprocess.run([str(lupdate), *i18n._sources(), "-ts", str(ts), "-no-obsolete",
+    subprocess.run([str(lupdate), *catalogues.sources(), "-ts", str(ts), "-no-obsolete",
                     "-locations", "none"], check=True, capture_output=True)  # fmt: skip
-    assert i18n.fill_catalogue(ts, i18n.load_glossary("zh_CN")) == []
+    assert catalogues.fill_catalogue(ts, catalogues.load_glossary("zh_CN")) == []
 
 
 def test_compiled_catalogue_switches_language(qapp):
@@ -43,8 +46,6 @@ def test_compiled_catalogue_switches_language(qapp):
 
 
 def test_the_chinese_font_is_chosen_by_preference_then_by_script():
-    from ui.app import cjk_family
-
     assert cjk_family(["Arial", "PingFang SC", "Microsoft YaHei"], []) == "Microsoft YaHei"
     assert cjk_family(["Arial", "Droid Sans Fallback"], ["Droid Sans Fallback"]) == (
         "Droid Sans Fallback"
@@ -53,10 +54,6 @@ def test_the_chinese_font_is_chosen_by_preference_then_by_script():
 
 
 def test_the_app_font_writes_chinese_when_the_system_has_a_font_for_it(qapp):
-    from PySide6.QtGui import QFontDatabase, QFontMetrics
-
-    from ui.app import _use_cjk_font
-
     if not QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese):
         pytest.skip("no Chinese font installed (apt-get install fonts-noto-cjk)")
     family = _use_cjk_font(qapp)

@@ -192,7 +192,7 @@ def test_encoding_override_and_failure_keep_previous_data(qtbot, view, sample_se
     assert sample_session.dataset.n_series == 60
 
 
-def test_workbook_with_two_sheets_asks_for_the_sheet(qtbot, tmp_path):
+def test_workbook_with_a_notes_sheet_reads_the_sales_sheet_and_says_so(qtbot, tmp_path):
     from openpyxl import Workbook
 
     book = Workbook()
@@ -208,12 +208,13 @@ def test_workbook_with_two_sheets_asks_for_the_sheet(qtbot, tmp_path):
     session = Session()
     view = ImportView(session)
     qtbot.addWidget(view)
-    assert "several sheets" in _fail_and_wait(qtbot, view, path)
-    sheets = view.source_panel.sheet
-    assert [sheets.itemData(i) for i in range(sheets.count())] == [None, "sales", "notes"]
-    choose(sheets, "sales")
+    assert view.open_file(str(path))
     qtbot.waitUntil(lambda: session.has_data and _idle(view), timeout=20000)
-    assert session.import_options.sheet == "sales" and session.dataset.frame["y"].sum() == 406
+    assert session.dataset.frame["y"].sum() == 406
+    chosen = [f for f in session.dataset.report.findings if f.code == "sheet_chosen"]
+    assert len(chosen) == 1 and "'sales'" in chosen[0].en
+    sheets = view.source_panel.sheet  # the other sheet stays one click away
+    assert [sheets.itemData(i) for i in range(sheets.count())] == [None, "sales", "notes"]
 
 
 def test_cancel_keeps_the_previous_data(qtbot, view, sample_session):

@@ -7,6 +7,8 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMessageBox
 
+from core.analysis import fit_model, lifecycle_tables, make_forecast
+from core.forecast import TrainSettings
 from core.sample import SAMPLE_PATH
 from tests.ui.conftest import load_into
 from ui import i18n
@@ -32,22 +34,22 @@ def window(qtbot):
 def test_steps_menu_and_shortcuts_switch_views(window):
     assert window.steps.count() == 5
     assert window.steps.item(2).text().startswith("3  ")
-    window.step_actions[3].trigger()
+    window.menus.step_actions[3].trigger()
     assert window.stack.currentWidget() is window.forecast_view
-    assert window.step_actions[3].shortcut().toString() == "Ctrl+4"
+    assert window.menus.step_actions[3].shortcut().toString() == "Ctrl+4"
     window.show_step(0)
     assert window.current_view() is window.import_view
 
 
 def test_language_switch_retranslates_menus_and_is_remembered(window):
-    assert window.menu_file.title() == "&File"
+    assert window.menus.file.title() == "&File"
     window.set_language("zh_CN")
     assert i18n.current() == "zh_CN"
-    assert window.menu_file.title() == "文件(&F)"
+    assert window.menus.file.title() == "文件(&F)"
     assert window.data_label.text() == "尚未导入数据"
     assert window.settings.language() == "zh_CN"
     window.set_language("en")
-    assert window.menu_file.title() == "&File"
+    assert window.menus.file.title() == "&File"
 
 
 def test_status_bar_shows_loaded_data(window):
@@ -58,9 +60,6 @@ def test_status_bar_shows_loaded_data(window):
 
 
 def test_project_round_trip_through_the_window(window, qtbot, tmp_path):
-    from core.analysis import fit_model, lifecycle_tables, make_forecast
-    from core.forecast import TrainSettings
-
     s = window.session
     load_into(s)
     s.train_settings = TrainSettings(model="snaive", levels=[80])

@@ -9,12 +9,24 @@ language changes, report one-line news through ``sig_status`` and stop their wor
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from ui.i18n import translate
 
-__all__ = ["BaseView", "placeholder_stack", "show_error"]
+__all__ = ["BaseView", "heading", "placeholder_stack", "show_error"]
+
+
+def heading(text: str = "") -> QLabel:
+    """A view's title label: larger, bold."""
+    label = QLabel(text)
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() * 1.45)
+    font.setBold(True)
+    label.setFont(font)
+    label.setObjectName("viewTitle")
+    return label
 
 
 def show_error(parent: QWidget, title: str, message: str, details: str = "") -> QMessageBox:
@@ -30,10 +42,6 @@ def show_error(parent: QWidget, title: str, message: str, details: str = "") -> 
 
 def placeholder_stack(box: QWidget, content: QWidget) -> tuple[QLabel, QStackedWidget]:
     """Fill ``box`` with ``content`` behind a centred hint shown while it has nothing."""
-    # not imported with the module: the main window imports it before its first paint,
-    # and PySide6 builds the ~90 enums of the Qt namespace on first import (23 ms here)
-    from PySide6.QtCore import Qt
-
     hint = QLabel()
     hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
     hint.setWordWrap(True)

@@ -2,10 +2,11 @@
 
 Left, the feature groups of :data:`core.forecast.features.FEATURE_GROUPS` as a checklist with a
 line of help each, and the holiday calendar; both are written straight into the
-session's :class:`~core.analysis.pipeline.TrainSettings`. Right, the cleaning options with a
-before/after preview of one product (following the form as it changes) and "Apply
-cleaning", which re-cleans the imported data in a worker. After training, the
-feature groups' permutation importance is drawn as bars.
+session's :class:`~core.analysis.pipeline.TrainSettings`. Under them the planned
+promotions and prices file the forecast uses (:class:`~ui.widgets.plan_panel.PlanPanel`).
+Right, the cleaning options with a before/after preview of one product (following the
+form as it changes) and "Apply cleaning", which re-cleans the imported data in a worker.
+After training, the feature groups' permutation importance is drawn as bars.
 
 Run on its own with the sample shop: ``python -m ui.views.features_view``.
 """
@@ -34,10 +35,11 @@ from core.data import clean
 from core.festivals import REGIONS
 from core.forecast import FEATURE_GROUPS
 from ui.i18n import pick
-from ui.views.base import BaseView, placeholder_stack
-from ui.views.import_view import heading
+from ui.preview import run_preview
+from ui.views.base import BaseView, heading, placeholder_stack
 from ui.widgets.cleaning_panel import CleaningPanel
 from ui.widgets.cleaning_preview import CleaningPreview
+from ui.widgets.plan_panel import PlanPanel
 from ui.workers.task_worker import TaskRunner
 
 __all__ = ["FeaturesView"]
@@ -105,6 +107,9 @@ class FeaturesView(BaseView):
         left = QVBoxLayout()
         left.addWidget(self.groups_box)
         left.addWidget(self.region_box)
+        self.plan_panel = PlanPanel(self.session)
+        self.plan_panel.sig_status.connect(self.sig_status)
+        left.addWidget(self.plan_panel)
         left.addStretch(1)
         self.cleaning_panel = CleaningPanel()
         self.cleaning_panel.sig_changed.connect(self._options_changed)
@@ -135,6 +140,7 @@ class FeaturesView(BaseView):
         root.addLayout(bottom)
         self.groups_box.setFixedWidth(380)
         self.region_box.setFixedWidth(380)
+        self.plan_panel.setFixedWidth(380)
 
     def _build_importance(self) -> QGroupBox:
         self.importance_box = QGroupBox()
@@ -180,6 +186,7 @@ class FeaturesView(BaseView):
         self.importance_plot.setLabel("bottom", self.tr("Share of the importance (%)"))
         self.next_button.setText(self.tr("Next: training"))
         self.cleaning_panel.retranslate()
+        self.plan_panel.retranslate()
         self.preview.retranslate()
         self._show_cleaning_state()
         self.refresh_importance()
@@ -309,23 +316,5 @@ class FeaturesView(BaseView):
         self.sig_goto.emit(2)
 
 
-if __name__ == "__main__":
-    import sys
-
-    from core.data import clean as clean_data
-    from core.data import load_dataset
-    from core.sample import SAMPLE_PATH
-    from ui.app import make_app
-    from ui.session import Session
-
-    app = make_app(sys.argv[1:])
-    session = Session()
-    raw = load_dataset(SAMPLE_PATH)
-    session.set_data(SAMPLE_PATH, SAMPLE_PATH.read_bytes(), session.import_options, raw,
-                     clean_data(raw, session.cleaning_options))  # fmt: skip
-    view = FeaturesView(session)
-    view.setWindowTitle("SkuCast - " + view.title())
-    view.resize(1240, 780)
-    view.show()
-    app.aboutToQuit.connect(view.shutdown)
-    sys.exit(app.exec())
+if __name__ == "__main__":  # pragma: no cover - python -m ui.views.features_view
+    raise SystemExit(run_preview(FeaturesView))

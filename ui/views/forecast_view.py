@@ -1,10 +1,11 @@
 """Forecast step: forecast every product, look at one at a time, export.
 
 The *Forecast* button runs :func:`core.analysis.decision_tasks.forecast_task` (the trained
-model's forecast for ``train_settings`` horizon and levels, then the lifecycle stages)
-in a child process, as training does: the life-curve fits are seconds of Python that
-would hold the window's interpreter from a thread, and a packed model is loaded there,
-so Keras never enters the window's process. The result is stored in the session. A product picker on the left, the
+model's forecast for ``train_settings`` horizon and levels, reading the session's plan
+of promotions and prices, then the lifecycle stages) in a child process, as training
+does: the life-curve fits are seconds of Python that would hold the window's interpreter
+from a thread, and a packed model is loaded there, so Keras never enters the window's
+process. The result is stored in the session. A product picker on the left, the
 chart (:class:`~ui.widgets.forecast_plot.ForecastPlot`) in the middle and the product's
 lifecycle stage, its reason and the next stage on the right. Exports: the forecasts as
 CSV/XLSX (:func:`core.data.export.write_table`), the chart as PNG/SVG.
@@ -33,15 +34,18 @@ from PySide6.QtWidgets import (
 )
 
 from core.analysis import forecast_task, sendable
+from core.data import forecast_table, sales_ranking, write_table
 from core.errors import InputError
+from core.periods import period_days
+from core.recommend import festival_calendar
 from ui.i18n import error_text
+from ui.preview import run_preview
 from ui.views.base import BaseView
 from ui.widgets.forecast_plot import ForecastPlot
 from ui.widgets.product_picker import ProductInfo, ProductPicker
-from ui.workers.process_runner import ProcessRunner
-from ui.workers.task_worker import TaskRunner
+from ui.workers.task_worker import ProcessRunner
 
-__all__ = ["ForecastView", "demo_session", "run_standalone"]
+__all__ = ["ForecastView"]
 
 #: Days of history shown before the forecast (the span choices); None: all of it.
 _SPANS = (91, 182, 365, None)
@@ -54,6 +58,7 @@ class ForecastView(BaseView):
         super().__init__(session, parent)
         self.runner = ProcessRunner(self)
         self._ranking: pd.DataFrame | None = None
+        self._job_plan: str | None = None  # the plan file the running forecast reads
         self._build()
         self._connect()
         self._rank()
@@ -156,8 +161,6 @@ class ForecastView(BaseView):
     @Slot()
     def _rank(self) -> None:
         """Rank the products of new data (the refresh follows with sig_forecast_changed)."""
-        from core.data import sales_ranking
-
         s = self.session
         self._ranking = None if s.frames is None else sales_ranking(s.frames, s.dataset)
 
@@ -194,19 +197,37 @@ class ForecastView(BaseView):
         if s.forecast is None:
             if s.model is None:
                 return ""
-            return self.tr("Press Forecast to forecast the next {n} periods.").format(
+            text = self.tr("Press Forecast to forecast the next {n} periods.").format(
                 n=s.train_settings.horizon_for(s.freq))  # fmt: skip
+            if s.plan is not None:
+                text += " " + self.tr("The plan {name} goes with it.").format(name=s.plan_name)
+            return text
         periods = int(s.forecast.groupby("unique_id").size().max())
         levels = "/".join(str(c[3:]) for c in s.forecast.columns if c.startswith("lo_"))
-        return self.tr("{n} products forecast {h} periods ahead ({levels}% intervals).").format(
+        text = self.tr("{n} products forecast {h} periods ahead ({levels}% intervals).").format(
             n=s.forecast["unique_id"].nunique(), h=periods, levels=levels)  # fmt: skip
+        return text + self._plan_note()
+
+    def _plan_note(self) -> str:
+        """What the forecast did with a plan file (empty when made without one)."""
+        used = self.session.forecast_plan
+        if not used:
+            return ""
+        read, name = set(used.get("columns", [])), used.get("name", "")
+        if read >= {"promo", "price"}:
+            text = self.tr("Planned promotions and prices from {name} used.")
+        elif "promo" in read:
+            text = self.tr("Planned promotions from {name} used.")
+        elif "price" in read:
+            text = self.tr("Planned prices from {name} used.")
+        else:
+            text = self.tr("{name} was not used: this model does not read planned promotions "
+                           "or prices.")  # fmt: skip
+        return " " + text.format(name=name)
 
     # ------------------------------------------------------------ one product
     def _frames_of(self, uid: str) -> dict:
         """History, forecast, stages, festivals and fit of ``uid`` for the chart."""
-        from core.periods import period_days
-        from core.recommend import festival_calendar
-
         s = self.session
         history = s.frames.full[s.frames.full["unique_id"] == uid][["ds", "y"]].sort_values("ds")
         fc = None if s.forecast is None else s.forecast[s.forecast["unique_id"] == uid]
@@ -271,8 +292,9 @@ class ForecastView(BaseView):
         ts = s.train_settings
         horizon = ts.horizon_for(s.freq)
         started = self.runner.start(forecast_task, sendable(s.model), s.frames, s.freq, horizon,
-                                    list(ts.levels))  # fmt: skip
+                                    list(ts.levels), future=s.plan)  # fmt: skip
         if started:
+            self._job_plan = s.plan_name if s.plan is not None else None
             self.status_label.setText(self.tr("Forecasting..."))
         return started
 
@@ -293,7 +315,10 @@ class ForecastView(BaseView):
 
     @Slot(object)
     def _finished(self, result) -> None:
-        self.session.set_forecast(result.forecast, result.stages, result.stage_history)
+        name, self._job_plan = self._job_plan, None
+        used = None if name is None else {"name": name, "columns": list(result.plan_columns)}
+        self.session.set_forecast(result.forecast, result.stages, result.stage_history,
+                                  plan_used=used)  # fmt: skip
         self.sig_status.emit(self._summary())
 
     @Slot()
@@ -311,8 +336,6 @@ class ForecastView(BaseView):
     # ------------------------------------------------------------------ export
     def export_forecast(self, path) -> Path:
         """Write the forecasts (IDs first, a ``date`` column) to a CSV or XLSX file."""
-        from core.data import forecast_table, write_table
-
         if self.session.forecast is None:
             raise InputError("There is no forecast to export yet.", "还没有可导出的预测。")
         return write_table(forecast_table(self.session.forecast, self.session.dataset), path)
@@ -361,54 +384,5 @@ class ForecastView(BaseView):
             self._export(self.export_chart, path)
 
 
-def demo_session():
-    """A session on the bundled sample with a seasonal-naive model (fitted in seconds)."""
-    from core.analysis import fit_model
-    from core.data import ImportOptions, clean, load_dataset
-    from core.forecast import TrainSettings
-    from core.sample import SAMPLE_PATH
-    from ui.session import Session
-
-    session = Session()
-    options = ImportOptions()
-    raw = load_dataset(SAMPLE_PATH, options)
-    session.set_data(SAMPLE_PATH, SAMPLE_PATH.read_bytes(), options, raw,
-                     clean(raw, session.cleaning_options))  # fmt: skip
-    session.train_settings = TrainSettings(model="snaive", levels=[80, 95])
-    session.set_model(fit_model(session.frames, session.freq, session.train_settings))
-    return session
-
-
-def run_standalone(view_class, then=None) -> int:  # pragma: no cover - manual check
-    """Open ``view_class`` alone on the sample shop and forecast in a worker.
-
-    ``then(view)`` runs once the forecast is in the session.
-    """
-    import sys
-
-    from ui.app import make_app
-
-    app = make_app(sys.argv[1:])
-    session = demo_session()
-    view = view_class(session)
-    view.setWindowTitle("SkuCast - " + view.title())
-    view.resize(1400, 820)
-    view.show()
-    runner = TaskRunner(view)
-    ts = session.train_settings
-    # the runner emits in the GUI thread, so these lambdas run there
-    runner.sig_finished.connect(
-        lambda r: session.set_forecast(r.forecast, r.stages, r.stage_history)
-    )
-    if then is not None:
-        runner.sig_finished.connect(lambda _r: then(view))
-    runner.start(forecast_task, session.model, session.frames, session.freq,
-                 ts.horizon_for(session.freq), list(ts.levels))  # fmt: skip
-    code = app.exec()
-    runner.wait()
-    view.shutdown()
-    return code
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(run_standalone(ForecastView))
+if __name__ == "__main__":  # pragma: no cover - python -m ui.views.forecast_view
+    raise SystemExit(run_preview(ForecastView, stage="forecast"))

@@ -17,7 +17,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -33,10 +32,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.analysis import ImportResult, peek_columns, run_import
-from core.data import ImportOptions, freq_kind
+from core.analysis import ImportResult, run_import
+from core.data import ImportOptions, freq_kind, peek_columns
 from ui.models.dataframe_model import DataFrameModel
-from ui.views.base import BaseView, placeholder_stack
+from ui.preview import run_preview
+from ui.views.base import BaseView, heading, placeholder_stack
 from ui.widgets.import_panels import MappingPanel, SourcePanel
 from ui.widgets.import_report import ReportTable
 from ui.workers.task_worker import TaskRunner
@@ -45,17 +45,6 @@ __all__ = ["ImportView"]
 
 #: Canonical columns first, in this order; the rest (extra features) follow.
 _COLUMN_ORDER = ("unique_id", "ds", "y", "price", "promo", "stock", "revenue")
-
-
-def heading(text: str = "") -> QLabel:
-    """A view's title label: larger, bold."""
-    label = QLabel(text)
-    font = QFont(label.font())
-    font.setPointSizeF(font.pointSizeF() * 1.45)
-    font.setBold(True)
-    label.setFont(font)
-    label.setObjectName("viewTitle")
-    return label
 
 
 class ImportView(BaseView):
@@ -355,18 +344,5 @@ class ImportView(BaseView):
         self.sig_goto.emit(1)
 
 
-if __name__ == "__main__":
-    import sys
-
-    from core.sample import SAMPLE_PATH
-    from ui.app import make_app
-    from ui.session import Session
-
-    app = make_app(sys.argv[1:])
-    view = ImportView(Session())
-    view.setWindowTitle("SkuCast - " + view.title())
-    view.resize(1200, 760)
-    view.show()
-    app.aboutToQuit.connect(view.shutdown)
-    view.open_file(sys.argv[1] if len(sys.argv) > 1 else str(SAMPLE_PATH))
-    sys.exit(app.exec())
+if __name__ == "__main__":  # pragma: no cover - python -m ui.views.import_view [FILE]
+    raise SystemExit(run_preview(ImportView, stage="file"))

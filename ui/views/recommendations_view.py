@@ -3,7 +3,8 @@
 Inventory settings for all products (lead time, review period, service level, MOQ, pack
 size) and an optional stock file; *Recommend* runs
 :func:`core.analysis.decision_tasks.recommend_task` on the session's forecast (made again
-further ahead when lead time + review period need it) in a worker. The table shows one
+further ahead, with the session's plan of promotions and prices, when lead time + review
+period need it) in a worker. The table shows one
 row per product; lead time, service level and stock on hand are editable per product:
 an edit is kept in ``session.stock`` and the advice recomputed. *Policy backtest*
 replays the last reviews with SkuCast's advice and with a naive policy
@@ -38,14 +39,15 @@ from core.analysis import (
     sendable,
     simulate_task,
 )
+from core.data import has_stock, read_stock
 from core.errors import InputError
 from core.recommend import InventoryOptions
 from ui.i18n import error_text
+from ui.preview import run_preview
 from ui.views.base import BaseView
 from ui.widgets.advice_table import AdviceTable
 from ui.widgets.inventory_panels import InventoryForm, SimulationPanel, hbox
-from ui.workers.process_runner import ProcessRunner
-from ui.workers.task_worker import TaskRunner
+from ui.workers.task_worker import ProcessRunner, TaskRunner
 
 __all__ = ["RecommendationsView"]
 
@@ -161,8 +163,6 @@ class RecommendationsView(BaseView):
         return self.settings_box.options(self.session.inventory_options)
 
     def _stock_text(self) -> str:
-        from core.data import has_stock
-
         s = self.session
         in_file = s.frames is not None and has_stock(s.frames.full)
         text = (self.tr("Stock on hand: the last value of the sales file's stock column.")
@@ -183,8 +183,6 @@ class RecommendationsView(BaseView):
 
     def load_stock(self, path) -> bool:
         """Read on-hand (and on-order) stock per product from ``path`` into ``session.stock``."""
-        from core.data import read_stock
-
         try:
             table = read_stock(path, self.session.dataset)
         except (InputError, OSError, ValueError) as exc:
@@ -259,7 +257,7 @@ class RecommendationsView(BaseView):
         self.status_label.setText(self.tr("Computing the advice..."))
         return runner.start(recommend_task, model, s.frames, s.freq, forecast, s.stages,
                             stock, s.inventory_options, s.train_settings.region,
-                            list(s.train_settings.levels))  # fmt: skip
+                            list(s.train_settings.levels), future=s.plan)  # fmt: skip
 
     @Slot(object)
     def _recommended(self, result) -> None:
@@ -380,7 +378,6 @@ class RecommendationsView(BaseView):
         self.sig_status.emit(self.tr("Written: {path}").format(path=str(written)))
 
 
-if __name__ == "__main__":  # pragma: no cover
-    from ui.views.forecast_view import run_standalone
-
-    raise SystemExit(run_standalone(RecommendationsView, then=RecommendationsView.run_recommend))
+if __name__ == "__main__":  # pragma: no cover - python -m ui.views.recommendations_view
+    raise SystemExit(run_preview(RecommendationsView, stage="forecast",
+                                 then=RecommendationsView.run_recommend))  # fmt: skip

@@ -5,7 +5,7 @@ The form (:class:`~ui.widgets.training_form.TrainingForm`) builds a
 :func:`core.analysis.training_tasks.train_job` in a child process (fit, backtest against
 the baselines, permutation importance) and puts the result in the session. Tune searches
 the deep model's settings with optuna within a time budget and writes the best ones back
-into the form. Both run through a :class:`~ui.workers.process_runner.ProcessRunner`:
+into the form. Both run through a :class:`~ui.workers.task_worker.ProcessRunner`:
 TensorFlow is imported in the child, so the window never stalls while it loads and
 builds models. The trained model arrives packed and is loaded into this process when
 it is first used (the first forecast, in the forecast worker's thread).
@@ -36,14 +36,15 @@ from PySide6.QtWidgets import (
 from core.analysis import TUNED_KEYS, TuneOutcome, train_job, tune_task
 from core.forecast import TrainSettings, display_name
 from ui.i18n import core_lang
+from ui.preview import run_preview
 from ui.views.base import BaseView
 from ui.widgets.leaderboard_panel import LeaderboardPanel
 from ui.widgets.loss_plot import LossPlot
 from ui.widgets.training_form import TrainingForm
 from ui.widgets.training_progress import TrainingProgress
-from ui.workers.process_runner import ProcessRunner
+from ui.workers.task_worker import ProcessRunner
 
-__all__ = ["TrainingView", "load_sample"]
+__all__ = ["TrainingView"]
 
 
 class TrainingView(BaseView):
@@ -382,33 +383,5 @@ class TrainingView(BaseView):
         return text
 
 
-def load_sample(session) -> None:
-    """Import and clean the bundled sample shop into ``session`` (no worker)."""
-    from core.data import ImportOptions, clean, load_dataset
-    from core.sample import SAMPLE_PATH
-
-    options = ImportOptions()
-    raw = load_dataset(SAMPLE_PATH, options)
-    session.set_data(SAMPLE_PATH, SAMPLE_PATH.read_bytes(), options, raw,
-                     clean(raw, session.cleaning_options))  # fmt: skip
-
-
-def main() -> int:
-    """Open the view alone on the sample shop."""
-    from ui.app import make_app
-    from ui.session import Session
-
-    app = make_app()
-    session = Session()
-    load_sample(session)
-    view = TrainingView(session)
-    view.setWindowTitle(f"SkuCast · {view.title()}")
-    view.resize(1280, 800)
-    view.show()
-    code = app.exec()
-    view.shutdown()
-    return code
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+if __name__ == "__main__":  # pragma: no cover - python -m ui.views.training_view
+    raise SystemExit(run_preview(TrainingView))

@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QComboBox, QLabel, QTableView, QVBoxLayout, QWidget
 
 from core.analysis import FILTERS, INPUTS, advice_view
+from core.data import write_table
 from core.errors import InputError
 from core.lifecycle import STAGE_NAMES
 from ui.i18n import core_lang, pick
@@ -143,8 +144,6 @@ class AdviceTable(QWidget):
 
     def export_table(self, path) -> Path:
         """Write the rows shown (friendly headers, UI language) to a CSV or XLSX file."""
-        from core.data import write_table
-
         shown = self.display_table()
         if shown.empty:
             raise InputError("There are no recommendations to export yet.",

@@ -24,6 +24,7 @@ import pyqtgraph as pg
 from pyqtgraph.graphicsItems import DateAxisItem as dates
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter
+from PySide6.QtSvg import QSvgGenerator
 
 from core.lifecycle import STAGE_NAMES, STAGES
 from ui.i18n import pick
@@ -337,7 +338,6 @@ class ForecastPlot(pg.PlotWidget):
 
     def export_svg(self, path) -> Path:
         """Write the chart as an SVG drawing (atomically); returns the path."""
-        from PySide6.QtSvg import QSvgGenerator
 
         def write(tmp: str) -> bool:
             with self._export_source() as source:

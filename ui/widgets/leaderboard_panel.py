@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.forecast import display_name
 from ui.i18n import core_lang
 from ui.models.dataframe_model import DataFrameModel
 
@@ -40,8 +41,6 @@ def display_board(board: pd.DataFrame | None, lang: str = "en",
     chosen : str, optional
         The model the user trained; marked with a star.
     """
-    from core.forecast import display_name
-
     if board is None or board.empty or "model" not in board:
         return pd.DataFrame()
     data = board.copy()

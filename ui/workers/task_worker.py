@@ -1,4 +1,4 @@
-"""Long work off the GUI thread: one core function in a worker QThread.
+"""Long work off the GUI thread, in one of two ways with the same API and signals.
 
 :class:`TaskRunner` runs a plain core function ``fn(*args, on_progress=..,
 should_stop=.., **kwargs)`` in a fresh QThread. The worker catches everything: the
@@ -7,6 +7,16 @@ details)``, always in the GUI thread (the runner is a main-thread QObject and th
 worker's signals reach it queued). Progress events (plain dicts) are relayed through
 ``sig_progress``. Cancel sets a ``threading.Event`` the core polls; the thread is never
 terminated.
+
+:class:`ProcessRunner` runs the task in a child process instead; its worker thread only
+relays for :func:`core.analysis.jobs.run_in_process`, which runs the task in a spawned
+interpreter. Keras and TensorFlow are then imported in that process, never in the
+window's: they hold the GIL while importing and building models, which stalled the
+event loop for ~0.4 s at a time when training ran in a thread. Its task must be a
+module-level function of a module that does not import Qt (it is pickled by name and
+imported by the child), and its arguments and result must pickle. Cancel asks the child
+to stop; a child that does not stop within :data:`core.analysis.jobs.CANCEL_GRACE_S`
+seconds is terminated and the task reports cancelled.
 """
 
 from __future__ import annotations
@@ -16,10 +26,11 @@ import traceback
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from core.analysis import run_in_process
 from core.errors import CancelledError
 from ui.i18n import error_text
 
-__all__ = ["TaskRunner", "running_threads"]
+__all__ = ["ProcessRunner", "TaskRunner", "running_threads"]
 
 #: Worker threads started and not yet finished (tests check none is left behind).
 _LIVE: set = set()
@@ -153,3 +164,16 @@ class TaskRunner(QObject):
             self.sig_failed.emit(*payload)
         else:
             self.sig_cancelled.emit()
+
+
+class ProcessRunner(TaskRunner):
+    """Runs one task at a time in a child process (see module doc)."""
+
+    def start(self, fn, *args, **kwargs) -> bool:
+        """Run ``fn(*args, **kwargs)`` in a child process; False while a task runs.
+
+        ``fn`` always gets ``on_progress`` and ``should_stop``. A ``finish`` keyword, if
+        given, is a callable polled in this process; the task gets its own ``finish``
+        flag that follows it (see :func:`core.analysis.jobs.run_in_process`).
+        """
+        return super().start(run_in_process, fn, *args, **kwargs)
