@@ -207,9 +207,10 @@ def parse_date_values(
     sample = uniques[:: max(1, uniques.size // 300)]
     best_fmt, best_ok = None, 0.0
     for fmt in DATE_FORMATS:
-        ok = float(_try_format(sample, fmt).notna().mean())
+        read = _try_format(sample, fmt)
+        ok = float(read.notna().mean())
         if ok == 1.0:
-            return _try_format(uniques, fmt), fmt, False
+            return (read if sample.size == uniques.size else _try_format(uniques, fmt)), fmt, False
         if ok > best_ok:
             best_fmt, best_ok = fmt, ok
     if best_fmt is not None and best_ok >= 0.8:

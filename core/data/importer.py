@@ -157,9 +157,10 @@ def _long_table(raw: RawTable, options: ImportOptions, report: Report):
     keep = _drop_bad_dates(table, mapping, options, report, rownum)
     table, rownum = table.loc[keep.values], rownum[keep.to_numpy()]
     dates = keep.attrs["dates"][keep.to_numpy()]
+    factors = {col: _factor(table[col]) for col in mapping.ids}  # shared with the screening
     frame = pd.DataFrame(
         {
-            "unique_id": _unique_ids(table, mapping.ids, report, rownum),
+            "unique_id": _unique_ids(factors, mapping.ids, report, rownum, len(table)),
             "ds": dates.to_numpy(),
             "_row": rownum,
         }
@@ -172,8 +173,9 @@ def _long_table(raw: RawTable, options: ImportOptions, report: Report):
         and frame.duplicated(["unique_id", "ds"]).any()
     )
     frame, table = screen_order_lines(
-        frame, table, mapping, hints, is_orders, options.keep_non_products, report
+        frame, table, mapping, hints, is_orders, options.keep_non_products, report, factors
     )
+    del factors  # the codes are as long as the table: free them before the sort below
     series = _series_table(frame, table, mapping)
     raw.info.layout = "orders" if is_orders else "long"
     if is_orders:
@@ -251,13 +253,14 @@ def _factor(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.array([str(u).strip() for u in uniques], dtype=object)
 
 
-def _unique_ids(table, ids: list[str], report: Report, rownum) -> np.ndarray:
+def _unique_ids(factors: dict, ids: list[str], report: Report, rownum, n: int) -> np.ndarray:
+    """One ID per row from the ID columns' ``factors`` (:func:`_factor` of each)."""
     if not ids:
-        return np.full(len(table), "all", dtype=object)
-    combined = np.zeros(len(table), dtype=np.int64)
+        return np.full(n, "all", dtype=object)
+    combined = np.zeros(n, dtype=np.int64)
     labels: list[np.ndarray] = []
     for col in ids:
-        codes, uniques = _factor(table[col])
+        codes, uniques = factors[col]
         sci = np.array([bool(_SCI_ID.match(u)) for u in uniques], dtype=bool)
         if sci.any():
             report.add(
@@ -273,9 +276,10 @@ def _unique_ids(table, ids: list[str], report: Report, rownum) -> np.ndarray:
             )
         combined = combined * len(uniques) + codes
         labels.append((codes, uniques))
-    keys, inverse = np.unique(combined, return_inverse=True)
-    firsts = np.zeros(keys.size, dtype=np.int64)
-    firsts[inverse[::-1]] = np.arange(len(combined))[::-1]
+    # keys numbered in order of appearance: a key's first row is where the running
+    # maximum of the numbers grows (one hash pass instead of sorting every row)
+    inverse = pd.factorize(combined)[0]
+    firsts = np.flatnonzero(np.diff(np.maximum.accumulate(inverse), prepend=-1))
     names = [ID_SEP.join(str(u[c[i]]) for c, u in labels) for i in firsts]
     return np.array(names, dtype=object)[inverse]
 

@@ -43,21 +43,31 @@ _NAME = re.compile(
 _INVOICE = re.compile(r"^[Cc]?\d{4,}$")
 
 
-def non_product_lines(table: pd.DataFrame, mapping: ColumnMapping) -> tuple[np.ndarray, list]:
-    """Mask of lines whose code or description names no product, and their labels."""
+def _stripped(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    codes, uniques = pd.factorize(column)
+    return codes, np.array([str(u).strip() for u in uniques], dtype=object)
+
+
+def non_product_lines(
+    table: pd.DataFrame, mapping: ColumnMapping, factors: dict | None = None
+) -> tuple[np.ndarray, list]:
+    """Mask of lines whose code or description names no product, and their labels.
+
+    ``factors`` may give an ID column's codes and stripped distinct values
+    (``pd.factorize`` order) when the caller has them already.
+    """
     mask = np.zeros(len(table), dtype=bool)
     labels = np.full(len(table), "", dtype=object)
     for col in mapping.ids:
-        codes, uniques = pd.factorize(table[col])
-        text = [str(u).strip() for u in uniques]
-        digits = np.mean([any(ch.isdigit() for ch in t) for t in text]) if text else 0.0
+        codes, text = (factors or {}).get(col) or _stripped(table[col])
+        digits = np.mean([any(ch.isdigit() for ch in t) for t in text]) if len(text) else 0.0
         hit = np.array(
             [bool(_CODE.fullmatch(t)) or (digits >= 0.8 and bool(_LETTER.fullmatch(t)))
              for t in text], dtype=bool,
         )  # fmt: skip
         if hit.any():
             rows = hit[codes] & ~mask
-            labels[rows] = np.array(text, dtype=object)[codes[rows]]
+            labels[rows] = text[codes[rows]]
             mask |= rows
     if mapping.name:
         codes, uniques = pd.factorize(table[mapping.name])
@@ -101,16 +111,18 @@ def screen_order_lines(
     is_orders: bool,
     keep_non_products: bool,
     report: Report,
+    factors: dict | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Leave out cancellations, returns and non-product lines (see module doc).
 
     ``frame`` (the canonical rows) and ``table`` (the source cells) are row-aligned and are
     returned filtered alike. Returns are only told apart in order lines (``is_orders``): in
     a table of daily totals a negative value is a correction that cleaning reports.
+    ``factors`` passes the ID columns' codes on to :func:`non_product_lines`.
     """
     rows, y = frame["_row"].to_numpy(), frame["y"].to_numpy()
     drop = np.zeros(len(frame), dtype=bool)
-    others, labels = non_product_lines(table, mapping)
+    others, labels = non_product_lines(table, mapping, factors)
     if others.any():
         _report_non_products(report, others, labels, rows, keep_non_products)
         if not keep_non_products:

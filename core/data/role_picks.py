@@ -12,7 +12,6 @@ one product.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from core.data.dataset import ColumnMapping
@@ -23,6 +22,7 @@ from core.data.roles import (
     choose,
     column_evidence,
     content_scores,
+    distinct_rows,
     header_strength,
 )
 from core.errors import InputError
@@ -223,18 +223,16 @@ class Context:
 
     def key_share(self, ids: list[str], date: str) -> float:
         """Distinct (IDs, date) pairs per row: 1.0 when each product has one row per date."""
-        stacked = np.stack([self.evidence[c].codes for c in [*ids, date]], axis=1)
-        stacked = stacked[(stacked >= 0).all(axis=1)]
-        return np.unique(stacked, axis=0).shape[0] / stacked.shape[0] if stacked.size else 0.0
+        distinct, rows = distinct_rows([self.evidence[c].codes for c in [*ids, date]])
+        return distinct / rows if rows else 0.0
 
     def n_series(self, ids: list[str]) -> int:
         """Distinct products the ID columns give, in the sampled rows."""
         cols = [c for c in ids if c in self.evidence]
         if not cols:
             return 1
-        stacked = np.stack([self.evidence[c].codes for c in cols], axis=1)
-        stacked = stacked[(stacked >= 0).all(axis=1)]
-        return max(1, int(np.unique(stacked, axis=0).shape[0])) if stacked.size else 1
+        distinct, rows = distinct_rows([self.evidence[c].codes for c in cols])
+        return max(1, distinct) if rows else 1
 
 
 def warn_unused_codes(report: Report, ctx: Context, mapping: ColumnMapping) -> None:

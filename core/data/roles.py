@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,7 @@ __all__ = [
     "choose",
     "column_evidence",
     "content_scores",
+    "distinct_rows",
     "header_strength",
 ]
 
@@ -66,6 +67,8 @@ class ColumnEvidence:
     code: float  # share of distinct values shaped like product codes
     text: float  # share of distinct values that are words (spaces, Chinese)
     lead_zero: float  # share of distinct values like 00123
+    #: other column -> distinct (this, other) value pairs, counted once per table
+    pair_counts: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass
@@ -89,7 +92,12 @@ class RoleChoice:
         }
 
 
-def _factor(column: pd.Series) -> np.ndarray:
+def _factor(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the stripped values (-1 where empty) and the distinct non-empty values.
+
+    The values are the column's own, stripped, in the order they first appear (as
+    ``pd.unique`` of the non-empty cells gives them), from the one factorization.
+    """
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     stripped = np.array([str(u).strip() for u in uniques], dtype=object)
     inner, kept = pd.factorize(stripped)
@@ -97,7 +105,12 @@ def _factor(column: pd.Series) -> np.ndarray:
     out = np.full(codes.shape, -1, dtype=np.int64)
     ok = codes >= 0
     out[ok] = remap[codes[ok]]
-    return out
+    if column.dtype == object:
+        values = stripped[stripped != ""]
+    else:  # other dtypes print differently as numpy scalars: keep pd.unique's values
+        raw = pd.unique(column.to_numpy()[out >= 0])
+        values = np.array([str(u).strip() for u in raw], dtype=object)
+    return out, values
 
 
 def _shape(uniques: np.ndarray) -> tuple[float, float, float]:
@@ -141,12 +154,10 @@ def column_evidence(frame: pd.DataFrame, columns: list[str]) -> dict[str, Column
     step = max(1, n // _VALUE_SAMPLE)
     out = {}
     for col in columns:
-        codes = _factor(head[col])
+        codes, uniques = _factor(head[col])
         filled = codes >= 0
         counts = np.bincount(codes[filled]) if filled.any() else np.zeros(0, np.int64)
         distinct = int(counts.size)
-        kept = pd.unique(head[col].to_numpy()[filled])
-        uniques = np.array([str(u).strip() for u in kept], dtype=object)
         sample = uniques[:: max(1, uniques.size // _UNIQUE_SAMPLE)]
         number, whole, nonneg, mag = _numbers(head[col].iloc[::step])
         code, text, zero = _shape(sample)
@@ -186,16 +197,34 @@ def header_strength(columns: list[str], found: dict[str, str]) -> dict[str, dict
     return out
 
 
-def _pairs(a: np.ndarray, b: np.ndarray) -> int:
-    ok = (a >= 0) & (b >= 0)
-    if not ok.any():
-        return 0
-    return int(np.unique(a[ok] * (int(b.max()) + 1) + b[ok]).size)
+def distinct_rows(codes: list[np.ndarray]) -> tuple[int, int]:
+    """Distinct combinations of the code columns, and the rows where all of them are filled.
+
+    The codes (``>= 0``, ``-1`` where empty) are folded into one integer per row, so
+    counting is one hash pass rather than a sort of the rows.
+    """
+    ok = np.logical_and.reduce([c >= 0 for c in codes])
+    key = codes[0][ok].astype(np.int64)
+    for col in codes[1:]:
+        col = col[ok]
+        radix = int(col.max()) + 1 if col.size else 1
+        if key.size and int(key.max()) >= np.iinfo(np.int64).max // radix:
+            key = pd.factorize(key)[0].astype(np.int64)  # renumber before it could overflow
+        key = key * radix + col
+    return (len(pd.unique(key)) if key.size else 0), int(key.size)
+
+
+def _pairs(ev: ColumnEvidence, other: ColumnEvidence) -> int:
+    """Distinct (``ev``, ``other``) value pairs; each pair of columns is counted once."""
+    if other.name not in ev.pair_counts:
+        n = distinct_rows([ev.codes, other.codes])[0]
+        ev.pair_counts[other.name] = other.pair_counts[ev.name] = n
+    return ev.pair_counts[other.name]
 
 
 def _per_value(ev: ColumnEvidence, other: ColumnEvidence) -> float:
     """Mean number of distinct ``other`` values per value of ``ev`` (>= 1)."""
-    return max(1.0, _pairs(ev.codes, other.codes) / max(1, ev.distinct))
+    return max(1.0, _pairs(ev, other) / max(1, ev.distinct))
 
 
 def _name_partner(ev: ColumnEvidence, evidence: dict[str, ColumnEvidence]) -> float:
@@ -204,7 +233,7 @@ def _name_partner(ev: ColumnEvidence, evidence: dict[str, ColumnEvidence]) -> fl
     for other in evidence.values():
         if other is ev or other.text < 0.5 or other.distinct < 5:
             continue
-        pairs = _pairs(ev.codes, other.codes)
+        pairs = _pairs(ev, other)
         if pairs:
             best = max(best, min(ev.distinct, other.distinct) / pairs)
     return best
@@ -262,7 +291,7 @@ def _product_fit(
     link = _name_partner(ev, evidence) if ev.code >= 0.5 else 0.0
     if order is not None:
         lines = ev.rows * ev.filled - order.distinct
-        within = (_pairs(order.codes, ev.codes) - order.distinct) / lines if lines > 0 else 0.0
+        within = (_pairs(order, ev) - order.distinct) / lines if lines > 0 else 0.0
         link = max(link, within)
     return ev.code * (0.35 + 0.25 * repeat + 0.2 * dates + 0.2 * link)
 
