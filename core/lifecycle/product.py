@@ -156,22 +156,34 @@ def _reached(stage: str, share: np.ndarray) -> np.ndarray:
 
 
 def _forecast_share(prod: Product, forecast: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Dates and de-seasonalised share of the fitted peak of one product's forecast."""
+    """Dates and share of the fitted peak the forecast leads to, from its first full week.
+
+    The share now (the curve's, at the date judged) is carried along by the forecast's
+    own change: its de-seasonalised 7-day trailing mean over that of its first week. A
+    forecast merely sitting above or below the fitted curve (a level the shop's calendar
+    or the model puts elsewhere) is no change of stage; only a move inside the forecast
+    is. The first week is left out (its trailing means are the anchor itself).
+    """
     rows = forecast[forecast["unique_id"] == prod.uid].sort_values("ds")
     dates = rows["ds"].to_numpy(dtype="datetime64[ns]")
     mid, length = period_days(prod.freq, dates)
-    rate = rows["forecast"].to_numpy(dtype=float) / length
     window = max(1, int(round(7 / float(np.median(length))))) if len(length) else 1
-    rate = pd.Series(rate).rolling(window, min_periods=1).mean().to_numpy()
-    return dates, rate / (prod.fit.level * prod.fit.seasonal(mid))
+    rate = rows["forecast"].to_numpy(dtype=float) / length / prod.fit.seasonal(mid)
+    trail = pd.Series(rate).rolling(window, min_periods=1).mean().to_numpy()[window - 1 :]
+    now = float(prod.fit.share(period_days(prod.freq, np.array([prod.end.to_datetime64()]))[0])[0])
+    if not len(trail) or not trail[0] > 0:
+        return dates[:0], trail[:0]
+    return dates[window - 1 :], now * trail / trail[0]
 
 
 def next_transition(prod: Product, stage: str, forecast: pd.DataFrame | None) -> tuple:
     """Next stage and the date it starts, or ``(None, NaT)`` if not expected.
 
-    With a forecast: the first forecast period whose de-seasonalised level (a 7-day
-    trailing mean) crosses the next threshold. Without: the fitted curve extrapolated
-    for a year, except for a plateau still going on, whose end the data cannot tell.
+    With a forecast: the first forecast period where the share now, moved as the
+    forecast's de-seasonalised 7-day trailing mean moves from its first week, crosses
+    the next threshold (never the forecast's first days by default: no move, no change).
+    Without: the fitted curve extrapolated for a year, except for a plateau still going
+    on, whose end the data cannot tell.
     """
     fit, nxt = prod.fit, _NEXT.get(stage)
     if fit is None or nxt is None:

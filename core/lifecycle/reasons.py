@@ -3,7 +3,7 @@
 :func:`describe` writes the reason in English and Chinese, one sentence each with the
 numbers behind it (the 8-week change of de-seasonalised, promotion-free sales, the
 share of the fitted peak, the peak's date), plus a note when the recent change points
-the other way from the stage. :func:`stage_confidence` weighs the margin to the stage
+the other way from the stage; :func:`no_change_note` says when no next stage is in sight. :func:`stage_confidence` weighs the margin to the stage
 thresholds against the noise of the fit and the length of the history.
 """
 
@@ -15,7 +15,7 @@ import pandas as pd
 from core.lifecycle.curve import LifeFit
 from core.lifecycle.product import INTRO_MAX, MATURE_MIN, Product
 
-__all__ = ["describe", "peak_date", "stage_confidence"]
+__all__ = ["describe", "no_change_note", "peak_date", "stage_confidence"]
 
 _DAY = pd.Timedelta(days=1).value
 
@@ -82,6 +82,18 @@ def describe(prod: Product, stage: str) -> dict:
         return {"reason_en": en, "reason_zh": zh, "change_8w": np.nan}
     change = _change_8w(prod)
     return {**_curve_reason(prod, change, stage), "change_8w": round(change, 3)}
+
+
+def no_change_note(prod: Product, stage: str, nxt, with_forecast: bool) -> dict | None:
+    """``reason_en``/``reason_zh`` to add when a curve stage has no next stage in sight
+    (``None`` otherwise, and without a curve, which dates nothing)."""
+    if nxt is not None or prod.fit is None or stage not in ("introduction", "growth", "maturity"):
+        return None
+    if with_forecast:
+        return {"reason_en": "no change of stage expected within the forecast",
+                "reason_zh": "预测期内预计不会进入下一阶段"}  # fmt: skip
+    return {"reason_en": "no change of stage expected within a year",
+            "reason_zh": "一年内预计不会进入下一阶段"}  # fmt: skip
 
 
 # Notes added when the 8-week change points the other way from the stage (sign of the

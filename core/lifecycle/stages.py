@@ -26,6 +26,12 @@ the peak below 80 %, ``maturity`` at 80 % or more, ``decline`` after the peak be
 :func:`stage_history` labels every period with the curve fitted to the *whole* history
 (hindsight: stable shading for a chart), while ``new`` and ``inactive`` are judged as of
 each date. Its last period always equals :func:`classify_lifecycle`'s answer.
+
+The next transition comes from evidence only: with a forecast, the share of the peak now
+moved as the forecast moves from its first week (a forecast that merely sits lower than
+the fitted curve dates nothing); without, the fitted curve extrapolated for a year. With
+no change in sight ``next_stage`` and ``next_stage_date`` are empty and the reason ends
+"no change of stage expected within the forecast" (or "within a year").
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ import pandas as pd
 from core.errors import InputError
 from core.lifecycle.pool import launch_prior, shop_calendar
 from core.lifecycle.product import Product, next_transition, period_days
-from core.lifecycle.reasons import describe, peak_date, stage_confidence
+from core.lifecycle.reasons import describe, no_change_note, peak_date, stage_confidence
 from core.periods import PeriodGrid
 
 __all__ = ["classify_lifecycle", "lifecycle_with_history", "stage_history"]
@@ -77,6 +83,11 @@ def _classify_one(prod: Product, forecast: pd.DataFrame | None) -> dict:
         else np.nan,
     }
     row.update(describe(prod, stage))
+    has_forecast = forecast is not None and bool((forecast["unique_id"] == prod.uid).any())
+    note = no_change_note(prod, stage, nxt, has_forecast)
+    if note:
+        row["reason_en"] += "; " + note["reason_en"]
+        row["reason_zh"] += "；" + note["reason_zh"]
     return row
 
 

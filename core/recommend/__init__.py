@@ -1,9 +1,11 @@
-"""What to do: reorder quantities and points (:mod:`.inventory`), promote / hold / clear
-(:mod:`.promotion`), the merged advice table (:func:`recommendations`) and the policy
+"""What to do: reorder quantities and points (:mod:`.inventory`, from the forecast's demand
+as :mod:`.demand` reads it), promote / hold / clear (:mod:`.promotion`), the merged advice
+table (:func:`recommendations`, its invariants in :func:`check_advice`) and the policy
 backtest (:func:`simulate_policy`).
 """
 
-from core.recommend.advice import recommendations, required_horizon
+from core.recommend.advice import AdviceError, check_advice, recommendations, required_horizon
+from core.recommend.demand import MAX_COVER_DAYS
 from core.recommend.inventory import (
     MODEL_RHO,
     InventoryOptions,
@@ -20,9 +22,12 @@ from core.recommend.promotion import (
 from core.recommend.simulate import PolicyResult, simulate_policy
 
 __all__ = [
+    "AdviceError",
     "apply_budget",
+    "check_advice",
     "festival_calendar",
     "InventoryOptions",
+    "MAX_COVER_DAYS",
     "MODEL_RHO",
     "PolicyResult",
     "promotion_effects",

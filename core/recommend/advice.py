@@ -5,21 +5,50 @@
 stages and merges them into one row per product. The business rule of the merge: a
 product being cleared is never reordered, and its reason says so instead of giving a
 reorder reason that would contradict it.
+
+The table's invariants hold by construction and are checked in one place,
+:func:`check_advice`, which raises :class:`AdviceError` (a bug in SkuCast, never bad input)
+rather than mend a number:
+
+- ``days_of_cover`` is between 0 and :data:`~core.recommend.demand.MAX_COVER_DAYS`
+  (3,650: "ten years or more"), or empty where no sales are expected;
+- a product being cleared has no order (and a discount above 0);
+- ``promotion`` is ``promote``, ``hold`` or ``clear``; orders and safety stocks are not
+  negative and a safety stock never exceeds its reorder point;
+- ``service_level`` is the one stated for the product (its ``stock`` row's, else the
+  options').
+
+Two more hold by construction and are tested across many products
+(``tests/core/test_advice.py``): the promotion advice sees only stock, days of cover and
+expected sales per day, none of which depends on the service level or the lead time; and
+each product's figures come from its own inputs (its scenarios from its own seed), so one
+product's settings change only that product.
 """
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from core.data import ModelFrames
 from core.periods import period_days
+from core.recommend.demand import MAX_COVER_DAYS, RATE_DAYS
 from core.recommend.inventory import recommend_inventory
 from core.recommend.promotion import PromotionOptions, promotion_effects, recommend_promotion
 from core.text import CELL, pick
 
-__all__ = ["recommendations", "required_horizon"]
+__all__ = ["AdviceError", "check_advice", "recommendations", "required_horizon"]
+
+ACTIONS = ("promote", "hold", "clear")
+#: The inventory figures the promotion advice may read: none depends on the service
+#: level or the lead time.
+PROMOTION_INPUTS = ("unique_id", "on_hand", "on_order", "days_of_cover", "demand_per_day")
+
+
+class AdviceError(RuntimeError):
+    """An advice table broke one of its invariants: a bug in SkuCast, not bad input."""
 
 
 def recommendations(frames: ModelFrames, freq: str, forecast: pd.DataFrame,
@@ -27,9 +56,11 @@ def recommendations(frames: ModelFrames, freq: str, forecast: pd.DataFrame,
                     region: str = "CN", lang: str = "both") -> pd.DataFrame:  # fmt: skip
     """Reorder and promotion advice per forecast product (one row each).
 
-    Columns: ``unique_id, stage, forecast_lead_time, safety_stock, reorder_point,
-    order_qty, days_of_cover, stockout_date, promotion, promotion_window, discount,
-    reason``. A product being cleared is never reordered (and the reason says so).
+    Columns: ``unique_id, stage, service_level, forecast_lead_time, safety_stock,
+    reorder_point, order_qty, days_of_cover, stockout_date, promotion, promotion_window,
+    discount, reason``. A product being cleared is never reordered (and the reason says
+    so). ``days_of_cover`` is at most 3,650 and empty where no sales are expected. The
+    table passes :func:`check_advice`.
     """
 
     options.check()
@@ -37,14 +68,63 @@ def recommendations(frames: ModelFrames, freq: str, forecast: pd.DataFrame,
     inv = recommend_inventory(forecast, stock, active[["unique_id", "stage"]], options,
                               period_days=period_days(freq))  # fmt: skip
     effects = promotion_effects(frames.frame)
-    promo = recommend_promotion(effects, active, inv, forecast, PromotionOptions(region=region))
-    return _recommend_table(inv, promo, lang)
+    promo = recommend_promotion(effects, active, inv[list(PROMOTION_INPUTS)], forecast,
+                                PromotionOptions(region=region))  # fmt: skip
+    table = _recommend_table(inv, promo, lang)
+    check_advice(table, stated=_stated_levels(table["unique_id"], stock, options))
+    return table
 
 
 def required_horizon(freq: str, options, horizon: int | None = None) -> int:
-    """Periods the forecast must cover for lead time plus review period."""
-    need = math.ceil((options.lead_time + options.review_period) / period_days(freq))
+    """Periods the forecast must cover: lead time plus review period, and at least the
+    14 days whose expected sales the days of cover and the promotion advice read."""
+    days = max(options.lead_time + options.review_period, RATE_DAYS)
+    need = math.ceil(days / period_days(freq) - 1e-9)
     return max(int(horizon or 0), need, 1)
+
+
+def _stated_levels(ids: pd.Series, stock: pd.DataFrame | None, options) -> pd.Series:
+    """The service level stated for each product: its ``stock`` row's, else the options'."""
+    stated = pd.Series(float(options.service_level), index=ids.astype(str).to_numpy())
+    if stock is not None and "service_level" in stock:
+        given = stock.assign(unique_id=stock["unique_id"].astype(str))
+        given = given.drop_duplicates("unique_id").set_index("unique_id")["service_level"]
+        stated = given.reindex(stated.index).astype(float).fillna(stated)
+    return stated
+
+
+def check_advice(table: pd.DataFrame, stated: pd.Series | None = None) -> None:
+    """Raise :class:`AdviceError` where ``table`` breaks an invariant (see module doc).
+
+    ``table`` holds :func:`recommendations` columns (at least ``unique_id``,
+    ``safety_stock``, ``reorder_point``, ``order_qty``, ``days_of_cover``,
+    ``promotion``, ``discount`` and ``service_level``); ``stated`` is the service level
+    stated per ``unique_id``. Nothing is changed.
+    """
+    ids = table["unique_id"].astype(str)
+    cover = table["days_of_cover"].astype(float)
+    clear = table["promotion"].eq("clear")
+    eps = 1e-6
+    problems = {
+        f"days of cover outside 0..{MAX_COVER_DAYS:.0f}": cover.notna()
+        & ~cover.between(0, MAX_COVER_DAYS),
+        "cleared and reordered": clear & (table["order_qty"] > 0),
+        "cleared without a discount": clear & ~(table["discount"] > 0),
+        f"promotion not one of {', '.join(ACTIONS)}": ~table["promotion"].isin(ACTIONS),
+        "negative order": ~(table["order_qty"] >= 0),
+        "safety stock negative or above the reorder point": ~(table["safety_stock"] >= 0)
+        | (table["safety_stock"] > table["reorder_point"] + eps),
+    }
+    if stated is not None:
+        want = stated.reindex(ids.to_numpy()).to_numpy(float)
+        used = table["service_level"].to_numpy(float)
+        problems["service level used is not the one stated"] = pd.Series(
+            ~np.isclose(used, want, rtol=0, atol=1e-9), index=table.index
+        )
+    for what, bad in problems.items():
+        if bad.any():
+            which = ", ".join(ids[bad].head(5))
+            raise AdviceError(f"Advice invariant broken ({what}) for {which}.")
 
 
 def _recommend_table(inv: pd.DataFrame, promo: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -61,8 +141,8 @@ def _recommend_table(inv: pd.DataFrame, promo: pd.DataFrame, lang: str) -> pd.Da
                                      merged["reason_zh_promo"].fillna(""), clearing,
                                      strict=True)
     ]  # fmt: skip
-    out = merged[["unique_id", "stage", "forecast_lead_time", "safety_stock", "reorder_point",
-                  "order_qty", "days_of_cover", "stockout_date"]].copy()  # fmt: skip
+    out = merged[["unique_id", "stage", "service_level", "forecast_lead_time", "safety_stock",
+                  "reorder_point", "order_qty", "days_of_cover", "stockout_date"]].copy()  # fmt: skip
     for col in ("forecast_lead_time", "safety_stock", "reorder_point", "days_of_cover"):
         out[col] = out[col].round(1)
     out.loc[clearing, "order_qty"] = 0.0

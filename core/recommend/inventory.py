@@ -11,18 +11,28 @@ the next day too; ``rho=0`` would understate the risk of a long lead time, ``rho
 overstate it). The right ``rho`` depends on the forecaster (:func:`rho_for`): the LSTM's
 daily quantiles are calibrated and its errors hardly carry over from day to day, so 0.3
 made its reorder points far too high. Beyond the forecast's widest band the tails are
-continued normal-shaped. Then:
+continued normal-shaped (:mod:`.demand`). Each product draws from a generator of its own,
+seeded by ``random_state`` and a stable hash of its ID, so its figures depend on its own
+inputs only: another product's lead time or service level, or which products are in the
+table, never move them. Then:
 
 - ``order_up_to`` S = the ``service_level`` quantile of demand over L + R;
 - ``reorder_point`` = the ``service_level`` quantile of demand over L alone;
+- ``forecast_lead_time`` = expected (mean) demand over L, the integral of the quantile
+  function (for a slow mover well above its median of 0);
 - ``safety_stock`` = reorder point - expected demand over L (never below 0), the textbook
   split ``reorder_point = forecast_lead_time + safety_stock``: the buffer held against
   demand above the forecast while an order is on its way, so it never exceeds the
   reorder point. (S carries the same buffer, widened by the review period.)
 - ``order_qty`` = S - inventory position (on hand + on order), when positive, raised to the
   MOQ and rounded up to whole packs;
-- ``days_of_cover`` and ``stockout_date`` by walking the median forecast down from the stock
-  on hand; ``excess_stock`` = inventory position above S.
+- ``demand_per_day`` = expected demand per day over the first 14 days of the forecast;
+  ``days_of_cover`` = days the stock on hand lasts, walked down the expected demand of
+  those 14 days and run down beyond at ``demand_per_day`` (so it is the same figure
+  whatever the lead time), at most 3,650 (ten years: read "ten years or more"), and
+  empty (``NaN``) where no sales are expected at all (the reason says so);
+  ``stockout_date`` = the forecast day it runs out on, when inside the forecast;
+  ``excess_stock`` = inventory position above S.
 
 Shopping festivals inside the lead time are in the forecast, so they are counted.
 
@@ -31,8 +41,8 @@ stock (run the stock down): the reorder point is the expected demand over L and 
 expected demand over L + R, so the forecast itself, falling as the product fades, brings
 the orders down (an S of the demand over L alone would leave the shelf empty for about R
 days of every cycle: the order placed now is the last to arrive before the next review's
-order does). ``introduction`` and ``new`` use at most an 80% service level (cautious
-until the product proves itself), ``inactive`` orders nothing.
+order does). ``inactive`` orders nothing. Every stage uses the service level stated for
+the product (the ``stock`` table's, else the options'), and ``service_level`` reports it.
 
 Defaults where the data has none: lead time 7 days, review period 7 days, service level
 95%, MOQ 1, pack size 1, no stock on order. Without an on-hand figure the stock is taken as
@@ -45,16 +55,20 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from core.errors import InputError
+from core.recommend.demand import (
+    days_of_cover,
+    demand_rate,
+    expected_demand,
+    product_rng,
+    quantile_table,
+    scenarios,
+)
 
 __all__ = ["MODEL_RHO", "InventoryOptions", "apply_budget", "recommend_inventory", "rho_for"]
 
-CAUTIOUS_STAGES = ("introduction", "new")
-_SCENARIOS = 2000
-# Tail probabilities the quantile function is continued to beyond the widest band.
-_TAIL_PROBS = (0.0005, 0.002, 0.005, 0.01)
+_SCENARIOS = 2048  # a power of 2, for the Sobol points of .demand
 
 
 @dataclass
@@ -78,7 +92,8 @@ class InventoryOptions:
         (``benchmarks/bench_calibration.py``, docs/BENCHMARKS.md). Use
         :func:`rho_for` for another forecaster.
     random_state : int
-        Seed of the demand scenarios (the advice is reproducible).
+        Seed of the demand scenarios, combined with each product's ID (the advice is
+        reproducible and a product's draws are its own).
     """
 
     lead_time: float = 7.0
@@ -117,51 +132,6 @@ MODEL_RHO = {"lstm": 0.0}
 def rho_for(model: str | None) -> float:
     """The copula ``rho`` to use with forecasts of ``model`` (a registry name)."""
     return MODEL_RHO.get(model or "", InventoryOptions.rho)
-
-
-def _quantile_table(fc: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Probabilities and per-row values of the forecast's quantiles (median included).
-
-    Beyond the widest band the tails are normal-shaped (the band's spread continued to
-    :data:`_TAIL_PROBS`): a straight line from the band to a far point would make the
-    tails uniform, i.e. far heavier than the band says, and inflate high service levels.
-    """
-    levels = sorted({int(c[3:]) for c in fc.columns if c.startswith("lo_")})
-    med = fc["forecast"].to_numpy(float)
-    lows = [fc[f"lo_{lv}"].to_numpy(float) for lv in reversed(levels)]
-    highs = [fc[f"hi_{lv}"].to_numpy(float) for lv in levels]
-    inner = [(100 - lv) / 200 for lv in reversed(levels)]
-    z_w = norm.ppf(1 - inner[0]) if levels else 1.0
-    up = (highs[-1] - med) / z_w if highs else np.zeros_like(med)
-    down = (med - lows[0]) / z_w if lows else np.zeros_like(med)
-    tail = [p for p in _TAIL_PROBS if not levels or p < inner[0]]
-    z_tail = norm.ppf(tail)  # negative
-    probs = [
-        *tail,
-        *inner,
-        0.5,
-        *(1 - p for p in reversed(inner)),
-        *(1 - p for p in reversed(tail)),
-    ]
-    values = np.column_stack([
-        *(med + z * down for z in z_tail), *lows, med, *highs,
-        *(med - z * up for z in reversed(z_tail)),
-    ])  # fmt: skip
-    probs = np.asarray([0.0, *probs, 1.0])
-    values = np.column_stack([values[:, 0], values, values[:, -1]])
-    return probs, np.maximum.accumulate(np.clip(values, 0, None), axis=1)
-
-
-def _scenarios(values: np.ndarray, probs: np.ndarray, rho: float, n: int, rng) -> np.ndarray:
-    """``(n, periods)`` demand draws for one product (see module doc)."""
-    periods = values.shape[0]
-    common = rng.standard_normal((n, 1))
-    own = rng.standard_normal((n, periods))
-    u = norm.cdf(np.sqrt(rho) * common + np.sqrt(1 - rho) * own)
-    out = np.empty_like(u)
-    for t in range(periods):
-        out[:, t] = np.interp(u[:, t], probs, values[t])
-    return out
 
 
 def _periods(days: float, step_days: float) -> int:
@@ -204,16 +174,16 @@ def recommend_inventory(
     pandas.DataFrame
         One row per product: ``unique_id``, ``stage``, ``forecast_lead_time``,
         ``demand_protection``, ``safety_stock``, ``reorder_point``, ``order_up_to``,
-        ``on_hand``, ``on_order``, ``order_qty``, ``order_value``, ``days_of_cover``,
-        ``stockout_date``, ``excess_stock``, ``reason_en``, ``reason_zh``.
+        ``service_level`` (the one used), ``on_hand``, ``on_order``, ``order_qty``,
+        ``order_value``, ``demand_per_day``, ``days_of_cover``, ``stockout_date``,
+        ``excess_stock``, ``reason_en``, ``reason_zh``.
     """
     options = options or InventoryOptions()
     options.check()
     fc = forecast.sort_values(["unique_id", "ds"], kind="stable")
     table = _per_product(fc, stock, stages)
-    rng = np.random.default_rng(options.random_state)
     rows = [
-        _advise(uid, group, table.loc[uid], options, period_days, rng)
+        _advise(uid, group, table.loc[uid], options, period_days)
         for uid, group in fc.groupby("unique_id", sort=True)
     ]
     return pd.DataFrame(rows)
@@ -234,12 +204,10 @@ def _value(row: pd.Series, key: str, default):
     return default if value is None or (isinstance(value, float) and np.isnan(value)) else value
 
 
-def _advise(uid, fc: pd.DataFrame, row: pd.Series, opt: InventoryOptions, period_days, rng):
+def _advise(uid, fc: pd.DataFrame, row: pd.Series, opt: InventoryOptions, period_days):
     stage = str(_value(row, "stage", "unknown"))
     lead_days = float(_value(row, "lead_time", opt.lead_time))
     level = float(_value(row, "service_level", opt.service_level))
-    if stage in CAUTIOUS_STAGES:
-        level = min(level, 0.8)
     lead = _periods(lead_days, period_days)
     protect = _periods(lead_days + opt.review_period, period_days)
     if len(fc) < protect:
@@ -249,7 +217,11 @@ def _advise(uid, fc: pd.DataFrame, row: pd.Series, opt: InventoryOptions, period
             f"商品 {uid}：预测只覆盖 {len(fc)} 期，而交货期加补货周期需要 {protect} 期，"
             "请延长预测期。",
         )
-    levels = _policy_levels(fc, stage, level, (lead, protect), opt.rho, rng)
+    probs, values = quantile_table(fc)
+    expected = expected_demand(values, probs)
+    rng = product_rng(uid, opt.random_state)
+    levels = _policy_levels((probs, values, expected), stage, level, (lead, protect), opt.rho,
+                            rng)  # fmt: skip
     on_hand = _value(row, "on_hand", np.nan)
     known_stock = not np.isnan(float(on_hand))
     on_hand = float(on_hand) if known_stock else 0.0
@@ -259,7 +231,8 @@ def _advise(uid, fc: pd.DataFrame, row: pd.Series, opt: InventoryOptions, period
     pack = float(_value(row, "pack_size", opt.pack_size))
     qty = 0.0 if stage == "inactive" else _round_order(up_to - position, moq, pack)
     cost = float(_value(row, "unit_cost", np.nan))
-    cover, out_date = _cover(fc, on_hand, period_days)
+    cover, out = days_of_cover(expected, on_hand, period_days)
+    out_date = None if out is None else pd.Timestamp(fc["ds"].iloc[out]).date().isoformat()
     result = {
         "unique_id": uid,
         "stage": stage,
@@ -269,6 +242,7 @@ def _advise(uid, fc: pd.DataFrame, row: pd.Series, opt: InventoryOptions, period
         "on_order": on_order,
         "order_qty": qty,
         "order_value": qty * cost if np.isfinite(cost) else np.nan,
+        "demand_per_day": demand_rate(expected, period_days),
         "days_of_cover": cover,
         "stockout_date": out_date,
         "excess_stock": max(position - up_to, 0.0),
@@ -277,47 +251,33 @@ def _advise(uid, fc: pd.DataFrame, row: pd.Series, opt: InventoryOptions, period
     return result
 
 
-def _policy_levels(fc, stage: str, level: float, spans: tuple[int, int], rho: float, rng):
+def _policy_levels(demand, stage: str, level: float, spans: tuple[int, int], rho: float, rng):
     """Expected demands, safety stock, reorder point and S of one product.
 
-    ``spans`` is (lead time, lead time + review period) in forecast periods.
+    ``demand`` is ``(probs, values, expected)`` of :mod:`.demand`; ``spans`` is (lead
+    time, lead time + review period) in forecast periods.
     """
-    lead, protect = spans
-    probs, values = _quantile_table(fc)
-    draws = _scenarios(values[:protect], probs, rho, _SCENARIOS, rng)
+    (probs, values, expected), (lead, protect) = demand, spans
+    draws = scenarios(values[:protect], probs, rho, _SCENARIOS, rng)
     over_protect = draws.sum(axis=1)
     over_lead = draws[:, :lead].sum(axis=1)
-    expected_lead = float(over_lead.mean())
+    expected_lead = float(expected[:lead].sum())
+    expected_protect = float(expected[:protect].sum())
     # a declining product runs its stock down: no safety stock, expected demand only
     if stage == "decline":
-        up_to, rop = float(over_protect.mean()), expected_lead
+        up_to, rop = expected_protect, expected_lead
     else:
         up_to = float(np.quantile(over_protect, level))
         rop = float(np.quantile(over_lead, level))
     return {
         "forecast_lead_time": expected_lead,
-        "demand_protection": float(over_protect.mean()),
+        "demand_protection": expected_protect,
         # the textbook split ROP = demand over L + safety stock, so SS <= ROP; a median
         # above the mean (left-skewed draws at a low level) would make it negative
         "safety_stock": max(rop - expected_lead, 0.0),
         "reorder_point": rop,
         "order_up_to": up_to,
     }
-
-
-def _cover(fc: pd.DataFrame, on_hand: float, period_days: float):
-    """Days the stock on hand lasts at the median forecast, and the date it runs out."""
-    demand = fc["forecast"].to_numpy(float)
-    cum = np.cumsum(demand)
-    out = np.flatnonzero(cum > on_hand)
-    if out.size == 0:
-        mean = demand.mean() if demand.size else 0.0
-        days = np.inf if mean <= 0 else on_hand / mean * period_days
-        return float(days), None
-    i = int(out[0])
-    before = cum[i - 1] if i > 0 else 0.0
-    part = (on_hand - before) / demand[i] if demand[i] > 0 else 0.0
-    return float((i + part) * period_days), pd.Timestamp(fc["ds"].iloc[i]).date().isoformat()
 
 
 def _reason(r: dict, lead_days: float, known_stock: bool) -> tuple[str, str]:
@@ -348,9 +308,9 @@ def _reason(r: dict, lead_days: float, known_stock: bool) -> tuple[str, str]:
     if stage == "decline":
         en += " Declining: no safety stock, run the stock down."
         zh += "处于衰退期：不备安全库存，逐步清空库存。"
-    elif stage in CAUTIOUS_STAGES:
-        en += f" Cautious {r['service_level']:.0%} service level while the product is new."
-        zh += f"新品期间谨慎采用 {r['service_level']:.0%} 服务水平。"
+    if known_stock and r["on_hand"] > 0 and np.isnan(r["days_of_cover"]):
+        en += " No sales expected in the next 14 days: the stock does not move."
+        zh += "未来 14 天预计无销售：库存不会减少。"
     return en, zh
 
 

@@ -16,8 +16,9 @@ Rules (:func:`recommend_promotion`):
 
 - ``clear`` a product in decline whose stock on hand lasts beyond ``clear_days`` at the
   forecast (one that sells out sooner at full price is held: a discount would only give
-  margin away), or a growth or maturity product holding more than ``cover_limit_days``
-  of stock above its needs, by ``clear_days`` from now; the depth is the discount that
+  margin away), or a growth or maturity product whose stock (on hand and on order) lasts
+  beyond ``cover_limit_days``: the whole units above ``cover_limit_days`` of expected
+  sales, by ``clear_days`` from now (never "0 units"); the depth is the discount that
   sells the excess in that time at the measured elasticity (capped at 50%), or 20% when
   the elasticity is unknown. ``new`` and ``introduction`` products are never cleared
   (a launch's opening stock is many days of a first, uncertain forecast);
@@ -25,6 +26,11 @@ Rules (:func:`recommend_promotion`):
   the next shopping festival within ``lookahead_days`` (or in the next two weeks when
   none), **only when** stock on hand and on order covers the expected sales with the uplift;
 - ``hold`` otherwise, with the reason (new product, no measurable uplift, stock too low ...).
+
+The sales rate behind every rule is the inventory table's ``demand_per_day`` (the expected
+demand of the forecast's first 14 days, :mod:`.demand`) and its ``days_of_cover``; neither
+the service level nor the lead time enters, so neither changes the advice (the order-up-to
+level and the excess above it are the inventory rule's, not this one's).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from core.festivals import black_friday, prime_day
+from core.recommend.demand import rate_periods
 
 __all__ = ["PromotionOptions", "festival_calendar", "promotion_effects", "recommend_promotion"]
 
@@ -152,8 +159,9 @@ def recommend_promotion(
     stages : pandas.DataFrame
         ``unique_id``, ``stage`` (from :mod:`core.lifecycle.stages`).
     inventory : pandas.DataFrame
-        From :func:`core.recommend.inventory.recommend_inventory` (``on_hand``, ``on_order``,
-        ``order_up_to``, ``days_of_cover``, ``excess_stock``).
+        From :func:`core.recommend.inventory.recommend_inventory`: ``on_hand``,
+        ``on_order``, ``days_of_cover`` and ``demand_per_day`` (without it, the median
+        forecast of the first 14 days).
     forecast : pandas.DataFrame
         ``unique_id``, ``ds``, ``forecast`` (median), starting after the last sales date.
 
@@ -173,14 +181,24 @@ def recommend_promotion(
     fests = festival_calendar(
         start, start + pd.Timedelta(days=options.lookahead_days), options.region
     )
-    # per day, whatever the forecast's period: clearance windows and festivals are in days
-    rate = forecast.groupby("unique_id")["forecast"].mean() / _period_days(forecast)
+    rate = _daily_rates(inventory, forecast)
     return pd.DataFrame(
         [
             _decide(row, start, fests, rate.get(row.unique_id, 0.0), options)
             for row in table.itertuples()
         ]
     )
+
+
+def _daily_rates(inventory: pd.DataFrame, forecast: pd.DataFrame) -> pd.Series:
+    """Sales per day by product (clearance windows and festivals are in days)."""
+    step = _period_days(forecast)
+    first = forecast.sort_values("ds", kind="stable").groupby("unique_id").head(rate_periods(step))
+    rate = first.groupby("unique_id")["forecast"].mean() / step
+    if "demand_per_day" in inventory:
+        given = inventory.set_index("unique_id")["demand_per_day"].dropna()
+        rate = given.combine_first(rate)
+    return rate
 
 
 def _period_days(forecast: pd.DataFrame) -> float:
@@ -192,13 +210,16 @@ def _period_days(forecast: pd.DataFrame) -> float:
 def _decide(row, start: pd.Timestamp, fests: pd.DataFrame, rate: float, opt: PromotionOptions):
     stage = row.stage
     on_hand = 0.0 if pd.isna(row.on_hand) else float(row.on_hand)
+    # no figure: no sales expected, the stock never moves
     cover = float(row.days_of_cover) if pd.notna(row.days_of_cover) else np.inf
-    excess = float(row.excess_stock) if pd.notna(row.excess_stock) else 0.0
+    on_order = 0.0 if pd.isna(row.on_order) else float(row.on_order)
     out = {"unique_id": row.unique_id, "action": "hold", "window_start": None,
            "window_end": None, "depth": 0.0, "uplift": row.uplift}  # fmt: skip
     if stage == "inactive":
-        if on_hand > 0:
-            return out | _clear(row, start, on_hand, rate, opt, "stopped selling", "已停售")
+        if on_hand >= 1:
+            return out | _clear(
+                row, start, on_hand, rate, opt, *_why("stopped selling", "已停售", cover)
+            )
         return out | _reason(
             "Stopped selling and no stock: nothing to do.", "已停售且无库存：无需操作。"
         )
@@ -210,11 +231,15 @@ def _decide(row, start: pd.Timestamp, fests: pd.DataFrame, rate: float, opt: Pro
             "新品阶段：先观察真实需求，暂不促销。",
         )
     if stage == "decline":
-        if on_hand > 0 and cover > opt.clear_days:
-            return out | _clear(row, start, on_hand, rate, opt, "declining", "处于衰退期")
+        if on_hand >= 1 and cover > opt.clear_days:
+            return out | _clear(
+                row, start, on_hand, rate, opt, *_why("declining", "处于衰退期", cover)
+            )
         return out | _declining_hold(on_hand, cover)
-    if cover > opt.cover_limit_days and excess > 0:
-        why = (f"{cover:.0f} days of stock cover", f"库存可售 {cover:.0f} 天")
+    # the whole units above cover_limit_days of expected sales, at most those on hand
+    excess = np.floor(min(on_hand, on_hand + on_order - opt.cover_limit_days * rate) + 1e-9)
+    if cover > opt.cover_limit_days and excess >= 1:
+        why = _why(f"{cover:.0f} days of stock cover", f"库存可售 {cover:.0f} 天", cover)
         return out | _clear(row, start, excess, rate, opt, *why)
     if row.evidence != "measured" or not row.uplift >= MIN_UPLIFT:
         if row.evidence == "measured":
@@ -229,10 +254,19 @@ def _decide(row, start: pd.Timestamp, fests: pd.DataFrame, rate: float, opt: Pro
     return out | _promote(row, start, fests, rate, opt)
 
 
+def _why(en: str, zh: str, cover: float) -> tuple[str, str]:
+    """Why a product is cleared, saying so where no sales are expected at all."""
+    if np.isfinite(cover):
+        return en, zh
+    if en.endswith("days of stock cover"):
+        return "no sales expected", "预计无销售"
+    return f"{en}, no sales expected", f"{zh}，预计无销售"
+
+
 def _declining_hold(on_hand: float, cover: float) -> dict:
     """Reason for a declining product whose stock needs no discount to go."""
     # the reorder reason already says "no safety stock": the stock is run down either way
-    if on_hand <= 0:
+    if on_hand < 1:
         return _reason("Declining, nothing on hand to clear.", "处于衰退期，无库存需要清仓。")
     return _reason(
         f"Declining, but the {on_hand:.0f} on hand sell at full price in about {cover:.0f} "

@@ -8,7 +8,13 @@ import pytest
 from scipy.stats import norm
 
 from core.errors import InputError
-from core.recommend import InventoryOptions, apply_budget, recommend_inventory, rho_for
+from core.recommend import (
+    MAX_COVER_DAYS,
+    InventoryOptions,
+    apply_budget,
+    recommend_inventory,
+    rho_for,
+)
 
 
 def normal_forecast(uid="A", mean=10.0, sd=3.0, periods=28, start="2026-01-01", spike=None):
@@ -106,9 +112,10 @@ def test_lifecycle_changes_the_policy():
     assert out.loc["M", "safety_stock"] == pytest.approx(
         out.loc["M", "reorder_point"] - out.loc["M", "forecast_lead_time"]
     )
-    assert out.loc["I", "service_level"] == 0.8 and out.loc["M", "service_level"] == 0.95
-    assert "Cautious 80% service level" in out.loc["I", "reason_en"]
-    assert out.loc["I", "safety_stock"] < out.loc["M", "safety_stock"]
+    # the service level stated is the one used, whatever the stage (issue 14)
+    assert out.loc["I", "service_level"] == 0.95 and out.loc["M", "service_level"] == 0.95
+    assert "80%" not in out.loc["I", "reason_en"] and "80%" not in out.loc["I", "reason_zh"]
+    assert out.loc["I", "safety_stock"] == pytest.approx(out.loc["M", "safety_stock"], rel=0.1)
     assert out.loc["X", "order_qty"] == 0 and "停售" in out.loc["X", "reason_zh"]
     assert "unknown" in out.loc["M", "reason_en"]  # no stock figure given: said plainly
 
@@ -193,3 +200,58 @@ def test_lstm_rho_reaches_the_level_when_daily_errors_do_not_carry_over():
         assert (lead <= rop).mean() == pytest.approx(share, abs=0.01)
     rop = recommend_inventory(fc, options=InventoryOptions(rho=0.0)).iloc[0]["reorder_point"]
     assert rop == pytest.approx(70 + norm.ppf(0.95) * 4 * np.sqrt(7), rel=0.02)
+
+
+def skewed_forecast(uid="S", periods=28, hi=(0.3, 1.0, 2.0)):
+    """A slow mover: the median and every low band are 0, the high bands are not."""
+    fc = pd.DataFrame({"unique_id": uid, "ds": pd.date_range("2026-01-01", periods=periods),
+                       "forecast": 0.0})  # fmt: skip
+    for level, h in zip((50, 80, 95), hi, strict=True):
+        fc[f"lo_{level}"], fc[f"hi_{level}"] = 0.0, h
+    return fc
+
+
+def test_days_of_cover_of_a_slow_mover_is_read_at_its_expected_sales():
+    """6 on hand, a median of 0 but about 2 expected in 7 days: about 3 weeks of cover,
+    not thousands of days (issue 14, 0020500)."""
+    stock = pd.DataFrame({"unique_id": ["S"], "on_hand": [6.0]})
+    row = recommend_inventory(skewed_forecast(), stock).iloc[0]
+    rate = row["forecast_lead_time"] / 7
+    assert 0.1 < rate < 0.6
+    assert row["days_of_cover"] == pytest.approx(6 / rate, rel=0.1)
+    assert row["stockout_date"] is not None
+
+
+def test_days_of_cover_is_capped_or_empty_when_no_sales_are_expected():
+    stock = pd.DataFrame({"unique_id": ["T", "Z", "E"], "on_hand": [500.0, 5.0, 0.0]})
+    fc = pd.concat([skewed_forecast("T", hi=(0.0, 0.01, 0.05)), skewed_forecast("Z", hi=(0, 0, 0)),
+                    skewed_forecast("E", hi=(0, 0, 0))])  # fmt: skip
+    out = recommend_inventory(fc, stock).set_index("unique_id")
+    assert out.loc["T", "days_of_cover"] == MAX_COVER_DAYS
+    assert np.isnan(out.loc["Z", "days_of_cover"]) and out.loc["Z", "stockout_date"] is None
+    assert "No sales expected" in out.loc["Z", "reason_en"]
+    assert "预计无销售" in out.loc["Z", "reason_zh"]
+    assert out.loc["E", "days_of_cover"] == 0
+
+
+def test_one_products_lead_time_leaves_the_others_alone():
+    """Each product draws its own scenarios (issue 14: a lead time of 30 for one product
+    moved another's safety stock from 7 to 6)."""
+    fc = pd.concat([normal_forecast(u, mean=m, sd=s, periods=40)
+                    for u, m, s in (("A", 3, 2), ("B", 40, 9), ("C", 1, 1))])  # fmt: skip
+    base = recommend_inventory(fc).set_index("unique_id")
+    stock = pd.DataFrame({"unique_id": ["B"], "lead_time": [30.0], "service_level": [0.99]})
+    moved = recommend_inventory(fc, stock).set_index("unique_id")
+    pd.testing.assert_frame_equal(base.loc[["A", "C"]], moved.loc[["A", "C"]])
+    assert moved.loc["B", "reorder_point"] > base.loc["B", "reorder_point"]
+    # and a product's figures do not depend on which other products are in the table
+    alone = recommend_inventory(fc[fc["unique_id"] == "C"]).set_index("unique_id")
+    pd.testing.assert_frame_equal(alone.loc[["C"]], base.loc[["C"]])
+
+
+def test_days_of_cover_does_not_depend_on_the_lead_time():
+    fc = normal_forecast(periods=40, spike=[20, 21])
+    stock = pd.DataFrame({"unique_id": ["A"], "on_hand": [300.0]})
+    short = recommend_inventory(fc, stock, options=InventoryOptions(lead_time=7)).iloc[0]
+    long = recommend_inventory(fc, stock, options=InventoryOptions(lead_time=30)).iloc[0]
+    assert short["days_of_cover"] == long["days_of_cover"] == pytest.approx(30, rel=0.01)

@@ -139,6 +139,27 @@ def test_flat_forecast_gives_no_transition():
     assert classify_lifecycle(rows, "D", forecast=fc).loc[0, "next_stage"] is None
 
 
+def test_a_forecast_below_the_curves_level_is_no_transition_on_its_first_day():
+    """Issue 14: half the sample's mature products were "decline from 2025-12-31": a flat
+    forecast sitting lower than the fitted curve's level crossed the 80 % line on its
+    first day. Only a change inside the forecast dates a transition."""
+    rows = product("m", 900, 150, plateau=2000, promos=False, seed=8)
+    dates = pd.date_range(END + pd.Timedelta(days=1), periods=84)
+    level = rows["y"].tail(56).mean()
+    for low in (0.75, 0.6):
+        fc = pd.DataFrame({"unique_id": "m", "ds": dates, "forecast": low * level})
+        out = classify_lifecycle(rows, "D", forecast=fc).iloc[0]
+        assert out["stage"] == "maturity" and out["next_stage"] is None
+        assert pd.isna(out["next_stage_date"])
+        assert "no change of stage expected within the forecast" in out["reason_en"]
+        assert "预测期内预计不会进入下一阶段" in out["reason_zh"]
+    # a forecast that falls from where it starts still dates the decline, after day 1
+    fc = pd.DataFrame({"unique_id": "m", "ds": dates,
+                       "forecast": 0.75 * level * np.linspace(1, 0.3, 84)})  # fmt: skip
+    out = classify_lifecycle(rows, "D", forecast=fc).iloc[0]
+    assert out["next_stage"] == "decline" and dates[7] <= out["next_stage_date"] <= dates[-1]
+
+
 def test_growth_curve_extrapolated_to_maturity(result):
     assert result.loc["growth", "next_stage"] == "maturity"
     assert result.loc["growth", "next_stage_date"] > END

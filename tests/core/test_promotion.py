@@ -131,3 +131,33 @@ def test_weekly_forecast_is_read_per_day():
     row = recommend_promotion(fx, stages, inv, weekly).iloc[0]
     assert row["action"] == "clear"
     assert row["depth"] == pytest.approx(1 - 2**-0.5, abs=0.01)
+
+
+def test_clearing_excess_cover_does_not_depend_on_the_order_up_to_level():
+    """Issue 14: a mature product was cleared at a 95% service level and promoted at 99%,
+    because "excess" was measured above the order-up-to level S, which grows with the
+    service level and the lead time. The excess is now the stock above
+    ``cover_limit_days`` of expected sales, the same whatever S is."""
+    for excess in (0.0, 50.0, 4000.0):
+        row = recommend_promotion(*_inputs("maturity", on_hand=5000, excess=excess,
+                                           cover=500)).iloc[0]  # fmt: skip
+        assert row["action"] == "clear"
+        assert "Clear 4100 units" in row["reason_en"]  # 5000 - 90 days x 10 a day
+
+
+def test_never_clear_zero_units():
+    """Issue 14: 0020500 was told to "clear 0 units"."""
+    row = recommend_promotion(*_inputs("maturity", on_hand=900.4, excess=0.4,
+                                       cover=90.04)).iloc[0]  # fmt: skip
+    assert row["action"] != "clear"
+    row = recommend_promotion(*_inputs("decline", on_hand=0.4, cover=40)).iloc[0]
+    assert row["action"] != "clear" and "Clear 0" not in row["reason_en"]
+
+
+def test_the_expected_daily_sales_of_the_inventory_table_are_used():
+    """The median of a slow mover is 0; the advice reads its expected (mean) sales."""
+    fx, stages, inv, fc = _inputs("decline", on_hand=600, cover=60)
+    inv["demand_per_day"] = 5.0
+    row = recommend_promotion(fx, stages, inv, fc.assign(forecast=0.0)).iloc[0]
+    # 600 units in 30 days at 5 a day needs +300% sales; elasticity -2 -> 1 - 4**-0.5
+    assert row["action"] == "clear" and row["depth"] == pytest.approx(0.5, abs=0.01)

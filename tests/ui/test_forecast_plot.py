@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage
 
 from core.recommend import festival_calendar
@@ -92,6 +93,26 @@ def test_festival_markers(plot, qtbot):
     shown = [line for line in plot.festival_lines if line.isVisible()]
     assert [line.label.format for line in shown] == ["Double 11", "Double 12"]
     assert shown[0].value() == pytest.approx(pd.Timestamp("2025-11-11").timestamp())
+
+
+def test_close_festivals_keep_their_labels_beside_their_own_lines(plot, qtbot):
+    """Issue 14: on a chart of three years the "Double 12" label sat over the Double 11
+    line. A label goes on the side of its line away from the nearer neighbour."""
+    days = pd.date_range("2023-04-01", "2025-12-30", freq="D")
+    history = pd.DataFrame({"ds": days, "y": 20.0})
+    plot.set_data(history, None, None, festival_calendar(days[0], days[-1], region="CN"))
+    qtbot.wait(50)
+    vb = plot.getPlotItem().getViewBox()
+    shown = [line for line in plot.festival_lines if line.isVisible()]
+    assert len(shown) == 9
+    for line in shown:
+        x = vb.mapViewToScene(QPointF(line.value(), 0)).x()
+        box = line.label.sceneBoundingRect()
+        name = line.label.format
+        if name == "Double 11":
+            assert box.right() <= x + 1, name
+        if name == "Double 12":
+            assert box.left() >= x - 1, name
 
 
 def test_chinese_names(plot, qtbot, monkeypatch):

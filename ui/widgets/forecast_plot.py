@@ -249,11 +249,19 @@ class ForecastPlot(pg.PlotWidget):
     def _set_festivals(self, festivals: pd.DataFrame | None) -> None:
         rows = [] if festivals is None else list(festivals.itertuples(index=False))
         self._festival_rows = [(r.name_en, r.name_zh) for r in rows]
+        x = to_seconds([r.date for r in rows]) if rows else np.array([])
+        gap = np.diff(x)
         for i, row in enumerate(rows):
             line = self._festival_line(i)
-            line.setValue(to_seconds([row.date])[0])
+            line.setValue(x[i])
             line.label.setFormat(pick(row.name_en, row.name_zh))
             line.label.setPosition(0.95 if i % 2 == 0 else 0.86)  # neighbours do not overlap
+            # the label on the side away from the nearer neighbour: a name centred on its
+            # line spills over a festival a month away (Double 12 over Double 11)
+            before = gap[i - 1] if i > 0 else np.inf
+            after = gap[i] if i < len(gap) else np.inf
+            line.label.anchors = [(1, 0), (1, 0)] if after < before else [(0, 0), (0, 0)]
+            line.label.updatePosition()
             line.show()
         for line in self.festival_lines[len(rows) :]:
             line.hide()
