@@ -118,9 +118,13 @@ def run_preview(view_class, stage: str = "data", then=None, argv: list[str] | No
         forecaster.run()
     elif then is not None:
         then(view)
+    limit = QTimer(view)  # stopped below: a quit left pending would end a later event loop
+    limit.setSingleShot(True)
+    limit.timeout.connect(app.quit)
     if seconds is not None:
-        QTimer.singleShot(int(seconds * 1000), app.quit)
+        limit.start(int(seconds * 1000))
     code = app.exec()
+    limit.stop()
     forecaster.wait()
     view.shutdown()
     return code
