@@ -1,15 +1,17 @@
-"""Benchmark: holdout accuracy of the LSTM against the statistical baselines.
+"""Benchmark: holdout accuracy of the LSTM and LightGBM against the statistical baselines.
 
 Store Item Demand data (500 daily series, 2013-2017): every model is fitted on all
-but the last 90 days and forecasts those 90 days. Scores are the mean over series of
+but the last 90 days and forecasts those 90 days. With ``--data sample``: the bundled
+sample shop instead (its active products, as the app imports and aligns them), the last
+28 days hidden, their planned prices and promotions given (region CN). Scores are the mean over series of
 sMAPE (percent, 0..200) and MASE (season 7), the coverage of the 80 % interval, and
 the wall time of fit + predict. Each (model, seed) runs in a fresh Python process so
 that no TensorFlow state or memory carries over. The LSTM runs once per seed
 ``0..runs-1``; the baselines are deterministic and run once. Prints the median and
 spread (min-max) as a Markdown table for docs/BENCHMARKS.md.
 
-    python -m benchmarks.bench_accuracy [--runs 3] [--models lstm,snaive,ets,mstl]
-                                        [--file PATH] [--json OUT]
+    python -m benchmarks.bench_accuracy [--runs 3] [--models lstm,lgbm,snaive,ets,mstl]
+                                        [--data store-item|sample] [--file PATH] [--json OUT]
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ HOLDOUT = 90
 SEASON = 7
 LEVEL = 80
 #: Constructor arguments per model; the LSTM forecasts the whole holdout in one block.
-PARAMS = {"lstm": {"horizon": HOLDOUT, "region": "US"}}
+PARAMS = {"lstm": {"horizon": HOLDOUT, "region": "US"}, "lgbm": {"region": "US"}}
+#: The sample shop's holdout and the constructor arguments there.
+SAMPLE_HOLDOUT = 28
+SAMPLE_PARAMS = {"lstm": {"horizon": SAMPLE_HOLDOUT, "region": "CN"}, "lgbm": {"region": "CN"}}
 STOCHASTIC = {"lstm", "gru"}
 
 
@@ -44,6 +49,16 @@ def load_store_item(path: Path):
     })  # fmt: skip
 
 
+def load_sample():
+    """The sample shop's active products, imported and aligned as the app does."""
+    from core.analysis import run_import
+    from core.data import CleaningOptions, ImportOptions, model_frames
+    from core.sample import SAMPLE_PATH
+
+    imported = run_import(SAMPLE_PATH, ImportOptions(), CleaningOptions())
+    return model_frames(imported.cleaning.dataset).frame
+
+
 def split_last(frame, periods: int):
     """``(history, holdout)``: the holdout is the last ``periods`` dates of the panel."""
     dates = frame["ds"].drop_duplicates().sort_values()
@@ -51,19 +66,24 @@ def split_last(frame, periods: int):
     return frame[frame["ds"] <= cutoff], frame[frame["ds"] > cutoff]
 
 
-def score_one(path: Path, name: str, seed: int) -> dict:
+def score_one(path: Path, name: str, seed: int, data: str = "store-item") -> dict:
     """Fit ``name`` on the history, forecast the holdout and score it (runs in the child)."""
     sys.path.insert(0, str(ROOT))
     from core.forecast import evaluate, make_model, summarize
 
-    history, holdout = split_last(load_store_item(path), HOLDOUT)
-    params = dict(PARAMS.get(name, {}))
+    sample = data == "sample"
+    holdout_days = SAMPLE_HOLDOUT if sample else HOLDOUT
+    frame = load_sample() if sample else load_store_item(path)
+    history, holdout = split_last(frame, holdout_days)
+    plans = [c for c in ("promo", "price") if c in holdout]
+    future = holdout[["unique_id", "ds", *plans]] if sample and plans else None
+    params = dict((SAMPLE_PARAMS if sample else PARAMS).get(name, {}))
     if name in STOCHASTIC:
         params["random_state"] = seed
     model = make_model(name, **params)
     started = time.perf_counter()
     model.fit(history, "D")
-    forecast = model.predict(HOLDOUT, levels=(LEVEL,))
+    forecast = model.predict(holdout_days, levels=(LEVEL,), future=future)
     seconds = time.perf_counter() - started
     summary = summarize(evaluate(forecast, holdout, history, season=SEASON, levels=(LEVEL,)))
     row = {
@@ -79,15 +99,15 @@ def score_one(path: Path, name: str, seed: int) -> dict:
     }
     if hasattr(model, "train_seconds_"):
         row["train_seconds"] = model.train_seconds_
-        row["best_epoch"] = model.best_epoch_
-        row["epochs_run"] = len(model.history_log_)
+        row["best_epoch"] = getattr(model, "best_epoch_", None)
+        row["epochs_run"] = len(getattr(model, "history_log_", []) or [])
     return row
 
 
-def run_child(path: Path, name: str, seed: int) -> dict:
+def run_child(path: Path, name: str, seed: int, data: str = "store-item") -> dict:
     """Run :func:`score_one` in a fresh interpreter and return its JSON row."""
     cmd = [sys.executable, "-m", "benchmarks.bench_accuracy", "--file", str(path),
-           "--child", f"{name}:{seed}"]  # fmt: skip
+           "--data", data, "--child", f"{name}:{seed}"]  # fmt: skip
     out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     if out.returncode != 0:
         tail = "\n".join(out.stderr.strip().splitlines()[-5:])
@@ -133,23 +153,26 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="LSTM seeds 0..runs-1")
     parser.add_argument("--models", default="lstm,snaive,ets,mstl")
     parser.add_argument("--json", type=Path, help="also write every run's figures here")
+    parser.add_argument("--data", choices=("store-item", "sample"), default="store-item")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if not args.file.is_file():
+    if args.data == "store-item" and not args.file.is_file():
         sys.exit(f"benchmark data not found: {args.file}")
     if args.child:
         name, seed = args.child.split(":")
-        print(json.dumps(score_one(args.file, name, int(seed))))
+        print(json.dumps(score_one(args.file, name, int(seed), args.data)))
         return
     rows = []
     for name in [m for m in args.models.split(",") if m]:
         seeds = range(args.runs) if name in STOCHASTIC else [0]
         for seed in seeds:
-            row = run_child(args.file, name, seed)
+            row = run_child(args.file, name, seed, args.data)
             print(f"  {json.dumps(row)}", file=sys.stderr, flush=True)
             rows.append(row)
     note = f"; LSTM seeds 0..{args.runs - 1}" if STOCHASTIC & {r["model"] for r in rows} else ""
-    print(f"file: {args.file.name}; last {HOLDOUT} days held out{note}")
+    source, days = ("sample shop", SAMPLE_HOLDOUT) if args.data == "sample" else (
+        args.file.name, HOLDOUT)  # fmt: skip
+    print(f"data: {source}; last {days} days held out{note}")
     print(table(rows))
     for row in rows:
         if "error" in row:

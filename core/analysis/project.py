@@ -7,7 +7,9 @@ A project file is a zip archive (no pickle anywhere)::
     data/<file name>     the sales file exactly as imported (re-imported on open)
     plan/<file name>     the planned promotions and prices file as loaded, when there is one
     model/...            the fitted forecaster (see core.forecast.models.store), when it can be saved
-    results/<name>.csv   result tables (forecast, stages, recommendations, ...)
+    results/<name>.csv   result tables (forecast, stages, recommendations, ...); a forecast
+                         saved before it had a ``median`` column gets its ``forecast`` as
+                         the median on opening (what that column then held)
     results/meta.json    result texts (backtest verdicts, notes)
 
 The archive is written to a temporary file next to the target and renamed into place,
@@ -34,7 +36,7 @@ from core import __version__
 from core.analysis.plan_file import plan_name, read_plan
 from core.data import CleaningOptions, ImportOptions, clean, load_dataset
 from core.errors import CancelledError, InputError
-from core.forecast import TrainSettings, load_forecaster, save_forecaster
+from core.forecast import TrainSettings, load_forecaster, save_forecaster, with_median
 from core.recommend import InventoryOptions
 
 __all__ = [
@@ -271,6 +273,8 @@ def _read_members(zf: zipfile.ZipFile, source: Path) -> Project:
         if member.startswith("results/") and member.endswith(".csv"):
             table = member[8:-4]
             project.results[table] = _read_table(zf.read(member), kinds.get(table, {}))
+    if "forecast" in project.results:  # saved before the median had a column of its own
+        project.results["forecast"] = with_median(project.results["forecast"])
     if "results/meta.json" in zf.namelist():
         project.meta = json.loads(zf.read("results/meta.json").decode("utf-8"))
     plans = [m for m in names if m.startswith("plan/") and not m.endswith("/")]

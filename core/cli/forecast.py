@@ -2,6 +2,9 @@
 
 Each reads a sales file with the import and cleaning flags of ``inspect``, prints
 progress on stderr and its result on stdout (see :mod:`core.cli.main` for exit codes).
+``forecast`` writes ``forecast`` (the expected sales, the mean: the figure to add up)
+and ``median`` per product and period, then the ``lo_``/``hi_`` bands around the median,
+and says so in its summary.
 """
 
 from __future__ import annotations
@@ -127,6 +130,12 @@ def _forecast_summary(args, model, fc: pd.DataFrame, dataset) -> str:
                   f"{model.name}; written to {args.out}",
                   f"已用 {model.name} 预测 {n} 个商品 × {args.horizon} 期（{first} 至 {last}），"
                   f"结果写入 {args.out}")]  # fmt: skip
+    total = float(fc["forecast"].sum())
+    lines.append(pick(args.lang,
+                      f"forecast = expected sales (the mean; add it up: {total:,.0f} units in "
+                      "all), median = the middle outcome; lo_/hi_ bands lie around the median",
+                      f"forecast = 预测均值（期望销量，可直接相加：合计 {total:,.0f} 件），"
+                      "median = 中位数；lo_/hi_ 区间围绕中位数"))  # fmt: skip
     short = getattr(model, "short_history_", {}) or {}
     if short:
         names = ", ".join(list(short)[:8]) + (" ..." if len(short) > 8 else "")

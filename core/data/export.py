@@ -6,6 +6,12 @@ carriage return get a leading ``'`` so a spreadsheet never runs them as a formul
 (formula injection through product names or IDs). Files are written to a temporary file
 in the same folder and renamed into place, so an interrupted export never leaves half a
 file under the real name.
+
+:func:`forecast_table` writes both point figures of a forecast: ``forecast``, the
+expected demand (the mean: the figure to add up over days and lead times), and
+``median``, the 0.5 quantile, which the ``lo``/``hi`` bands surround. Asked for a
+language, it gives the columns headers that say so (``expected (mean)``, ``median``,
+``low 80%`` ...; ``预测均值（期望）``, ``中位数``, ``80% 下限`` ...).
 """
 
 from __future__ import annotations
@@ -18,10 +24,14 @@ import pandas as pd
 
 from core.data.dataset import Dataset
 from core.errors import InputError
+from core.text import CELL, pick
 
 __all__ = ["excel_safe", "forecast_table", "ids_first", "write_table"]
 
 _RISKY = ("=", "+", "-", "@", "\t", "\r")
+#: Headers of a forecast's value columns in words: column -> (English, Chinese).
+FORECAST_HEADERS = {"forecast": ("expected (mean)", "预测均值（期望）"),
+                    "median": ("median", "中位数")}  # fmt: skip
 
 
 def excel_safe(frame: pd.DataFrame) -> pd.DataFrame:
@@ -87,12 +97,36 @@ def ids_first(table: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
     return out.drop(columns="unique_id") if ids else out
 
 
-def forecast_table(fc: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
-    """A forecast with the input's own ID columns first and a ``date`` column."""
+def forecast_table(fc: pd.DataFrame, dataset: Dataset, lang: str | None = None) -> pd.DataFrame:
+    """A forecast with the input's own ID columns first and a ``date`` column.
+
+    ``forecast`` (expected demand) and ``median`` both go out; a table saved before the
+    median existed gets its ``forecast`` as the median. ``lang`` (``en``, ``zh`` or
+    ``both``): value headers in words (:data:`FORECAST_HEADERS`, bands as ``low 80%`` /
+    ``80% 下限``); ``None`` keeps the column names (``forecast``, ``median``, ``lo_80``).
+    """
+    if "median" not in fc.columns and "forecast" in fc.columns:
+        fc = fc.assign(median=fc["forecast"])
     ids = [c for c in dataset.mapping.ids if c in dataset.series.columns]
     keys = dataset.series[["unique_id", *ids]] if ids else dataset.series[["unique_id"]]
     out = keys.merge(fc, on="unique_id", how="right").rename(columns={"ds": "date"})
     out["date"] = pd.to_datetime(out["date"]).dt.strftime("%Y-%m-%d")
-    value_cols = [c for c in fc.columns if c not in ("unique_id", "ds")]
+    first = [c for c in ("forecast", "median") if c in fc.columns]
+    value_cols = first + [c for c in fc.columns if c not in ("unique_id", "ds", *first)]
     out[value_cols] = out[value_cols].round(3)
-    return out[[*(ids or ["unique_id"]), "date", *value_cols]]
+    out = out[[*(ids or ["unique_id"]), "date", *value_cols]]
+    if lang is None:
+        return out
+    return out.rename(columns={c: forecast_header(c, lang) for c in value_cols})
+
+
+def forecast_header(column: str, lang: str) -> str:
+    """The header in words of a forecast column (``forecast``, ``median``, ``lo_80``...)."""
+    if column in FORECAST_HEADERS:
+        return pick(lang, *FORECAST_HEADERS[column], sep=CELL)
+    side, _, level = column.partition("_")
+    if side in ("lo", "hi") and level.isdigit():
+        en = f"{'low' if side == 'lo' else 'high'} {level}%"
+        zh = f"{level}% {'下限' if side == 'lo' else '上限'}"
+        return pick(lang, en, zh, sep=CELL)
+    return column

@@ -40,7 +40,9 @@ from core.forecast.models import (
     DEEP_MODELS,
     INTERMITTENT_MODELS,
     QUANTILES,
+    TREE_MODELS,
     Forecaster,
+    LGBMForecaster,
     LSTMForecaster,
     check_levels,
     default_window,
@@ -48,6 +50,7 @@ from core.forecast.models import (
     load_forecaster,
     make_base_model,
     save_forecaster,
+    with_median,
 )
 from core.forecast.settings import MODEL_NAMES, TrainSettings, default_horizon, make_model
 from core.forecast.tuning import TuneResult, load_params, save_params, search_space, tune
@@ -88,6 +91,7 @@ __all__ = [
     "leaderboard",
     "load_forecaster",
     "load_params",
+    "LGBMForecaster",
     "LSTMForecaster",
     "make_model",
     "MIN_TRAIN",
@@ -103,6 +107,8 @@ __all__ = [
     "SPARSE_KINDS",
     "summarize",
     "TrainSettings",
+    "TREE_MODELS",
     "tune",
     "TuneResult",
+    "with_median",
 ]

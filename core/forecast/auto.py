@@ -14,8 +14,9 @@ How it chooses
    that is not a deep model and did not fail.
 4. The chosen models are fitted on the full history. A local model (every baseline fits
    each series on its own) is fitted only on the products it won: the same forecasts for
-   less work. A global deep model is fitted on every product of its group, as it was in
-   the inner backtest, because it learns from all the series it sees.
+   less work. A global model (deep or gradient boosting) is fitted on every product of
+   its group, as it was in the inner backtest, because it learns from all the series it
+   sees.
 
 A chosen model that fails to fit hands its products to their runner-up, then to the
 group's fallback, then to seasonal naive; ``fallbacks_`` says why per product. Keras is
@@ -39,7 +40,7 @@ from core.periods import PeriodGrid, default_season
 __all__ = ["DEFAULT_CANDIDATES", "DEFAULT_INTERMITTENT", "AutoForecaster", "inner_horizon"]
 
 #: Candidates for smooth and erratic products.
-DEFAULT_CANDIDATES = ("lstm", "ets", "snaive")
+DEFAULT_CANDIDATES = ("lstm", "lgbm", "ets", "snaive")
 #: Candidates for intermittent, lumpy and never-sold products.
 DEFAULT_INTERMITTENT = ("croston", "tsb", "adida", "snaive")
 #: Inner backtest horizon by season length: 4 weeks of days, 8 weeks, 3 months.
@@ -260,9 +261,9 @@ class AutoForecaster(Forecaster):
         """One chosen model fitted (global models on the whole group), or None if it failed."""
         if should_stop is not None and should_stop():
             raise CancelledError()
-        fit_ids = self.group_ids_[group] if name in DEEP_MODELS else uids
         try:
             model = self._factory(name)()
+            fit_ids = self.group_ids_[group] if getattr(model, "is_global", False) else uids
             model.fit(frame[frame["unique_id"].isin(fit_ids)], freq, should_stop=should_stop)
         except CancelledError:
             raise

@@ -26,7 +26,9 @@ and fold are timed; statsforecast baselines fit inside ``predict``.
 
 Scoring
 -------
-:func:`core.forecast.metrics.evaluate` per fold (MASE and RMSSE scaled by that fold's training
+The point metrics score ``forecast``, the expected value every model gives (the figure
+an operator adds up), never the ``median``; the coverage scores the bands, which lie
+around the median. :func:`core.forecast.metrics.evaluate` per fold (MASE and RMSSE scaled by that fold's training
 history), then pooled per product over folds, point-weighted and exact: MAE, sMAPE, MASE
 and coverage are means over all scored points, RMSE and RMSSE roots of the mean squares,
 WAPE and bias ratios of sums. The leaderboard is :func:`core.forecast.metrics.summarize` of those
@@ -185,7 +187,8 @@ def _run_folds(frame, factories: dict, cutoffs: list, run: dict, on_progress, sh
 def _assemble(out: dict, names: list, cutoffs: list, run: dict, metric: str) -> BacktestResult:
     """The :class:`BacktestResult` of the collected pieces."""
     levels = run["levels"]
-    cols = ["model", "fold", "cutoff", "unique_id", "ds", "forecast", *interval_columns(levels)]
+    cols = ["model", "fold", "cutoff", "unique_id", "ds", "forecast", "median",
+            *interval_columns(levels)]  # fmt: skip
     parts = out["forecasts"] or [pd.DataFrame(columns=[*cols, "y"])]
     forecasts = pd.concat(parts, ignore_index=True)
     per_fold = pd.concat([empty_scores(levels), *out["per_fold"]], ignore_index=True)

@@ -40,7 +40,7 @@ _NAMES = {
     "lstm": ("LSTM", "LSTM"), "gru": ("GRU", "GRU"), "snaive": ("seasonal naive", "季节性朴素法"),
     "ets": ("ETS", "ETS"), "mstl": ("MSTL", "MSTL 多季节分解"),
     "croston": ("Croston", "Croston 法"), "tsb": ("TSB", "TSB"), "adida": ("ADIDA", "ADIDA"),
-    "auto": ("auto", "自动选择"),
+    "auto": ("auto", "自动选择"), "lgbm": ("LightGBM", "LightGBM 梯度提升"),
 }
 _TEXT = {
     "none": ("No model could be scored on {m}.", "没有模型能在 {m} 上得到评分。"),
@@ -199,8 +199,8 @@ class BacktestResult:
     Attributes
     ----------
     forecasts : DataFrame
-        ``model, fold, cutoff, unique_id, ds, forecast, lo_<L>, hi_<L>, y``: one row per
-        actual of a window (NaN ``forecast`` where a model left a product out).
+        ``model, fold, cutoff, unique_id, ds, forecast, median, lo_<L>, hi_<L>, y``: one
+        row per actual of a window (NaN ``forecast`` where a model left a product out).
     per_series : DataFrame
         Per model and product, metrics pooled over folds (:func:`pool_folds`).
     leaderboard : DataFrame

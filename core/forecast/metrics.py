@@ -16,6 +16,16 @@ Conventions shared by every point metric
 
 :func:`evaluate` scores a forecast frame per series and :func:`summarize` turns
 those rows into overall figures.
+
+Which column is scored
+----------------------
+:func:`evaluate` scores the point metrics (MAE, RMSE, WAPE, sMAPE, MASE, RMSSE, bias) on
+the ``forecast`` column, the expected value (mean) of every model, and the coverage on
+the ``lo``/``hi`` bands, which lie around the ``median``. The ``median`` itself is not
+scored. Mind that absolute-error metrics (MAE, MASE, WAPE) are minimised by the median,
+squared-error ones (RMSE, RMSSE) and the bias by the mean: for a product selling on one
+day in four the expected value scores a worse MASE than forecasting nothing, but its
+total over the horizon (the bias) is right.
 """
 
 from __future__ import annotations
@@ -202,7 +212,9 @@ def evaluate(
     Parameters
     ----------
     forecast : DataFrame
-        ``unique_id, ds, forecast`` and ``lo_<L>, hi_<L>`` for each level ``L``.
+        ``unique_id, ds, forecast`` (the expected value, which the point metrics score)
+        and ``lo_<L>, hi_<L>`` for each level ``L``; other columns (``median``) are
+        ignored.
     actual, history : DataFrame
         ``unique_id, ds, y``: the held-out actuals and the training history
         (used for the MASE and RMSSE scales; a series without history gets NaN).

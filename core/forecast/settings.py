@@ -10,6 +10,7 @@ the window and the CLI build the same model from the same choices.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import asdict, dataclass, field, fields, replace
 from functools import partial
 
@@ -19,7 +20,9 @@ from core.forecast.features import FEATURE_GROUPS
 from core.forecast.models import (
     BASE_MODELS,
     DEEP_MODELS,
+    TREE_MODELS,
     Forecaster,
+    LGBMForecaster,
     default_window,
     make_base_model,
 )
@@ -72,7 +75,7 @@ class TrainSettings:
     Attributes
     ----------
     model : str
-        A name of :func:`make_model` (``lstm``, ``auto``, ``ets``...).
+        A name of :func:`make_model` (``lstm``, ``lgbm``, ``auto``, ``ets``...).
     horizon : int, optional
         Periods to forecast; ``None``: :func:`default_horizon`.
     levels : list of int
@@ -80,13 +83,14 @@ class TrainSettings:
     region : str
         Holiday calendar (``CN``, ``US``, ``intl``).
     feature_groups : list of str
-        Feature groups the deep models use.
+        Feature groups the deep and gradient-boosting models use.
     epochs, units, layers, lookback, batch_size : int or None
         Deep-model settings (``None``: the model's default). ``epochs`` is the most
         trained: on a small shop fewer (see ``max_passes`` of
         :class:`~core.forecast.models.lstm.LSTMForecaster`), and early stopping may end sooner.
     dropout, learning_rate : float
     random_state : int
+        Seed of the deep and gradient-boosting models.
     baselines : list of str
         Models the backtest compares the chosen one with.
     folds : int
@@ -146,6 +150,18 @@ class TrainSettings:
             **self.extra,
         }
 
+    def tree_params(self) -> dict:
+        """Keyword arguments of the gradient-boosting forecaster: region, event calendar,
+        feature groups and seed, plus the :attr:`extra` arguments it takes."""
+        known = set(inspect.signature(LGBMForecaster.__init__).parameters) - {"self"}
+        return {
+            "feature_groups": tuple(self.feature_groups),
+            "region": self.region,
+            "events_path": self.events_path,
+            "random_state": self.random_state,
+            **{k: v for k, v in self.extra.items() if k in known},
+        }
+
     def with_params(self, params: dict) -> TrainSettings:
         """A copy with deep-model ``params`` (e.g. from a ``tune`` settings file) applied:
         those that are fields set the field, the others go to :attr:`extra`."""
@@ -163,6 +179,10 @@ class TrainSettings:
         deep = self.deep_params(freq)
         if name in DEEP_MODELS:
             return partial(make_model, name, **deep)
+        if name in TREE_MODELS:
+            return partial(make_model, name, **self.tree_params())
         if name == "auto":
-            return partial(make_model, "auto", model_params={n: dict(deep) for n in DEEP_MODELS})
+            params = {n: dict(deep) for n in DEEP_MODELS}
+            params |= {n: self.tree_params() for n in TREE_MODELS}
+            return partial(make_model, "auto", model_params=params)
         return partial(make_model, name)

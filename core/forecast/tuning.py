@@ -2,7 +2,8 @@
 
 Each trial trains an :class:`~core.forecast.models.lstm.LSTMForecaster` with settings drawn from
 :func:`search_space` and is scored by its best loss on the time-ordered validation
-split (the last ``horizon`` periods of every product, pinball loss over the quantiles).
+split (the last ``horizon`` periods of every product, pinball loss over the quantiles
+plus the squared error of the mean output).
 Trials that lag the median of earlier ones at the same epoch are stopped early
 (optuna's ``MedianPruner``), so the budget goes to promising settings. A seed makes the
 sequence of proposals reproducible; the number of trials that fit in a time budget

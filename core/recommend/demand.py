@@ -1,8 +1,11 @@
 """One product's demand as the advice reads it from the forecast's quantiles.
 
 - :func:`quantile_table`: the probabilities and per-period values of the forecast's
-  quantile function (piecewise linear through ``lo_*``, median and ``hi_*``, with
-  normal-shaped tails beyond the widest band);
+  quantile function (piecewise linear through ``lo_*``, ``median`` and ``hi_*``, with
+  normal-shaped tails beyond the widest band). The middle point is the ``median``
+  column, not ``forecast``: ``forecast`` is the expected value, which for skewed
+  demand lies above the median (a forecast table from before the ``median`` column
+  existed has its ``forecast`` read as the median, as it then was);
 - :func:`expected_demand`: the mean of that quantile function per period (the demand to
   expect, which for a slow mover is well above its median of 0);
 - :func:`scenarios`: demand draws tied across periods by a Gaussian copula, from a
@@ -53,7 +56,7 @@ def quantile_table(fc: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     tails uniform, i.e. far heavier than the band says, and inflate high service levels.
     """
     levels = sorted({int(c[3:]) for c in fc.columns if c.startswith("lo_")})
-    med = fc["forecast"].to_numpy(float)
+    med = fc["median" if "median" in fc.columns else "forecast"].to_numpy(float)
     lows = [fc[f"lo_{lv}"].to_numpy(float) for lv in reversed(levels)]
     highs = [fc[f"hi_{lv}"].to_numpy(float) for lv in levels]
     inner = [(100 - lv) / 200 for lv in reversed(levels)]

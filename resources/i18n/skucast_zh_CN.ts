@@ -358,8 +358,12 @@
         <translation>回测预测</translation>
     </message>
     <message>
-        <source>Forecast (median)</source>
-        <translation>预测（中位数）</translation>
+        <source>Forecast (expected)</source>
+        <translation>预测均值（期望）</translation>
+    </message>
+    <message>
+        <source>Median</source>
+        <translation>中位数</translation>
     </message>
     <message>
         <source>{levels}% interval</source>
@@ -1065,8 +1069,8 @@ Open a sales file to see its rows here.</source>
         <translation>该商品没有预测（已停售或数据不足）。</translation>
     </message>
     <message>
-        <source>Forecast for the next {n} periods: {total} units.</source>
-        <translation>未来 {n} 期预计销量：{total} 件。</translation>
+        <source>Expected sales over the next {n} periods: {total} units.</source>
+        <translation>未来 {n} 期预计销量（期望）：{total} 件。</translation>
     </message>
     <message>
         <source>Confidence: {p:.0%}</source>
@@ -1390,7 +1394,7 @@ Open a sales file to see its rows here.</source>
     <name>TrainingForm</name>
     <message>
         <source>Model</source>
-        <extracomment>The model choices in the order the form offers them: deep models, ``auto``, baselines (the names come from core.forecast, so a new model needs no change here). Choices that use the deep-model settings (``auto`` trains deep candidates too). The chosen model changed (the view enables Tune for deep models only).</extracomment>
+        <extracomment>The model choices in the order the form offers them: deep models, gradient boosting, ``auto``, baselines (the names come from core.forecast; a new model needs only its display text in :meth:`TrainingForm.retranslate`). Choices that use the deep-model settings (``auto`` trains deep candidates too). The chosen model changed (the view enables Tune for deep models only).</extracomment>
         <translation>模型</translation>
     </message>
     <message>
@@ -1508,6 +1512,14 @@ Open a sales file to see its rows here.</source>
     <message>
         <source>Like the LSTM with a lighter cell; often trains a little faster.</source>
         <translation>与 LSTM 类似但单元更轻量；通常训练稍快。</translation>
+    </message>
+    <message>
+        <source>LightGBM (global, gradient boosting)</source>
+        <translation>LightGBM（全局模型，梯度提升）</translation>
+    </message>
+    <message>
+        <source>One gradient-boosted tree model for all products; learns from recent sales, calendar, festivals, promotions and prices. Trains in seconds to minutes.</source>
+        <translation>所有商品共用一个梯度提升树模型；从近期销量、日历、节日、促销和价格中学习。训练只需几秒到几分钟。</translation>
     </message>
     <message>
         <source>Auto (best per product by backtest)</source>

@@ -373,7 +373,8 @@ def test_auto_picks_a_model_family_per_demand_pattern(auto):
 
 def test_auto_predict_follows_the_contract(auto, mixed):
     fc = auto.predict(14, levels=(80, 95))
-    assert list(fc.columns) == ["unique_id", "ds", "forecast", "lo_80", "hi_80", "lo_95", "hi_95"]
+    assert list(fc.columns) == ["unique_id", "ds", "forecast", "median", "lo_80", "hi_80",
+                                "lo_95", "hi_95"]  # fmt: skip
     assert fc.groupby("unique_id").size().to_dict() == {"slow": 14, "weekly": 14}
     assert (fc.iloc[:, 2:].to_numpy() >= 0).all()
     weekly = fc[fc["unique_id"] == "weekly"]

@@ -93,7 +93,7 @@ def test_fit_returns_self_and_params_round_trip(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_output_shape_and_daily_dates(name, daily, daily_fc):
     _, fc = daily_fc[name]
-    cols = ["unique_id", "ds", "forecast", "lo_80", "hi_80", "lo_95", "hi_95"]
+    cols = ["unique_id", "ds", "forecast", "median", "lo_80", "hi_80", "lo_95", "hi_95"]
     assert list(fc.columns) == cols
     assert len(fc) == 3 * 14
     check_dates(fc, daily, 14, "D")
@@ -109,9 +109,9 @@ def test_weekly_dates_continue(name, weekly, weekly_fc):
 @pytest.mark.parametrize("name", NAMES)
 def test_bands_ordered_and_nested(name, daily_fc, weekly_fc):
     for fc in (daily_fc[name][1], weekly_fc[name]):
-        values = fc[["forecast", "lo_80", "hi_80", "lo_95", "hi_95"]].to_numpy()
+        values = fc[["forecast", "median", "lo_80", "hi_80", "lo_95", "hi_95"]].to_numpy()
         assert np.isfinite(values).all() and (values >= 0).all()
-        assert (fc["lo_80"] <= fc["forecast"]).all() and (fc["forecast"] <= fc["hi_80"]).all()
+        assert (fc["lo_80"] <= fc["median"]).all() and (fc["median"] <= fc["hi_80"]).all()
         assert (fc["lo_95"] <= fc["lo_80"]).all() and (fc["hi_80"] <= fc["hi_95"]).all()
 
 

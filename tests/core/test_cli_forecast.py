@@ -39,7 +39,9 @@ def test_forecast_snaive_writes_the_documented_columns(tmp_path, capsys, sample_
         "stopped selling" in captured.err
     )  # discontinued products are named, not dropped silently
     fc = pd.read_csv(out, dtype={"商品编码": str}, encoding="utf-8-sig")
-    assert list(fc.columns) == ["商品编码", "date", "forecast", "lo_80", "hi_80", "lo_95", "hi_95"]
+    assert list(fc.columns) == ["商品编码", "date", "forecast", "median", "lo_80", "hi_80",
+                                "lo_95", "hi_95"]  # fmt: skip
+    assert "forecast = expected sales" in captured.out  # the summary says which is which
     assert fc["商品编码"].str.startswith("00").all()  # leading zeros kept
     assert fc.groupby("商品编码").size().eq(14).all()
     last = pd.to_datetime(sample_ids["日期"]).max()

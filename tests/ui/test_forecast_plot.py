@@ -77,7 +77,8 @@ def test_stages_shaded_and_in_the_legend(plot, qtbot):
     assert first[0] == pytest.approx(to_seconds([DAYS[0]])[0])
     assert first[1] == pytest.approx(to_seconds([DAYS[40]])[0])
     labels = plot.legend_labels()
-    for text in ("Sales", "Forecast (median)", "80/95% interval", "Growth", "Maturity", "Decline"):
+    for text in ("Sales", "Forecast (expected)", "80/95% interval", "Growth", "Maturity",
+                 "Decline"):  # fmt: skip
         assert text in labels
     # a product with one stage hides the other regions (items are reused, not remade)
     count = len(plot.stage_regions)
@@ -181,3 +182,15 @@ def test_hidden_chart_exports_at_a_readable_size(qtbot, tmp_path):
     assert image.width() >= 1000 and image.height() >= 500
     svg = plot.export_svg(tmp_path / "hidden.svg").read_text("utf-8")
     assert 'viewBox="0 0 1100 560"' in svg
+
+
+def test_expected_and_median_are_drawn_and_named_apart(plot):
+    fc = _forecast()
+    fc = fc.assign(median=fc["forecast"] * 0.5)
+    plot.set_data(_history(), fc)
+    assert np.allclose(plot.forecast_curve.yData, fc["forecast"])
+    assert np.allclose(plot.median_curve.yData, fc["median"])
+    labels = plot.legend_labels()
+    assert "Forecast (expected)" in labels and "Median" in labels
+    plot.set_data(_history(), _forecast())  # saved before the median existed: no median line
+    assert "Median" not in plot.legend_labels()

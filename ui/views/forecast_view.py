@@ -8,7 +8,8 @@ from a thread, and a packed model is loaded there, so Keras never enters the win
 process. The result is stored in the session. A product picker on the left, the
 chart (:class:`~ui.widgets.forecast_plot.ForecastPlot`) in the middle and the product's
 lifecycle stage, its reason and the next stage on the right. Exports: the forecasts as
-CSV/XLSX (:func:`core.data.export.write_table`), the chart as PNG/SVG.
+CSV/XLSX (:func:`core.data.export.write_table`; both the expected sales and the median,
+headed in the UI language), the chart as PNG/SVG.
 
 ``python -m ui.views.forecast_view`` opens the view on the bundled sample shop (a
 seasonal-naive model, the forecast made in a worker once the window shows).
@@ -38,7 +39,7 @@ from core.data import forecast_table, sales_ranking, write_table
 from core.errors import InputError
 from core.periods import period_days
 from core.recommend import festival_calendar
-from ui.i18n import error_text
+from ui.i18n import core_lang, error_text
 from ui.preview import run_preview
 from ui.views.base import BaseView
 from ui.widgets.forecast_plot import ForecastPlot
@@ -335,10 +336,12 @@ class ForecastView(BaseView):
 
     # ------------------------------------------------------------------ export
     def export_forecast(self, path) -> Path:
-        """Write the forecasts (IDs first, a ``date`` column) to a CSV or XLSX file."""
+        """Write the forecasts (IDs first, a ``date`` column) to a CSV or XLSX file, with
+        headers in the UI language that tell the expected sales from the median."""
         if self.session.forecast is None:
             raise InputError("There is no forecast to export yet.", "还没有可导出的预测。")
-        return write_table(forecast_table(self.session.forecast, self.session.dataset), path)
+        table = forecast_table(self.session.forecast, self.session.dataset, lang=core_lang())
+        return write_table(table, path)
 
     def export_chart(self, path) -> Path:
         """Write the chart shown to a PNG or SVG file (by the suffix)."""

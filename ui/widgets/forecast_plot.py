@@ -1,5 +1,9 @@
 """The forecast chart: history, fit, forecast with its bands, festivals and life stages.
 
+The forecast is drawn twice: the expected sales (``forecast``, the mean: a bold line)
+and the median (``median``, thin and dashed), which the bands surround; for a slow
+mover the median sits at 0 below the expected line.
+
 One :class:`ForecastPlot` per view. Its items are made once and updated with
 ``setData`` (pyqtgraph ``examples/PanningPlot.py``); the stage regions and festival
 lines come from pools that only grow. Dates are UTC seconds on a
@@ -43,6 +47,7 @@ STAGE_COLORS = {
 _HISTORY = "#37474f"
 _FIT = "#8e24aa"
 _FORECAST = "#1565c0"
+_MEDIAN = "#0d47a1"
 _BANDS = ((21, 101, 192, 45), (21, 101, 192, 80))  # outer (widest level), inner
 _FESTIVAL = "#c62828"
 
@@ -103,6 +108,9 @@ class ForecastPlot(pg.PlotWidget):
         self.history_curve = pg.PlotDataItem(pen=pg.mkPen(_HISTORY, width=1.4))
         self.fit_curve = pg.PlotDataItem(pen=pg.mkPen(_FIT, width=1.2, style=Qt.PenStyle.DashLine))
         self.forecast_curve = pg.PlotDataItem(pen=pg.mkPen(_FORECAST, width=2.2))
+        self.median_curve = pg.PlotDataItem(
+            pen=pg.mkPen(_MEDIAN, width=1.0, style=Qt.PenStyle.DashLine)
+        )
         self.band_lo, self.band_hi, self.fills = [], [], []
         for color in _BANDS:
             edge = pg.mkPen(QColor(*color[:3], 90), width=0.6)
@@ -116,7 +124,7 @@ class ForecastPlot(pg.PlotWidget):
             self.fills.append(fill)
         self.now_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#777", style=Qt.PenStyle.DotLine))
         plot.addItem(self.now_line, ignoreBounds=True)
-        for item in (self.history_curve, self.fit_curve, self.forecast_curve):
+        for item in (self.history_curve, self.fit_curve, self.median_curve, self.forecast_curve):
             plot.addItem(item)
         self.stage_regions: list[pg.LinearRegionItem] = []
         self.festival_lines: list[pg.InfiniteLine] = []
@@ -166,7 +174,7 @@ class ForecastPlot(pg.PlotWidget):
     # ------------------------------------------------------------------- data
     def clear_data(self) -> None:
         """Show an empty chart."""
-        for item in (self.history_curve, self.fit_curve, self.forecast_curve,
+        for item in (self.history_curve, self.fit_curve, self.forecast_curve, self.median_curve,
                      *self.band_lo, *self.band_hi):  # fmt: skip
             item.setData([], [])
         for item in (*self.stage_regions, *self.festival_lines, self.now_line):
@@ -185,7 +193,8 @@ class ForecastPlot(pg.PlotWidget):
         history : pandas.DataFrame
             ``ds``, ``y``: the sales shown.
         forecast : pandas.DataFrame, optional
-            ``ds``, ``forecast`` and ``lo_<L>``/``hi_<L>`` columns.
+            ``ds``, ``forecast`` (expected), ``median`` (optional) and
+            ``lo_<L>``/``hi_<L>`` columns.
         stages : pandas.DataFrame, optional
             ``ds``, ``stage`` per period (shaded as coloured regions).
         festivals : pandas.DataFrame, optional
@@ -216,6 +225,7 @@ class ForecastPlot(pg.PlotWidget):
     def _set_forecast(self, fc: pd.DataFrame | None) -> None:
         if fc is None or fc.empty:
             self.forecast_curve.setData([], [])
+            self.median_curve.setData([], [])
             for lo, hi in zip(self.band_lo, self.band_hi, strict=True):
                 lo.setData([], [])
                 hi.setData([], [])
@@ -223,6 +233,10 @@ class ForecastPlot(pg.PlotWidget):
             return
         x = to_seconds(fc["ds"])
         self.forecast_curve.setData(x, fc["forecast"].to_numpy(float))
+        if "median" in fc.columns:
+            self.median_curve.setData(x, fc["median"].to_numpy(float))
+        else:  # a forecast saved before it had a median
+            self.median_curve.setData([], [])
         levels = sorted({int(c[3:]) for c in fc.columns if c.startswith("lo_")}, reverse=True)
         self._levels = levels[:2]
         for i, (lo, hi) in enumerate(zip(self.band_lo, self.band_hi, strict=True)):
@@ -285,7 +299,9 @@ class ForecastPlot(pg.PlotWidget):
         if len(self.fit_curve.xData if self.fit_curve.xData is not None else []):
             self.legend.addItem(self.fit_curve, self.tr("Backtest"))
         if self.forecast_curve.xData is not None and len(self.forecast_curve.xData):
-            self.legend.addItem(self.forecast_curve, self.tr("Forecast (median)"))
+            self.legend.addItem(self.forecast_curve, self.tr("Forecast (expected)"))
+            if self.median_curve.xData is not None and len(self.median_curve.xData):
+                self.legend.addItem(self.median_curve, self.tr("Median"))
             levels = "/".join(str(v) for v in sorted(self._levels))
             self.legend.addItem(
                 self._band_sample, self.tr("{levels}% interval").format(levels=levels)

@@ -261,7 +261,7 @@ class ProductInfo(QFrame):
             self.total_label.setText(self.tr("No forecast for this product.")
                                      if forecast and label else "")  # fmt: skip
         else:
-            self.total_label.setText(self.tr("Forecast for the next {n} periods: {total} units.")
+            self.total_label.setText(self.tr("Expected sales over the next {n} periods: {total} units.")
                                      .format(n=len(fc), total=f"{fc['forecast'].sum():,.0f}"))  # fmt: skip
 
     def _show_stage(self, row) -> None:

@@ -26,15 +26,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.forecast import BASELINE_MODELS, DEEP_MODELS, TrainSettings, default_horizon, display_name
+from core.forecast import (
+    BASELINE_MODELS,
+    DEEP_MODELS,
+    TREE_MODELS,
+    TrainSettings,
+    default_horizon,
+    display_name,
+)
 from core.periods import period_days
 from ui.i18n import core_lang
 
 __all__ = ["TrainingForm", "MODELS", "DEEP_CHOICES"]
 
-#: The model choices in the order the form offers them: deep models, ``auto``, baselines
-#: (the names come from core.forecast, so a new model needs no change here).
-MODELS = (*DEEP_MODELS, "auto", *BASELINE_MODELS)
+#: The model choices in the order the form offers them: deep models, gradient boosting,
+#: ``auto``, baselines (the names come from core.forecast; a new model needs only its
+#: display text in :meth:`TrainingForm.retranslate`).
+MODELS = (*DEEP_MODELS, *TREE_MODELS, "auto", *BASELINE_MODELS)
 #: Choices that use the deep-model settings (``auto`` trains deep candidates too).
 DEEP_CHOICES = ("lstm", "gru", "auto")
 _LEVELS = (50, 80, 90, 95)
@@ -142,6 +150,7 @@ class TrainingForm(QWidget):
         models = {
             "lstm": (self.tr("LSTM (global, recommended)"), self.tr("One neural network for all products; learns shared seasonality, festivals and promotion effects.")),
             "gru": (self.tr("GRU (global)"), self.tr("Like the LSTM with a lighter cell; often trains a little faster.")),
+            "lgbm": (self.tr("LightGBM (global, gradient boosting)"), self.tr("One gradient-boosted tree model for all products; learns from recent sales, calendar, festivals, promotions and prices. Trains in seconds to minutes.")),
             "auto": (self.tr("Auto (best per product by backtest)"), self.tr("Backtests the candidates on each group of products and uses the winner for each.")),
             "ets": (self.tr("ETS (exponential smoothing)"), self.tr("Classic per-product model of level, trend and season. Fast and solid.")),
             "snaive": (self.tr("Seasonal naive"), self.tr("Repeats the last season (e.g. the same weekday last week). The simplest benchmark.")),

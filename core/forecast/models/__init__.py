@@ -1,9 +1,19 @@
-"""The forecasters: one contract (:class:`Forecaster`), the Keras LSTM/GRU and the
-statsforecast baselines, built by name with :func:`make_base_model`, saved and loaded
-with :func:`save_forecaster` / :func:`load_forecaster`.
+"""The forecasters: one contract (:class:`Forecaster`), the Keras LSTM/GRU, the global
+LightGBM model and the statsforecast baselines, built by name with
+:func:`make_base_model`, saved and loaded with :func:`save_forecaster` /
+:func:`load_forecaster`.
 """
 
-from core.forecast.models.base import Forecaster, ProgressFn, StopFn, check_levels, interval_columns
+from core.forecast.models.base import (
+    OUTPUT_COLUMNS,
+    Forecaster,
+    ProgressFn,
+    StopFn,
+    check_levels,
+    interval_columns,
+    with_median,
+)
+from core.forecast.models.lgbm import LGBMForecaster
 from core.forecast.models.lstm import LSTMForecaster, default_window
 from core.forecast.models.lstm_inputs import (
     feature_stats,
@@ -14,9 +24,11 @@ from core.forecast.models.lstm_inputs import (
 )
 from core.forecast.models.lstm_quantiles import (
     QUANTILES,
+    has_mean_head,
     init_output_bias,
     predict_blocks,
     quantile_intervals,
+    quantile_mean,
 )
 from core.forecast.models.lstm_warm import check_donor, copy_weights, take_network, vocabulary_rows
 from core.forecast.models.registry import (
@@ -24,6 +36,7 @@ from core.forecast.models.registry import (
     BASELINE_MODELS,
     DEEP_MODELS,
     INTERMITTENT_MODELS,
+    TREE_MODELS,
     make_base_model,
 )
 from core.forecast.models.store import load_forecaster, save_forecaster
@@ -42,17 +55,21 @@ __all__ = [
     "feature_stats",
     "Forecaster",
     "gather",
+    "has_mean_head",
     "history_columns",
     "init_output_bias",
     "INTERMITTENT_MODELS",
     "interval_columns",
     "load_forecaster",
+    "LGBMForecaster",
     "LSTMForecaster",
     "make_base_model",
+    "OUTPUT_COLUMNS",
     "Panel",
     "predict_blocks",
     "ProgressFn",
     "quantile_intervals",
+    "quantile_mean",
     "QUANTILES",
     "save_forecaster",
     "scale_features",
@@ -60,6 +77,8 @@ __all__ = [
     "static_codes",
     "StopFn",
     "take_network",
+    "TREE_MODELS",
     "vocabulary_rows",
     "window_ends",
+    "with_median",
 ]

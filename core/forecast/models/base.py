@@ -10,9 +10,21 @@ Data in: the cleaned long frame of a :class:`~core.data.dataset.Dataset`
 and period, no gaps) and its frequency alias (``D``, ``W-MON``, ``MS``).
 
 Data out (:meth:`Forecaster.predict`): one row per product per future period,
-columns ``unique_id``, ``ds``, ``forecast`` (the median / point forecast), then
-``lo_<level>`` and ``hi_<level>`` for each requested level (e.g. ``lo_80``,
-``hi_80``), all floats, never negative.
+columns ``unique_id``, ``ds``, ``forecast``, ``median``, then ``lo_<level>`` and
+``hi_<level>`` for each requested level (e.g. ``lo_80``, ``hi_80``), all floats, never
+negative:
+
+- ``forecast`` is the *expected* demand (the mean of the forecast distribution): the
+  figure to sum per period and over a lead time. For a product that sells on one day in
+  four the median day sells nothing, but a quarter of the usual order is expected;
+  summing medians would forecast nothing at all.
+- ``median`` is the 0.5 quantile (half the periods sell less); the ``lo``/``hi`` bands
+  are kept around it (``lo <= median <= hi``), not around the mean, which for skewed
+  demand may lie above a band's upper end.
+
+A subclass whose ``_predict`` gives no ``median`` (a symmetric model) gets the mean as
+its median (:func:`finalize_forecast`); :func:`with_median` upgrades a forecast table
+saved before the column existed the same way.
 """
 
 from __future__ import annotations
@@ -30,7 +42,7 @@ ProgressFn = Callable[[dict], None]
 #: Cancellation check: returns True when the user asked to stop.
 StopFn = Callable[[], bool]
 
-OUTPUT_COLUMNS = ("unique_id", "ds", "forecast")
+OUTPUT_COLUMNS = ("unique_id", "ds", "forecast", "median")
 
 
 def interval_columns(levels: Sequence[int]) -> list[str]:
@@ -54,16 +66,28 @@ def check_levels(levels: Sequence[int]) -> list[int]:
     return out
 
 
+def with_median(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a ``median`` column after ``forecast`` (a copy of ``forecast``)
+    where it has none: a forecast table from before the column existed, or a model
+    whose distribution is symmetric. Returned unchanged when it has one."""
+    if "median" in frame.columns or "forecast" not in frame.columns:
+        return frame
+    out = frame.copy()
+    out.insert(out.columns.get_loc("forecast") + 1, "median", out["forecast"])
+    return out
+
+
 def finalize_forecast(frame: pd.DataFrame, levels: Sequence[int]) -> pd.DataFrame:
-    """Order the output columns, clip at zero and keep the bands around the median."""
+    """Order the output columns, clip at zero and keep the bands around the median
+    (not around ``forecast``, the mean; see the module doc)."""
     cols = [*OUTPUT_COLUMNS, *interval_columns(levels)]
-    out = frame.loc[:, cols].copy()
+    out = with_median(frame).loc[:, cols].copy()
     values = out.columns[2:]
     out[values] = np.clip(out[values].to_numpy(dtype="float64"), 0.0, None)
     for level in levels:
         lo, hi = f"lo_{int(level)}", f"hi_{int(level)}"
-        out[lo] = np.minimum(out[lo], out["forecast"])
-        out[hi] = np.maximum(out[hi], out["forecast"])
+        out[lo] = np.minimum(out[lo], out["median"])
+        out[hi] = np.maximum(out[hi], out["median"])
     out["unique_id"] = out["unique_id"].astype(str)
     return out.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
 

@@ -24,6 +24,12 @@ TSBForecaster             ``tsb``     ``TSB``; conformal
 ADIDAForecaster           ``adida``   ``ADIDA``; conformal
 ========================  ==========  =================================================
 
+Every model's ``forecast`` is statsforecast's point forecast, a mean (the expected
+value). Its ``median`` is that mean for the symmetric models (seasonal naive, ETS,
+MSTL); for Croston, TSB and ADIDA, which forecast a rate of intermittent demand, it is
+0 where the product sold nothing on at least half of its last ``2 * horizon`` periods
+(:func:`~core.forecast.models.stats_base.count_median`), else the rate.
+
 Conformal intervals (``statsforecast.utils.ConformalIntervals``) need at least
 ``2 * horizon + 1`` periods; a shorter product, or one whose native interval comes
 out undefined, gets an *empirical band* instead: the level's central quantiles of
@@ -280,6 +286,7 @@ class CrostonForecaster(StatsBaseline):
 
     name = "croston"
     conformal = True
+    count_median = True
 
     def __init__(self, method: str = "sba") -> None:
         super().__init__(method=method)
@@ -312,6 +319,7 @@ class TSBForecaster(StatsBaseline):
 
     name = "tsb"
     conformal = True
+    count_median = True
 
     def __init__(self, alpha_d: float = 0.2, alpha_p: float = 0.2) -> None:
         super().__init__(alpha_d=alpha_d, alpha_p=alpha_p)
@@ -328,6 +336,7 @@ class ADIDAForecaster(StatsBaseline):
 
     name = "adida"
     conformal = True
+    count_median = True
 
     def __init__(self) -> None:
         super().__init__()

@@ -5,8 +5,10 @@ series): each window is scaled by its own recent level (see :mod:`core.forecast.
 product, its category and brand enter as embeddings, and calendar, festival, promotion,
 price and age features of both the past and the forecast periods are inputs. It forecasts
 the whole horizon at once (direct multi-horizon) as the quantiles in
-:data:`~core.forecast.models.lstm_quantiles.QUANTILES`, trained with the pinball loss;
-intervals for any level are read off those quantiles (:mod:`core.forecast.models.lstm_quantiles`).
+:data:`~core.forecast.models.lstm_quantiles.QUANTILES`, trained with the pinball loss, and
+the expected value (a mean head trained by squared error, :mod:`core.forecast.models.lstm_net`):
+``forecast`` is that mean, ``median`` and the intervals of any level are read off the
+quantiles (:mod:`core.forecast.models.lstm_quantiles`).
 
 Training draws a fresh random subset of windows every epoch (``windows_per_epoch``), so
 its cost does not grow with the length of the history. On a small shop the epochs are
@@ -44,6 +46,7 @@ from core.forecast.models.lstm_inputs import (
 )
 from core.forecast.models.lstm_quantiles import (
     QUANTILES,
+    has_mean_head,
     init_output_bias,
     predict_blocks,
     quantile_intervals,
@@ -86,7 +89,7 @@ class LSTMForecaster(Forecaster):
     cell : {"lstm", "gru"}
     lookback, horizon : int, optional
         Periods read and periods forecast at once (default :func:`default_window`);
-        ``predict`` beyond ``horizon`` feeds the median back in, block by block.
+        ``predict`` beyond ``horizon`` feeds the expected sales back in, block by block.
     units, layers : int
         Width and depth of the recurrent encoder.
     dropout : float
@@ -154,11 +157,13 @@ class LSTMForecaster(Forecaster):
         if take and self.vocabulary_ <= donor.vocabulary_:
             take_network(self, donor)
         else:
+            # a donor saved before the mean head passes on its shape (and its weights)
             self.model_ = net.build_network(
                 lookback=self.lookback_, horizon=self.horizon_, n_past=2 + panel.n_features,
                 n_future=panel.n_features + self.horizon_, n_static=panel.static.shape[1],
                 vocabulary=self.vocabulary_, n_quantiles=len(QUANTILES), cell=self.name,
                 units=int(self.units), layers_=int(self.layers), dropout=float(self.dropout),
+                mean_head=donor is None or has_mean_head(donor.model_),
             )  # fmt: skip
             if donor is None:
                 init_output_bias(self.model_, panel, series, ends, known, int(self.random_state))
@@ -246,7 +251,8 @@ class LSTMForecaster(Forecaster):
         if not self.model_.compiled:  # a taken-over network keeps its traced functions
             self.model_.compile(
                 optimizer=keras.optimizers.Adam(float(self.learning_rate), clipnorm=1.0),
-                loss=net.PinballLoss(QUANTILES),
+                loss=(net.QuantileMeanLoss(QUANTILES) if has_mean_head(self.model_)
+                      else net.PinballLoss(QUANTILES)),  # fmt: skip
                 steps_per_execution=min(_STEPS_PER_CALL, len(feed)),
             )
         progress = net.ProgressCallback(epochs, len(feed), on_progress, should_stop)
@@ -385,8 +391,8 @@ class LSTMForecaster(Forecaster):
         return out
 
     def predict_quantiles(self, panel, known: np.ndarray, horizon: int) -> np.ndarray:
-        """Quantiles ``(n_series, horizon, len(QUANTILES))`` in sales units, block by block
-        (see :func:`core.forecast.models.lstm_quantiles.predict_blocks`)."""
+        """Quantiles and mean ``(n_series, horizon, len(QUANTILES) + 1)`` in sales units,
+        block by block (see :func:`core.forecast.models.lstm_quantiles.predict_blocks`)."""
         return predict_blocks(self.model_, panel, known, horizon, self.horizon_)
 
 

@@ -11,9 +11,19 @@ Network (an MQ-RNN-style direct multi-horizon model)::
     context = Dense(units, relu)([h, e, l])
     for each of the horizon steps: Dense(units, relu)([context, future features, step])
     --> Dense(n_quantiles)              # scaled sales quantiles, (B, horizon, Q)
+    --> StopGradient --> Dense(1)       # scaled expected sales,  (B, horizon, 1)
+    concatenated                        # (B, horizon, Q + 1)
 
-The loss is the pinball (quantile) loss averaged over quantiles and the known target
-periods; ``y_true`` carries the target and its weight stacked on the last axis.
+The loss (:class:`QuantileMeanLoss`) is the pinball (quantile) loss averaged over
+quantiles and the known target periods, plus the squared error of the mean output;
+``y_true`` carries the target and its weight stacked on the last axis. The mean head
+reads the decoder's features through :class:`StopGradient`: it is a linear read-out of
+the very features the quantiles are read from (so it can say as much as any quantile),
+fitted by squared error, and its gradient never reaches the shared layers, so the
+quantiles, and with them the median and the bands, learn exactly as they did without
+it. Networks saved before the head (issue 17) have ``Q`` outputs and were trained with
+:class:`PinballLoss`; they still load (:func:`~core.forecast.models.lstm_quantiles.quantile_mean`
+gives their mean).
 """
 
 from __future__ import annotations
@@ -48,6 +58,36 @@ class PinballLoss(keras.losses.Loss):
         return {**super().get_config(), "quantiles": list(self.quantiles)}
 
 
+@keras.saving.register_keras_serializable(package="skucast")
+class QuantileMeanLoss(PinballLoss):
+    """:class:`PinballLoss` over the first ``len(quantiles)`` outputs plus
+    ``mean_weight`` times the weighted mean squared error of the last (the mean)."""
+
+    def __init__(self, quantiles=(0.1, 0.5, 0.9), mean_weight=1.0, name="pinball_mean", **kw):
+        super().__init__(quantiles, name=name, **kw)
+        self.mean_weight = float(mean_weight)
+
+    def call(self, y_true, y_pred):
+        n = len(self.quantiles)
+        pinball = super().call(y_true, y_pred[..., :n])
+        target, weight = y_true[..., 0], y_true[..., 1]
+        err = ops.square(target - y_pred[..., n])
+        mse = ops.sum(err * weight, axis=-1) / ops.maximum(ops.sum(weight, axis=-1), 1.0)
+        return pinball + self.mean_weight * mse
+
+    def get_config(self):
+        return {**super().get_config(), "mean_weight": self.mean_weight}
+
+
+@keras.saving.register_keras_serializable(package="skucast")
+class StopGradient(layers.Layer):
+    """The identity forward, no gradient backward (what a ``Lambda`` would do, but
+    loadable in ``safe_mode``)."""
+
+    def call(self, inputs):
+        return ops.stop_gradient(inputs)
+
+
 def build_network(
     *,
     lookback: int,
@@ -62,8 +102,12 @@ def build_network(
     layers_: int = 1,
     dropout: float = 0.1,
     embed_dim: int = 8,
+    mean_head: bool = True,
 ) -> keras.Model:
-    """The forecasting network (see module doc); inputs named as :meth:`Batch.inputs`."""
+    """The forecasting network (see module doc); inputs named as :meth:`Batch.inputs`.
+
+    ``mean_head=False`` builds the network of before issue 17 (quantiles only).
+    """
     past = keras.Input((lookback, n_past), name="past")
     future = keras.Input((horizon, n_future), name="future")
     static = keras.Input((n_static,), dtype="int32", name="static")
@@ -82,6 +126,13 @@ def build_network(
     step = layers.Concatenate(name="decoder_in")([repeated, future])
     step = layers.Dense(units, activation="relu", name="decoder")(step)
     out = layers.Dense(n_quantiles, name="quantiles")(step)
+    if mean_head:
+        # zero weights: the head starts at the targets' mean (its bias, set in fit) and
+        # moves from there, so even a few epochs give a level-true mean
+        mean = layers.Dense(1, kernel_initializer="zeros", name="mean")(
+            StopGradient(name="mean_features")(step)
+        )
+        out = layers.Concatenate(name="outputs")([out, mean])
     return keras.Model([past, future, static, level], out, name="skucast_global")
 
 

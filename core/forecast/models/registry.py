@@ -1,11 +1,13 @@
-"""The base forecasters by their short names: the deep models and the baselines.
+"""The base forecasters by their short names: the deep models, the gradient-boosting model
+and the baselines.
 
 :func:`make_base_model` builds the models that forecast on their own. The ``auto``
 meta-model, which backtests these and picks one per product, sits above the backtest in
 :mod:`core.forecast.auto`; :func:`core.forecast.settings.make_model` is the one factory of
 every name, ``auto`` included. The baselines import statsforecast (numba), so they are
 loaded through :func:`core.lazy.load` when one is first built: listing the names or
-building a deep model never pays for it.
+building a deep model never pays for it. The gradient-boosting model imports LightGBM
+itself when it is fitted.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from core import lazy
 from core.errors import InputError
 from core.forecast.models.base import Forecaster
+from core.forecast.models.lgbm import LGBMForecaster
 from core.forecast.models.lstm import LSTMForecaster
 
 __all__ = [
@@ -20,15 +23,18 @@ __all__ = [
     "BASELINE_MODELS",
     "DEEP_MODELS",
     "INTERMITTENT_MODELS",
+    "TREE_MODELS",
     "make_base_model",
 ]
 
 #: Deep models (Keras), built by :mod:`core.forecast.models.lstm`.
 DEEP_MODELS = ("lstm", "gru")
+#: Global gradient-boosting models, built by :mod:`core.forecast.models.lgbm`.
+TREE_MODELS = ("lgbm",)
 #: Statistical baselines, built by :mod:`core.forecast.models.baselines`.
 BASELINE_MODELS = ("snaive", "ets", "mstl", "croston", "tsb", "adida")
 #: Every name :func:`make_base_model` accepts, in the order the CLI lists them.
-BASE_MODELS = (*DEEP_MODELS, *BASELINE_MODELS)
+BASE_MODELS = (*DEEP_MODELS, *TREE_MODELS, *BASELINE_MODELS)
 #: Baselines for intermittent (slow-moving, many-zero) products.
 INTERMITTENT_MODELS = ("croston", "tsb", "adida")
 
@@ -51,6 +57,8 @@ def make_base_model(name: str, **params) -> Forecaster:
     key = str(name).strip().lower()
     if key in DEEP_MODELS:
         return LSTMForecaster(cell=key, **params)
+    if key in TREE_MODELS:
+        return LGBMForecaster(**params)
     if key in BASELINE_MODELS:
         return lazy.load("core.forecast.models.baselines").make_baseline(key, **params)
     names = ", ".join(BASE_MODELS)

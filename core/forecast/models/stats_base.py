@@ -12,6 +12,15 @@ does not list and pickling or copying drops.
 
 Products too short for conformal intervals, or whose native interval is
 undefined, get the *empirical band* (:func:`fill_bands`).
+
+Point forecasts: statsforecast's forecasts are means already, so they are the
+``forecast`` column (the expected value). The ``median``: for the models whose
+distribution is symmetric about that mean (seasonal naive, ETS, MSTL: normal
+intervals) it is the mean itself (clipped at 0 with everything else). A model with
+``count_median`` (Croston, TSB, ADIDA: intermittent demand, a few sales among many
+zero days) forecasts a rate, never a day's sales: its median is 0 for a product that
+sold nothing on at least half of its last ``2 * horizon`` periods (then at least half
+of its days sell nothing), and the mean otherwise (:func:`count_median`).
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ __all__ = [
     "ETS_MIN_OBS",
     "PREDICT_CHUNK",
     "StatsBaseline",
+    "count_median",
     "fill_bands",
     "is_daily",
 ]
@@ -99,6 +109,15 @@ def fill_bands(fc: pd.DataFrame, hist: pd.DataFrame, horizon: int, levels) -> pd
     return fc
 
 
+def count_median(fc: pd.DataFrame, hist: pd.DataFrame, horizon: int) -> np.ndarray:
+    """The median of a rate forecast ``fc`` of intermittent demand: 0 for products whose
+    last ``2 * horizon`` periods of ``hist`` are at least half zeros, else the rate."""
+    recent = hist.groupby("unique_id", sort=False).tail(max(2 * horizon, 1))
+    zeros = recent["y"].le(0).groupby(recent["unique_id"]).mean()
+    mostly_zero = fc["unique_id"].map(zeros).fillna(0.0).to_numpy() >= 0.5
+    return np.where(mostly_zero, 0.0, fc["forecast"].to_numpy(dtype="float64"))
+
+
 def check_max_history(value) -> int | None:
     """``None`` (all history) or a whole number of periods >= 1; else :class:`InputError`."""
     ok = value is None or (
@@ -114,7 +133,7 @@ def check_max_history(value) -> int | None:
 
 
 def _empty_forecast(levels: list[int]) -> pd.DataFrame:
-    cols = ["unique_id", "ds", "forecast"] + [
+    cols = ["unique_id", "ds", "forecast", "median"] + [
         f"{side}_{lv}" for lv in levels for side in ("lo", "hi")
     ]
     out = pd.DataFrame({c: pd.Series(dtype="float64") for c in cols})
@@ -132,6 +151,8 @@ class StatsBaseline(Forecaster):
     """
 
     conformal = False
+    #: Whether the median is read as that of intermittent counts (see module doc).
+    count_median = False
     #: Products per statsforecast call (an instance may override it, e.g. in tests).
     chunk_size = PREDICT_CHUNK
 
@@ -212,6 +233,7 @@ class StatsBaseline(Forecaster):
         for lv in levels:
             renames |= {f"{ALIAS}-lo-{lv}": f"lo_{lv}", f"{ALIAS}-hi-{lv}": f"hi_{lv}"}
         fc = fc.rename(columns=renames)
+        fc["median"] = count_median(fc, hist, horizon) if self.count_median else fc["forecast"]
         return fill_bands(fc, hist, horizon, levels)
 
     def _history_limit(self) -> int | None:

@@ -4,8 +4,16 @@ A saved model is a folder holding ``skucast_model.json`` (what the model is, its
 constructor arguments, the learnt scalers and feature settings, ``schema_version``),
 the tables it needs as CSV (``history.csv.gz`` and, for the deep model, ``tail.csv.gz``
 and ``series.csv``) and, for the deep model, the network as ``network.keras``, loaded
-back with Keras' ``safe_mode``. Floats are written with 17 significant digits, so a
+back with Keras' ``safe_mode``; for the gradient-boosting model, the trees in LightGBM's
+own text format (``booster.txt``) and ``series.csv``. Floats are written with 17 significant digits, so a
 reloaded model gives the same predictions as the one that was saved.
+
+A deep model's network since issue 17 predicts the mean next to the quantiles (a
+``mean`` head behind a ``StopGradient`` layer, :mod:`core.forecast.models.lstm_net`); it is
+written with ``schema_version`` 2, so an older SkuCast refuses it with a clear message
+instead of failing on a layer it does not know. Every other model, and deep models
+saved before (schema 1, quantiles only), are schema 1 and load as they are: their
+expected value is then the mean of their quantile function.
 
 A baseline is saved as its settings and history: statsforecast fits at forecast time,
 so reloading and predicting gives the same numbers. The save is atomic: the folder is
@@ -26,19 +34,28 @@ import pandas as pd
 from core.errors import InputError, NotFittedError
 from core.forecast.features import FeatureConfig
 from core.forecast.models.base import Forecaster
+from core.forecast.models.lgbm import booster_from_text
+from core.forecast.models.lgbm_features import LagSpec
 from core.forecast.models.lstm import keras_parts
+from core.forecast.models.lstm_quantiles import has_mean_head
 from core.forecast.models.registry import make_base_model
 
 __all__ = ["SCHEMA_VERSION", "load_forecaster", "save_forecaster"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: The schema of what carries no mean head (baselines, deep models of before issue 17).
+_PLAIN_SCHEMA = 1
 _META = "skucast_model.json"
 _NETWORK = "network.keras"
+_BOOSTER = "booster.txt"
 _FLOAT = "%.17g"
 #: Fitted attributes of the deep model stored in the JSON as they are.
 _LSTM_STATE = ("lookback_", "horizon_", "feature_columns_", "feature_stats_",
                "static_columns_", "vocabulary_", "history_log_", "best_epoch_",
                "train_seconds_", "n_windows_", "short_history_")  # fmt: skip
+#: Fitted attributes of the gradient-boosting model stored in the JSON as they are.
+_LGBM_STATE = ("known_columns_", "categorical_", "interval_quantiles_", "interval_source_",
+               "n_jobs_", "history_log_", "train_seconds_")  # fmt: skip
 
 
 def save_forecaster(model: Forecaster, folder: str | os.PathLike) -> Path:
@@ -57,10 +74,14 @@ def save_forecaster(model: Forecaster, folder: str | os.PathLike) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        meta = {"schema_version": SCHEMA_VERSION, "name": model.name,
+        meta = {"schema_version": _PLAIN_SCHEMA, "name": model.name,
                 "params": _jsonable(model.get_params()), "freq": model.freq_}  # fmt: skip
         if model.name in ("lstm", "gru"):
             meta |= _save_lstm(model, work)
+            if has_mean_head(model.model_):
+                meta["schema_version"] = SCHEMA_VERSION
+        elif model.name == "lgbm":
+            meta |= _save_lgbm(model, work)
         elif hasattr(model, "history_") and hasattr(model, "lengths_"):
             _write_csv(_baseline_history(model), work / "history.csv.gz")
         else:
@@ -89,6 +110,8 @@ def load_forecaster(folder: str | os.PathLike) -> Forecaster:
         model = make_base_model(meta["name"], **_params_for(meta))
         if meta["name"] in ("lstm", "gru"):
             _load_lstm(model, path, meta)
+        elif meta["name"] == "lgbm":
+            _load_lgbm(model, path, meta)
         else:
             history = _read_csv(path / "history.csv.gz")
             model.fit(history, meta["freq"])
@@ -128,6 +151,35 @@ def _load_lstm(model, path: Path, meta: dict) -> None:
     series = path / "series.csv"
     model.series_ = _read_csv(series) if series.exists() else None
     model.model_ = keras.saving.load_model(path / _NETWORK, compile=False, safe_mode=True)
+
+
+# ----------------------------------------------------------- gradient boosting
+def _save_lgbm(model, work: Path) -> dict:
+    (work / _BOOSTER).write_text(model.model_.model_to_string(), "utf-8")
+    _write_csv(model.history_, work / "history.csv.gz")
+    if model.series_ is not None:
+        _write_csv(model.series_, work / "series.csv")
+    state = {key: _jsonable(getattr(model, key)) for key in _LGBM_STATE}
+    state |= {"ids_": [str(i) for i in model.ids_], "spec_": model.spec_.to_dict(),
+              "scale_": np.asarray(model.scale_).tolist(),
+              "spread_": np.asarray(model.spread_).tolist(),
+              "config_": model.config_.to_dict()}  # fmt: skip
+    return {"state": state}
+
+
+def _load_lgbm(model, path: Path, meta: dict) -> None:
+    state = meta["state"]
+    for key in _LGBM_STATE:
+        setattr(model, key, state[key])
+    model.ids_ = np.asarray(state["ids_"], dtype=object)
+    model.spec_ = LagSpec.from_dict(state["spec_"])
+    model.scale_ = np.asarray(state["scale_"], dtype="float64")
+    model.spread_ = np.asarray(state["spread_"], dtype="float64")
+    model.config_ = FeatureConfig.from_dict(state["config_"])
+    model.history_ = _read_csv(path / "history.csv.gz")
+    series = path / "series.csv"
+    model.series_ = _read_csv(series) if series.exists() else None
+    model.model_ = booster_from_text((path / _BOOSTER).read_text("utf-8"))
 
 
 # ------------------------------------------------------------------- helpers
