@@ -1,24 +1,24 @@
-"""Benchmark: lifecycle stage accuracy against known true stages.
+"""Benchmark: lifecycle stages against known true stages, confidence, the next stage, speed.
 
-Measurements, each printed as accuracy plus a confusion matrix (rows: truth, columns:
-prediction), as Markdown for docs/BENCHMARKS.md:
+Measurements (Markdown for docs/BENCHMARKS.md; ``--json`` writes them all):
 
-* ``sample, shop end``: the shipped sample shop judged at its last date. The truth is
-  the true stage on each product's last row, or ``inactive`` where that row is more
-  than 90 days before the shop's last date.
-* ``sample, own last date``: every product judged alone as of its own last row
-  (``as_of``), so products discontinued long ago are judged on their last real stage.
-* ``shop cuts``: freshly generated shops (:func:`core.sample.shop.generate_shop` with other
-  seeds: random Bass curves, plateaus, weekly and yearly seasonality, festivals,
-  promotions, stock-outs, negative-binomial noise) judged whole at 4 random dates each,
-  as the app judges a shop; every product on sale with 28+ days of history is scored.
-* ``synthetic``: the products of the same shops judged *alone* (no other product to
-  pool with), each cut at a random date at least 28 days after launch.
+* **Test bed** (:mod:`benchmarks.lifecycle_bed`, written apart from the classifier):
+  shops of 100 scored products (25 per stage, seven curve families, cut at random ages,
+  seen from launch or through a window) plus context products, with promotions,
+  festivals, stock-outs and noise; the truth is the operator's reading of each
+  product's noise-free trend. For the tuning seeds and the held-out seeds, each at daily,
+  weekly and monthly frequency, judged as a shop (with its categories) and daily
+  products judged alone (one product per file): accuracy, per-stage recall, confusion.
+* **Reliability**: confidence bins against the share right (held-out, daily, shop).
+* **Next stage**: maturity products whose plateau end (``decline_start``) lies in the
+  future: share whose called decline date is within 4 weeks of it; false alarms:
+  products that stay mature 16 weeks or more but get a decline called within 8 weeks.
+  Growth products: share whose called peak is within 4 weeks of the true one.
+* **Sample shop**: the shipped sample judged at its last date, against its own truth
+  file (share-of-peak thresholds) and against the operator's reading of its curves.
+* **Speed**: seconds per product of a whole-shop run (median of ``--runs``).
 
-The synthetic figures come twice: for the seeds the method was tuned on (``--seeds``)
-and for seeds it never saw (``--holdout``).
-
-    python -m benchmarks.bench_lifecycle [--seeds 1,2,3,4] [--holdout 5,...,10] [--json OUT]
+    python -m benchmarks.bench_lifecycle [--tuning 101,102,103] [--holdout 201,...] [--json OUT]
 """
 
 from __future__ import annotations
@@ -35,128 +35,123 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.lifecycle_bed import HOLDOUT_SEEDS, TUNING_SEEDS, make_bed, one_product
 from core.data import load_dataset
 from core.lifecycle import STAGES, classify_lifecycle
-from core.sample import SAMPLE_PATH, generate_shop
+from core.sample import SAMPLE_PATH
 
 STAGES_PATH = SAMPLE_PATH.with_name("sample_shop_stages.csv")
-
-
-def last_truth(stages: pd.DataFrame) -> pd.DataFrame:
-    """True stage on each product's last row: ``unique_id``, ``last``, ``truth``."""
-    runs = stages.sort_values("end").groupby("商品编码").tail(1)
-    return pd.DataFrame(
-        {"unique_id": runs["商品编码"], "last": pd.to_datetime(runs["end"]), "truth": runs["stage"]}
-    ).reset_index(drop=True)
+CURVE_STAGES = ("introduction", "growth", "maturity", "decline")
+BINS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 
 
 def score(truth: pd.Series, pred: pd.Series) -> dict:
-    """Accuracy, count and confusion matrix (as nested dict) of two label series."""
+    """Accuracy, per-stage recall, count and confusion matrix of two label series."""
+    truth, pred = pd.Series(truth).reset_index(drop=True), pd.Series(pred).reset_index(drop=True)
     table = pd.crosstab(
         pd.Categorical(truth, STAGES), pd.Categorical(pred, STAGES), dropna=False
     ).rename_axis(index="truth", columns="predicted")
+    recall = {s: float((pred[truth == s] == s).mean()) for s in STAGES if (truth == s).any()}
     return {
         "n": int(len(truth)),
         "accuracy": float((truth.to_numpy() == pred.to_numpy()).mean()),
-        "confusion": {
-            str(k): {str(c): int(v) for c, v in row.items()} for k, row in table.iterrows()
-        },
+        "recall": recall,
+        "confusion": {str(k): {str(c): int(v) for c, v in row.items()} for k, row in table.iterrows()},
+    }
+
+
+def judged(bed, alone: bool) -> pd.DataFrame:
+    """The classifier's table for the scored products of ``bed``, merged with the truth."""
+    truth = bed.truth[bed.truth["scored"]]
+    if alone:
+        out = pd.concat([classify_lifecycle(one_product(bed, u), bed.freq) for u in truth["unique_id"]])
+    else:
+        frame = bed.frame.merge(bed.truth[["unique_id", "category"]], on="unique_id")
+        out = classify_lifecycle(frame, bed.freq)
+    return out.merge(truth, on="unique_id", suffixes=("", "_true"))
+
+
+def bed_runs(seeds: list[int], freq: str, alone: bool) -> pd.DataFrame:
+    parts = []
+    for seed in seeds:
+        bed = make_bed(seed, 25, freq=freq)
+        parts.append(judged(bed, alone).assign(seed=seed))
+    return pd.concat(parts, ignore_index=True)
+
+
+def reliability(rows: pd.DataFrame) -> list[dict]:
+    """Confidence bins with their count and share right."""
+    right = rows["stage"] == rows["stage_true"]
+    out = []
+    for lo, hi in zip(BINS[:-1], BINS[1:], strict=True):
+        inside = (rows["confidence"] >= lo) & (rows["confidence"] < hi + (hi == 1.0))
+        out.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": int(inside.sum()),
+                    "right": float(right[inside].mean()) if inside.any() else float("nan")})  # fmt: skip
+    sure = rows["confidence"] >= 0.8
+    out.append({"bin": ">= 0.8", "n": int(sure.sum()),
+                "right": float(right[sure].mean()) if sure.any() else float("nan")})  # fmt: skip
+    return out
+
+
+def reliability_markdown(bins: list[dict]) -> str:
+    lines = ["| confidence | products | share right |", "|---|---|---|"]
+    lines += [f"| {b['bin']} | {b['n']} | {b['right']:.0%} |" for b in bins if b["n"]]
+    return "\n".join(lines) + "\n"
+
+
+def next_stage(rows: pd.DataFrame) -> dict:
+    """How well the next stage is called ahead (see module doc)."""
+    mature = rows[(rows["stage_true"] == "maturity") & (rows["mature_weeks_left"] > 0)]
+    called = mature["next_stage"].eq("decline")
+    err = (mature["next_stage_date"] - mature["decline_start"]).dt.days.abs()
+    within = called & (err <= 28)
+    stays = mature[mature["mature_weeks_left"] >= 16]
+    alarm = stays["next_stage"].eq("decline") & (
+        (stays["next_stage_date"] - stays["cut"]).dt.days <= 56
+    )
+    growth = rows[rows["stage_true"] == "growth"]
+    peak_err = (growth["peak_date"] - growth["peak_date_true"]).dt.days.abs()
+    return {
+        "maturity_n": int(len(mature)),
+        "decline_called": float(called.mean()) if len(mature) else float("nan"),
+        "decline_within_4w": float(within.mean()) if len(mature) else float("nan"),
+        "false_alarm_n": int(len(stays)),
+        "false_alarms": float(alarm.mean()) if len(stays) else float("nan"),
+        "growth_n": int(len(growth)),
+        "peak_within_4w": float((peak_err <= 28).mean()) if len(growth) else float("nan"),
     }
 
 
 def sample_shop() -> dict:
-    """Both sample-shop measurements."""
+    """The shipped sample at its last date against its truth file."""
     ds = load_dataset(SAMPLE_PATH)
-    truth = last_truth(pd.read_csv(STAGES_PATH, dtype={"商品编码": str}))
+    runs = pd.read_csv(STAGES_PATH, dtype={"商品编码": str}).sort_values("end")
+    last = runs.groupby("商品编码").tail(1).set_index("商品编码")
     end = ds.frame["ds"].max()
-    start = time.perf_counter()
-    at_end = classify_lifecycle(ds.frame, ds.freq).merge(truth, on="unique_id")
-    seconds = time.perf_counter() - start
-    gone = (end - at_end["last"]).dt.days > 90
-    end_truth = at_end["truth"].where(~gone, "inactive")
-    own = [
-        classify_lifecycle(rows, ds.freq, as_of=truth.set_index("unique_id").loc[uid, "last"])
-        for uid, rows in ds.frame.groupby("unique_id")
-    ]
-    own = pd.concat(own, ignore_index=True).merge(truth, on="unique_id")
-    return {
-        "shop_end": {**score(end_truth, at_end["stage"]), "seconds": round(seconds, 2)},
-        "own_last_date": score(own["truth"], own["stage"]),
-    }
+    truth = last["stage"].where((end - pd.to_datetime(last["end"])).dt.days <= 90, "inactive")
+    out = classify_lifecycle(ds.frame, ds.freq).set_index("unique_id")["stage"]
+    return score(truth.reindex(out.index), out)
 
 
-def shop_frame(sales: pd.DataFrame) -> pd.DataFrame:
-    """A generated shop's export table as the long frame the importer would give."""
-    return pd.DataFrame(
-        {
-            "unique_id": sales["商品编码"].astype(str),
-            "ds": pd.to_datetime(sales["日期"], format="%Y/%m/%d"),
-            "y": sales["销量"].astype(float),
-            "stock": sales["库存"].astype(float),
-            "promo": (sales["活动"] != "").astype(float),
-        }
-    )
-
-
-def synthetic(seeds: list[int]) -> dict:
-    """Random cuts of the products of freshly generated shops."""
-    truths, preds, seconds = [], [], 0.0
-    for seed in seeds:
-        shop = generate_shop(seed=seed)
-        frame, rng = shop_frame(shop.sales), np.random.default_rng(seed)
-        stages = shop.stages.set_index(["商品编码", "日期"])["stage"]
-        for uid, rows in frame.groupby("unique_id"):
-            days = rows["ds"].to_numpy()
-            if len(days) < 29:
-                continue
-            cut = pd.Timestamp(days[rng.integers(27, len(days))])
-            start = time.perf_counter()
-            pred = classify_lifecycle(rows, "D", as_of=cut)["stage"].iloc[0]
-            seconds += time.perf_counter() - start
-            truths.append(stages.loc[(uid, cut)])
-            preds.append(pred)
-    out = score(pd.Series(truths), pd.Series(preds))
-    return {**out, "seconds": round(seconds, 2)}
-
-
-def shop_cuts(seeds: list[int], cuts: int = 4) -> dict:
-    """Whole shops judged at random dates, as the app judges a shop at its last date.
-
-    Each generated shop is cut at ``cuts`` random dates (at least 90 days into its
-    window) and classified as a whole as of each date, so the products share their
-    calendar (:mod:`core.lifecycle.pool`). Scored: every product with a row on the cut
-    date and at least 28 days of history. ``late`` scores the cuts after the shop's
-    first year only (a shop with a year of history behind it).
-    """
-    truths, preds, late, seconds = [], [], [], 0.0
-    for seed in seeds:
-        shop = generate_shop(seed=seed)
-        frame, rng = shop_frame(shop.sales), np.random.default_rng(seed + 1000)
-        truth = shop.stages.set_index(["日期", "商品编码"])["stage"]
-        dates = np.sort(frame["ds"].unique())
-        first = frame.groupby("unique_id")["ds"].min()
-        for cut in rng.choice(dates[90:], size=cuts, replace=False):
-            cut = pd.Timestamp(cut)
-            start = time.perf_counter()
-            pred = classify_lifecycle(frame, "D", as_of=cut).set_index("unique_id")["stage"]
-            seconds += time.perf_counter() - start
-            on_sale = truth.loc[cut]
-            keep = on_sale.index[(cut - first.reindex(on_sale.index)).dt.days + 1 >= 28]
-            truths.extend(on_sale.loc[keep])
-            preds.extend(pred.loc[keep])
-            late.extend([(cut - pd.Timestamp(dates[0])).days >= 365] * len(keep))
-    truths, preds, late = pd.Series(truths), pd.Series(preds), np.asarray(late)
-    out = score(truths, preds)
-    return {**out, "late": score(truths[late], preds[late]), "seconds": round(seconds, 2)}
+def speed(seed: int, runs: int) -> dict:
+    bed = make_bed(seed, 25)
+    frame = bed.frame.merge(bed.truth[["unique_id", "category"]], on="unique_id")
+    n = frame["unique_id"].nunique()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        classify_lifecycle(frame, bed.freq)
+        times.append(time.perf_counter() - start)
+    return {"products": n, "median_s": float(np.median(times)), "ms_per_product": 1000 * float(np.median(times)) / n}
 
 
 def markdown(name: str, result: dict) -> str:
-    """Accuracy line and confusion matrix of one measurement as Markdown."""
+    """Accuracy line, per-stage recall and confusion matrix as Markdown."""
     used = [s for s in STAGES if any(result["confusion"][s].values()) or
             any(row[s] for row in result["confusion"].values())]  # fmt: skip
+    recall = ", ".join(f"{s} {v:.0%}" for s, v in result["recall"].items())
     lines = [
-        f"### {name}: accuracy {result['accuracy']:.1%} of {result['n']} products"
-        + (f" ({result['seconds']} s)" if "seconds" in result else ""),
+        f"### {name}: {result['accuracy']:.1%} right of {result['n']} ({recall})",
         "",
         "| truth \\ predicted | " + " | ".join(used) + " |",
         "|---" * (len(used) + 1) + "|",
@@ -172,27 +167,33 @@ def _seeds(text: str) -> list[int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", default="1,2,3,4", help="seeds the method was tuned on")
-    parser.add_argument("--holdout", default="5,6,7,8,9,10", help="seeds never tuned on")
+    parser.add_argument("--tuning", default=",".join(map(str, TUNING_SEEDS)))
+    parser.add_argument("--holdout", default=",".join(map(str, HOLDOUT_SEEDS)))
+    parser.add_argument("--freqs", default="D,W-SUN,MS")
+    parser.add_argument("--runs", type=int, default=3, help="runs of the speed measurement")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
-    results = sample_shop()
-    print(markdown("Sample shop at its last date", results["shop_end"]))
-    print(markdown("Sample shop, each product alone at its own last date",
-                   results["own_last_date"]))  # fmt: skip
-    for name, text in (("tuned", args.seeds), ("held-out", args.holdout)):
-        if not text:
-            continue
+    results: dict = {"sample_shop": sample_shop()}
+    print(markdown("Sample shop at its last date (its truth file)", results["sample_shop"]))
+    for part, text in (("tuning", args.tuning), ("held-out", args.holdout)):
         seeds = _seeds(text)
-        shops, products = shop_cuts(seeds), synthetic(seeds)
-        results[f"shop_cuts_{name}"], results[f"synthetic_{name}"] = shops, products
-        label = f"seeds {text}, {name}"
-        print(markdown(f"Synthetic shops judged whole at random dates ({label})", shops))
-        late = shops["late"]
-        print(f"After the shops' first year: {late['accuracy']:.1%} of {late['n']}.\n")
-        print(markdown(f"Synthetic products judged alone at random dates ({label})", products))
+        for freq in args.freqs.split(","):
+            rows = bed_runs(seeds, freq, alone=False)
+            key = f"{part} {freq} shop"
+            results[key] = score(rows["stage_true"], rows["stage"])
+            print(markdown(f"Test bed, {part} seeds {text}, {freq}, judged as a shop", results[key]))
+            if freq == "D":
+                results[f"{part} reliability"] = reliability(rows)
+                results[f"{part} next stage"] = next_stage(rows)
+                print(reliability_markdown(results[f"{part} reliability"]))
+                print(json.dumps(results[f"{part} next stage"], indent=1), "\n")
+        alone = bed_runs(seeds, "D", alone=True)
+        results[f"{part} D alone"] = score(alone["stage_true"], alone["stage"])
+        print(markdown(f"Test bed, {part} seeds {text}, daily, one product per file", results[f"{part} D alone"]))
+    results["speed"] = speed(_seeds(args.holdout)[0], args.runs)
+    print(f"Speed: {results['speed']}")
     if args.json:
-        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
     return 0
 
 

@@ -1,54 +1,46 @@
 """Lifecycle stages: introduction, growth, maturity, decline, and when the next one comes.
 
-:func:`classify_lifecycle` fits a life curve per product (:mod:`.curve`), pools launch
-curves across the shop for young products (:mod:`.pool`) and reads period rates
-(:mod:`.rates`); the stage rules live in :mod:`.product`, the reasons in :mod:`.reasons`.
+:func:`classify_lifecycle` fits each product's smooth level (:mod:`.trend`, with the
+shop's calendar taken out), reads the stage off it as an operator would
+(:mod:`.reading`: rising, flat near the peak, falling from it), words the reason
+(:mod:`.reasons`) and calls the next stage from what the shop's finished products did
+(:mod:`.ahead`).
 """
 
-from core.lifecycle.curve import (
-    DECLINE_EVIDENCE,
-    MIN_UNITS,
-    Launch,
-    LifeFit,
-    fit_life_curve,
+from core.lifecycle.ahead import MIN_CASES, ShopHistory
+from core.lifecycle.product import NEW_DAYS, STAGE_NAMES, STAGES
+from core.lifecycle.rates import PeriodRates, period_rates, quiet_runs, working_grid
+from core.lifecycle.reading import (
+    DECLINE_SHARE,
+    EVIDENCE,
+    INTRO_WEEKS,
+    RISE,
+    Reading,
+    read_levels,
 )
-from core.lifecycle.pool import (
-    MIN_PRODUCTS,
-    SEASON_PENALTY,
-    fit_short_history,
-    launch_prior,
-    shop_calendar,
-)
-from core.lifecycle.product import INTRO_MAX, MATURE_MIN, NEW_DAYS, STAGE_NAMES, STAGES
-from core.lifecycle.rates import PeriodRates, flat_or_trend, period_rates, pool_sparse, working_grid
-from core.lifecycle.robust import noise_scale, robust_cost, yearly_cycle
 from core.lifecycle.stages import classify_lifecycle, lifecycle_with_history, stage_history
+from core.lifecycle.trend import Trend, fit_trend, shop_calendar
 
 __all__ = [
     "classify_lifecycle",
-    "DECLINE_EVIDENCE",
-    "fit_life_curve",
-    "fit_short_history",
-    "flat_or_trend",
-    "INTRO_MAX",
-    "Launch",
-    "launch_prior",
+    "DECLINE_SHARE",
+    "EVIDENCE",
+    "fit_trend",
+    "INTRO_WEEKS",
     "lifecycle_with_history",
-    "LifeFit",
-    "MATURE_MIN",
-    "MIN_PRODUCTS",
-    "MIN_UNITS",
+    "MIN_CASES",
     "NEW_DAYS",
-    "noise_scale",
     "period_rates",
     "PeriodRates",
-    "pool_sparse",
-    "robust_cost",
-    "SEASON_PENALTY",
+    "quiet_runs",
+    "read_levels",
+    "Reading",
+    "RISE",
     "shop_calendar",
+    "ShopHistory",
     "stage_history",
     "STAGE_NAMES",
     "STAGES",
+    "Trend",
     "working_grid",
-    "yearly_cycle",
 ]

@@ -6,8 +6,8 @@ once, so the weekly pattern cancels and Poisson noise shrinks. Days missing from
 export count as 0 sales (exports leave quiet days out). Stock is read as counted at the
 end of the day, so a day with ``stock <= 0`` ran dry and sold less than its demand: it
 is left out (a stock-out is not a drop in demand), unless the stock column is 0 on most
-selling days (then it counts no stock at all). :func:`pool_sparse` pools the periods of a
-slow mover into blocks that sell a few units each.
+selling days (then it counts no stock at all). Without a stock count, a run of zero
+sales too long for the product's rate is read as sold out as well (:func:`quiet_runs`).
 """
 
 from __future__ import annotations
@@ -16,15 +16,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binomtest
 
 from core.periods import PeriodGrid
 
-__all__ = ["PeriodRates", "flat_or_trend", "period_rates", "pool_sparse", "working_grid"]
+__all__ = ["PeriodRates", "period_rates", "quiet_runs", "working_grid"]
 
 _DAY = pd.Timedelta(days=1).value
-# Fewest blocks pool_sparse leaves (a curve needs some points to bend).
-_MIN_BLOCKS = 6
 
 
 @dataclass
@@ -47,7 +44,10 @@ class PeriodRates:
         Share of observed days under promotion (0 without a ``promo`` column).
     known : numpy.ndarray
         Known log demand multiplier of each period (the shop's calendar, see
-        :mod:`core.lifecycle.pool`); 0 until set.
+        :func:`core.lifecycle.trend.shop_calendar`); 0 until set.
+    quiet : int
+        Days (or periods) of zero sales read as sold out without a stock count
+        (:func:`quiet_runs`).
     """
 
     start: np.ndarray
@@ -57,6 +57,7 @@ class PeriodRates:
     units: np.ndarray
     promo: np.ndarray
     known: np.ndarray | None = None
+    quiet: int = 0
 
     def __post_init__(self) -> None:
         if self.known is None:
@@ -136,6 +137,8 @@ def period_rates(rows: pd.DataFrame, freq: str, end: pd.Timestamp) -> PeriodRate
     if (dry & (np.nan_to_num(y) > 0)).sum() > 0.5 * max((np.nan_to_num(y) > 0).sum(), 1):
         dry = dry & (np.nan_to_num(y) <= 0)
     seen = np.isfinite(y) & ~dry
+    quiet = quiet_runs(np.where(seen, np.nan_to_num(y), np.nan))
+    seen &= ~quiet
     period = grid.periods(rows["ds"].to_numpy())
     codes, inverse = np.unique(period, return_inverse=True)
     days = np.bincount(inverse, weights=np.where(seen, length, 0.0))
@@ -147,55 +150,44 @@ def period_rates(rows: pd.DataFrame, freq: str, end: pd.Timestamp) -> PeriodRate
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = np.where(days > 0, units / days, np.nan)
         share = np.where(days > 0, promo_days / days, 0.0)
-    return PeriodRates(start, mid, rate, days, units, share)
+    return PeriodRates(start, mid, rate, days, units, share, quiet=int(quiet.sum()))
 
 
-def pool_sparse(rates: PeriodRates, min_units: float = 8.0, max_block: int = 8) -> PeriodRates:
-    """Pool consecutive periods of a slow mover so that a block sells ``min_units``.
+def quiet_runs(y: np.ndarray, min_run: int = 3, odds: float = 1e-4) -> np.ndarray:
+    """Runs of zero sales too long for the product's own rate: a stock-out nobody counted.
 
-    Blocks are counted back from the latest period, which stays the end of a block.
-    Log rates of 0-2 units a period are mostly Poisson noise; pooled ones are not.
-    At least :data:`_MIN_BLOCKS` blocks are kept, so a young product keeps its trend.
+    ``y``: sales per day (or period), NaN where not observed. A run of at least
+    ``min_run`` zeros is read as sold out when, at the mean rate of the 28 values
+    before it (and of the 28 after it, the lower of the two, when a week or more
+    follows), ``k`` zeros in a row had a Poisson chance below ``odds``: demand does
+    not fall from ten a day to none overnight. A run at the very end counts too (it is
+    a stock-out until it is long enough to be ``inactive``). Returns a boolean mask.
     """
-    ok = rates.days > 0
-    per = rates.units[ok].mean() if ok.any() else 0.0
-    k = int(min(max_block, np.ceil(min_units / max(per, 1e-9)), ok.sum() // _MIN_BLOCKS))
-    if k <= 1:
-        return rates
-    back = (len(rates.t) - 1 - np.arange(len(rates.t))) // k
-    block = back.max() - back
-    n = block.max() + 1
+    n = len(y)
+    out = np.zeros(n, dtype=bool)
+    zero = np.nan_to_num(y, nan=-1.0) == 0
+    if zero.sum() < min_run:
+        return out
+    edges = np.diff(np.concatenate([[0], zero.astype(np.int8), [0]]))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    long = (stops - starts) >= min_run
+    starts, stops = starts[long], stops[long]
+    if not len(starts):
+        return out
+    ok = np.isfinite(y)
+    csum = np.concatenate([[0.0], np.cumsum(np.where(ok, y, 0.0))])
+    cnt = np.concatenate([[0], np.cumsum(ok)])
 
-    def total(x):
-        return np.bincount(block, weights=x, minlength=n)
+    def mean(lo, hi):
+        lo, hi = np.clip(lo, 0, n), np.clip(hi, 0, n)
+        k = cnt[hi] - cnt[lo]
+        return np.where(k >= 7, (csum[hi] - csum[lo]) / np.maximum(k, 1), np.nan)
 
-    days, units = total(rates.days), total(rates.units)
-    t = total(rates.t * np.maximum(rates.days, 1e-9)) / total(np.maximum(rates.days, 1e-9))
-    first = np.searchsorted(block, np.arange(n))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rate = np.where(days > 0, units / days, np.nan)
-        promo = np.where(days > 0, total(rates.promo * rates.days) / days, 0.0)
-        known = np.where(days > 0, total(rates.known * rates.days) / days, 0.0)
-    return PeriodRates(rates.start[first], t, rate, days, units, promo, known)
-
-
-def flat_or_trend(rates: PeriodRates, alpha: float = 0.01) -> str:
-    """``growth``, ``decline`` or ``maturity`` of a history too thin for a life curve.
-
-    A binomial test of the units sold in the later half of the observed days against
-    the earlier half: ``growth`` or ``decline`` only at level ``alpha``, ``maturity``
-    otherwise (a few sales cannot show a trend).
-    """
-    days = np.cumsum(rates.days)
-    if len(days) < 2 or days[-1] <= 0:
-        return "maturity"
-    late = days > days[-1] / 2
-    n, k = int(round(rates.units.sum())), int(round(rates.units[late].sum()))
-    share = rates.days[late].sum() / days[-1]
-    if n == 0 or not 0 < share < 1:
-        return "maturity"
-    if binomtest(k, n, share, alternative="greater").pvalue < alpha:
-        return "growth"
-    if binomtest(k, n, share, alternative="less").pvalue < alpha:
-        return "decline"
-    return "maturity"
+    # the rate before the run, and after it where a week or more of sales follows
+    before = np.nan_to_num(mean(starts - 28, starts), nan=0.0)
+    after = np.nan_to_num(mean(stops, stops + 28), nan=np.inf)
+    rate = np.minimum(before, after)
+    hit = rate * (stops - starts) > -np.log(odds)
+    for a, b in zip(starts[hit], stops[hit], strict=True):
+        out[a:b] = True
+    return out

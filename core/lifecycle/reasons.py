@@ -1,10 +1,11 @@
-"""Why a product is in its stage, and how sure that is: the words of the stage table.
+"""Why a product is in its stage: the words of the stage table, with the numbers behind them.
 
-:func:`describe` writes the reason in English and Chinese, one sentence each with the
-numbers behind it (the 8-week change of de-seasonalised, promotion-free sales, the
-share of the fitted peak, the peak's date), plus a note when the recent change points
-the other way from the stage; :func:`no_change_note` says when no next stage is in sight. :func:`stage_confidence` weighs the margin to the stage
-thresholds against the noise of the fit and the length of the history.
+:func:`describe` writes one sentence in English and one in Chinese from the reading
+(:mod:`core.lifecycle.reading`) the stage came from: the weekly growth of the level
+over the last 4 weeks, its change over 8 weeks, its share of the peak and the peak's
+date, the weeks since launch; and what was taken out before reading it (its own
+yearly season, days read as sold out). The words always follow the stage: a change
+that points the other way is said to be within the noise.
 """
 
 from __future__ import annotations
@@ -12,57 +13,34 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from core.lifecycle.curve import LifeFit
-from core.lifecycle.product import INTRO_MAX, MATURE_MIN, Product
+from core.lifecycle.product import Product
 
-__all__ = ["describe", "no_change_note", "peak_date", "stage_confidence"]
+__all__ = ["change_8w", "describe", "no_change_note", "peak_date"]
 
 _DAY = pd.Timedelta(days=1).value
 
 
-def stage_confidence(prod: Product, stage: str) -> float:
-    """How sure the stage is: margin to the thresholds over the noise, and history."""
-    if stage in ("new", "inactive"):
-        return 0.95
-    fit = prod.fit
-    if fit is None:
-        return 0.3
-    share = float(fit.share(fit.t_last))
-    bounds = {"introduction": [INTRO_MAX], "growth": [INTRO_MAX, MATURE_MIN]}
-    margin = min(abs(np.log(share / b)) for b in bounds.get(stage, [MATURE_MIN]))
-    n = int((prod.rates.days > 0).sum())
-    noise = fit.scale / np.sqrt(min(n, 6)) + 0.15
-    sure = 0.5 * (1 + np.tanh(1.2 * margin / noise))
-    if stage in ("introduction", "growth") and fit.t_peak > fit.t_last:
-        sure *= 0.9  # the peak is extrapolated
-    return float(np.clip(sure * (0.6 + 0.4 * min(1.0, n / 12)), 0.05, 0.99))
+def change_8w(prod: Product) -> float:
+    """Relative change of the product's level over the last 8 weeks (NaN if unknown)."""
+    tr = prod.trend
+    if tr is None:
+        return np.nan
+    back = np.searchsorted(tr.t, tr.t[-1] - 56 + 1e-6)
+    if back >= len(tr.t) - 1:
+        return np.nan
+    return float(np.exp(tr.level[-1] - tr.level[back]) - 1)
 
 
-def peak_date(fit: LifeFit | None):
-    """Day of the fitted curve's peak (``NaT`` without a curve)."""
-    if fit is None:
+def peak_date(prod: Product):
+    """Mid-date of the period with the highest level so far (``NaT`` without a level)."""
+    if prod.reading is None:
         return pd.NaT
-    return pd.Timestamp(int(fit.t_peak * _DAY)).normalize()
-
-
-def _change_8w(prod: Product) -> float:
-    """Relative change of de-seasonalised, promotion-free sales: last 4 weeks vs 8 before."""
-    r, fit = prod.rates, prod.fit
-    adjust = fit.seasonal(r.t) * np.exp(fit.promo * r.promo + r.known)
-    end = r.t[-1]
-
-    def level(lo, hi):
-        keep = (r.t > end - hi) & (r.t <= end - lo) & (r.days > 0)
-        days = r.days[keep].sum()
-        return (r.units[keep] / adjust[keep]).sum() / days if days > 0 else np.nan
-
-    now, then = level(0, 28), level(56, 84)
-    return float(now / then - 1) if then and np.isfinite(then) and then > 0 else np.nan
+    t = prod.trend.t[int(prod.reading.peak_at[-1])]
+    return pd.Timestamp(int(t * _DAY)).normalize()
 
 
 def describe(prod: Product, stage: str) -> dict:
     """``reason_en``, ``reason_zh`` (one sentence each, with the numbers) and ``change_8w``."""
-    end = prod.end.date()
     if stage == "new":
         days = (prod.end - prod.first).days + 1
         first = prod.first.date()
@@ -71,72 +49,82 @@ def describe(prod: Product, stage: str) -> dict:
         return {"reason_en": en, "reason_zh": zh, "change_8w": np.nan}
     if stage == "inactive":
         last = prod.last_sale.date() if prod.last_sale is not None else prod.first.date()
-        days = (end - last).days
-        en, zh = (
-            f"no sales for {days} days (last sale {last})",
-            f"已 {days} 天无销售（最后销售 {last}）",
-        )
+        days = (prod.end.date() - last).days
+        en, zh = f"no sales for {days} days (last sale {last})", f"已 {days} 天无销售（最后销售 {last}）"
         return {"reason_en": en, "reason_zh": zh, "change_8w": np.nan}
-    if prod.fit is None:
-        en, zh = "too few periods to fit a life curve", "数据期数太少，无法拟合生命周期曲线"
+    if prod.reading is None:
+        en, zh = "too few sales periods to read a trend", "销售期数太少，无法判断趋势"
         return {"reason_en": en, "reason_zh": zh, "change_8w": np.nan}
-    change = _change_8w(prod)
-    return {**_curve_reason(prod, change, stage), "change_8w": round(change, 3)}
+    change = change_8w(prod)
+    en, zh = _level_words(prod, stage, change)
+    en, zh = en + _cleaning_words(prod, "en"), zh + _cleaning_words(prod, "zh")
+    return {"reason_en": "; ".join(en), "reason_zh": "；".join(zh), "change_8w": round(change, 3)}
+
+
+def _level_words(prod: Product, stage: str, change: float) -> tuple[list, list]:
+    rd = prod.reading
+    weekly = round(100 * float(np.expm1(rd.growth[-1])), 1)
+    share = round(100 * float(rd.share[-1]))
+    peak = peak_date(prod).date()
+    age = int(rd.age[-1])
+    en, zh = [], []
+    if stage in ("introduction", "growth"):
+        en.append(f"sales rising {weekly}% a week over the last 4 weeks")
+        zh.append(f"近 4 周销量每周增长 {weekly}%")
+        en.append(f"first sale {age} weeks ago")
+        zh.append(f"首次销售距今 {age} 周")
+        if share < 95:
+            en.append(f"at {share}% of its earlier peak ({peak}): a new rise")
+            zh.append(f"为此前峰值（{peak}）的 {share}%：再次上升")
+    elif stage == "maturity":
+        if abs(weekly) < 1.0:
+            en.append("sales level flat over the last 4 weeks")
+            zh.append("近 4 周销量水平持平")
+        else:
+            word_en, word_zh = ("up", "上升") if weekly > 0 else ("down", "下降")
+            en.append(f"sales {word_en} {abs(weekly)}% a week, within the noise of its sales")
+            zh.append(f"销量每周{word_zh} {abs(weekly)}%，在正常波动范围内")
+        en.append(f"{share}% of its peak level ({peak})")
+        zh.append(f"为峰值水平（{peak}）的 {share}%")
+    else:
+        en.append(f"{share}% of its peak level ({peak})")
+        zh.append(f"为峰值水平（{peak}）的 {share}%")
+        if weekly < 0:
+            en.append(f"falling {abs(weekly)}% a week over the last 4 weeks")
+            zh.append(f"近 4 周每周下降 {abs(weekly)}%")
+        else:
+            en.append("well below its peak and not recovering")
+            zh.append("远低于峰值且未见回升")
+    if np.isfinite(change) and stage not in ("maturity",):
+        pct = round(abs(change) * 100)
+        en.append(f"{'up' if change > 0 else 'down'} {pct}% over 8 weeks")
+        zh.append(f"8 周{'上升' if change > 0 else '下降'} {pct}%")
+    return en, zh
+
+
+def _cleaning_words(prod: Product, lang: str) -> list[str]:
+    out = []
+    if prod.trend is not None and prod.trend.seasonal:
+        out.append("its own yearly season taken out" if lang == "en" else "已剔除其自身的年度季节性")
+    quiet = prod.rates.quiet
+    if quiet:
+        unit = "days" if prod.freq == "D" else "periods"
+        if lang == "en":
+            out.append(f"{quiet} {unit} without sales read as sold out")
+        else:
+            out.append(f"{quiet} 个{'周期' if unit == 'periods' else '天'}无销售视为缺货")
+    return out
 
 
 def no_change_note(prod: Product, stage: str, nxt, with_forecast: bool) -> dict | None:
-    """``reason_en``/``reason_zh`` to add when a curve stage has no next stage in sight
-    (``None`` otherwise, and without a curve, which dates nothing)."""
-    if nxt is not None or prod.fit is None or stage not in ("introduction", "growth", "maturity"):
+    """``reason_en``/``reason_zh`` to add when a rising or mature product has no next
+    stage in sight (``None`` otherwise)."""
+    if nxt is not None or prod.reading is None or stage not in ("introduction", "growth", "maturity"):
         return None
     if with_forecast:
         return {"reason_en": "no change of stage expected within the forecast",
                 "reason_zh": "预测期内预计不会进入下一阶段"}  # fmt: skip
-    return {"reason_en": "no change of stage expected within a year",
-            "reason_zh": "一年内预计不会进入下一阶段"}  # fmt: skip
-
-
-# Notes added when the 8-week change points the other way from the stage (sign of the
-# change, size it must reach): the stage comes from the whole curve, and an operator
-# reading "decline, sales up 89%" needs to know why.
-_AGAINST = {
-    "decline": (1, 0.05, "still below the peak despite the recent rise",
-                "近期虽有回升，但仍低于峰值"),
-    "maturity": (-1, 0.25, "not yet enough evidence of a decline", "尚不足以判定进入衰退期"),
-    "growth": (-1, 0.05, "a short dip: the fitted curve still rises", "短期回落，拟合曲线仍在上升"),
-}  # fmt: skip
-_AGAINST["introduction"] = _AGAINST["growth"]
-
-
-def _curve_reason(prod: Product, change: float, stage: str) -> dict:
-    fit = prod.fit
-    share = round(100 * float(fit.share(fit.t_last)))
-    peak = peak_date(fit).date()
-    en, zh = [], []
-    if np.isfinite(change):
-        pct = round(abs(change) * 100)
-        if pct < 5:
-            en.append("sales flat over the last 8 weeks")
-            zh.append("近 8 周销量基本持平")
-        else:
-            en.append(f"sales {'up' if change > 0 else 'down'} {pct}% over the last 8 weeks")
-            zh.append(f"近 8 周销量{'上升' if change > 0 else '下降'} {pct}%")
-    en.append(f"{share}% of the fitted peak")
-    zh.append(f"达到拟合峰值的 {share}%")
-    if fit.t_peak > fit.t_last:
-        en.append(f"peak expected around {peak}")
-        zh.append(f"预计峰值约在 {peak}")
-    elif fit.plateau_end >= fit.t_last:
-        # a plateau still going: "peak around 2014" alone reads as long past, and a
-        # peak placed before the first row is no date the data can tell
-        since = max(peak, prod.first.date())
-        en.append(f"at its peak level since around {since}")
-        zh.append(f"自 {since} 前后一直处于峰值水平")
-    else:
-        en.append(f"peak around {peak}")
-        zh.append(f"峰值约在 {peak}")
-    sign, size, note_en, note_zh = _AGAINST.get(stage, (1, np.inf, "", ""))
-    if np.isfinite(change) and sign * change >= size:
-        en.append(note_en)
-        zh.append(note_zh)
-    return {"reason_en": "; ".join(en), "reason_zh": "；".join(zh)}
+    if stage == "maturity":
+        return {"reason_en": "no sign of a decline yet (too few finished products in the shop to date one)",
+                "reason_zh": "尚无衰退迹象（店内已完成生命周期的商品太少，无法推算日期）"}  # fmt: skip
+    return {"reason_en": "no end of the rise in sight", "reason_zh": "暂未看到上升结束的迹象"}

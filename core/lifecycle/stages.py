@@ -8,30 +8,24 @@ Method
 ------
 Each product's sales become mean daily sales per week (daily data pooled into 7-day
 weeks ending on the last date: the weekday pattern cancels; sold-out days left out, as
-a stock-out is no drop in demand; slow movers pooled further; :mod:`core.lifecycle.rates`)
-and a life curve is fitted to them (:func:`core.lifecycle.curve.fit_life_curve`): a Bass
-adoption curve with a plateau at its peak and a slower decline, times a yearly cycle and
-a promotion uplift, by robust least squares in logs, so a single Double 11 week does not
-bend it; a decline inside the data must be significant. The whole shop is fitted twice:
-first each product alone, then again with what its products share
-(:mod:`core.lifecycle.pool`): the shop's calendar of demand (Spring Festival shutdown,
-festival presales and dips), its yearly pattern for products with less than a year of
-history, and how far its launches rise to their peak, which places the peak of a young
-product. A product with too few sales for a curve is ``maturity`` unless a binomial
-test shows a trend. The four curve stages are read off the de-seasonalised curve ``c``
-(share of its fitted peak) with the thresholds of the sample shop's truth
-(:mod:`core.sample.shop`): ``introduction`` before the peak below 20 %, ``growth`` before
-the peak below 80 %, ``maturity`` at 80 % or more, ``decline`` after the peak below 80 %.
+a stock-out is no drop in demand; :mod:`core.lifecycle.rates`). A smooth level is
+fitted to them (:mod:`core.lifecycle.trend`: a penalised Poisson fit, robust to single
+spikes, with the product's promotion lift, and its own yearly season when it has over
+a year of history and the season explains it). The shop is fitted twice: first each
+product alone, then again with the shop's calendar (the weeks that move most products
+together: the Double 11 presale, the Spring Festival shutdown) taken out. The stage is
+the operator's reading of that level (:mod:`core.lifecycle.reading`): rising clearly,
+flat near its peak, or falling away from a peak that is in the history.
 
-:func:`stage_history` labels every period with the curve fitted to the *whole* history
-(hindsight: stable shading for a chart), while ``new`` and ``inactive`` are judged as of
-each date. Its last period always equals :func:`classify_lifecycle`'s answer.
+:func:`stage_history` applies the same reading at every period of the level fitted to
+the *whole* history (hindsight: stable shading for a chart), while ``new`` and
+``inactive`` are judged as of each date. Its last period always equals
+:func:`classify_lifecycle`'s answer.
 
-The next transition comes from evidence only: with a forecast, the share of the peak now
-moved as the forecast moves from its first week (a forecast that merely sits lower than
-the fitted curve dates nothing); without, the fitted curve extrapolated for a year. With
-no change in sight ``next_stage`` and ``next_stage_date`` are empty and the reason ends
-"no change of stage expected within the forecast" (or "within a year").
+The next stage is called from what the shop's finished products did
+(:mod:`core.lifecycle.ahead`): how long rises and plateaus of the category lasted.
+With no change in sight ``next_stage`` and ``next_stage_date`` are empty and the
+reason says so.
 """
 
 from __future__ import annotations
@@ -40,9 +34,10 @@ import numpy as np
 import pandas as pd
 
 from core.errors import InputError
-from core.lifecycle.pool import launch_prior, shop_calendar
-from core.lifecycle.product import Product, next_transition, period_days
-from core.lifecycle.reasons import describe, no_change_note, peak_date, stage_confidence
+from core.lifecycle.ahead import ShopHistory, next_transition
+from core.lifecycle.product import Product
+from core.lifecycle.reasons import describe, no_change_note, peak_date
+from core.lifecycle.trend import shop_calendar
 from core.periods import PeriodGrid
 
 __all__ = ["classify_lifecycle", "lifecycle_with_history", "stage_history"]
@@ -66,21 +61,22 @@ def _check_frame(frame: pd.DataFrame, as_of) -> tuple[pd.DataFrame, pd.Timestamp
     return frame.sort_values(["unique_id", "ds"], kind="stable"), end
 
 
-def _classify_one(prod: Product, forecast: pd.DataFrame | None) -> dict:
+def _classify_one(prod: Product, history: ShopHistory, forecast: pd.DataFrame | None) -> dict:
     end = np.array([prod.end.to_datetime64()])
     stage = str(prod.stages(end)[0])
-    nxt, when = next_transition(prod, stage, forecast)
-    fit = prod.fit
+    nxt, when = next_transition(prod, stage, history, forecast)
+    rd = prod.reading
+    peak = peak_date(prod)
+    if stage == "growth" and nxt == "maturity":
+        peak = when  # the peak a rising product is heading for
     row = {
         "unique_id": prod.uid,
         "stage": stage,
-        "confidence": round(stage_confidence(prod, stage), 3),
+        "confidence": round(prod.confidence(stage), 3),
         "next_stage": nxt,
         "next_stage_date": when,
-        "peak_date": peak_date(fit),
-        "share_of_peak": round(float(fit.share(period_days(prod.freq, end)[0])[0]), 3)
-        if fit
-        else np.nan,
+        "peak_date": peak,
+        "share_of_peak": round(float(rd.share[-1]), 3) if rd is not None else np.nan,
     }
     row.update(describe(prod, stage))
     has_forecast = forecast is not None and bool((forecast["unique_id"] == prod.uid).any())
@@ -101,18 +97,21 @@ def _check_forecast(forecast: pd.DataFrame | None) -> pd.DataFrame | None:
     return forecast.assign(unique_id=forecast["unique_id"].astype(str))
 
 
+# Products a shop needs before its calendar is taken out of each product's level.
+_CALENDAR_PRODUCTS = 6
+
+
 def _products(frame: pd.DataFrame, freq: str, as_of) -> list[Product]:
-    """Every product with its life curve fitted against the shop's pooled calendar."""
+    """Every product with its level fitted against the shop's pooled calendar."""
     frame, end = _check_frame(frame, as_of)
-    start = pd.Timestamp(frame["ds"].min())
-    groups = frame.groupby("unique_id", sort=True)
-    prods = [Product(rows, freq, end, start) for _, rows in groups]
-    rates, fits = [p.rates for p in prods], [p.fit for p in prods]
-    calendar = shop_calendar(rates, fits)
-    season = shop_calendar(rates, fits, with_season=True)
-    rise = launch_prior([p.launch for p in prods], fits)
-    for prod in prods:
-        prod.refit(calendar, season, rise)
+    start = frame["ds"].min()
+    prods = [Product(rows, freq, end, start) for _, rows in frame.groupby("unique_id", sort=True)]
+    if len(prods) >= _CALENDAR_PRODUCTS:
+        calendar = shop_calendar([p.rates for p in prods], [p.trend for p in prods])
+        if len(calendar) and calendar.abs().max() > 0:
+            for prod in prods:
+                if prod.trend is not None:
+                    prod.fit(calendar)
     return prods
 
 
@@ -129,8 +128,8 @@ def classify_lifecycle(
     freq : str
         Frequency alias of ``frame`` (``D``, ``W-MON`` .., ``MS``).
     forecast : pandas.DataFrame, optional
-        ``unique_id``, ``ds``, ``forecast`` (a SkuCast forecaster's output): used to date
-        the next transition; without it the fitted curve is extrapolated.
+        ``unique_id``, ``ds``, ``forecast`` (a SkuCast forecaster's output): dates a
+        decline when the shop has too few finished products to date it.
     as_of : datetime-like, optional
         Judge as of this date, ignoring later rows (default: the last date in ``frame``).
 
@@ -138,10 +137,11 @@ def classify_lifecycle(
     -------
     pandas.DataFrame
         One row per product: ``unique_id``, ``stage`` (one of :data:`STAGES`),
-        ``confidence`` (0..1), ``reason_en``, ``reason_zh``, ``next_stage`` (None when no
-        transition is expected within the horizon), ``next_stage_date``, ``peak_date`` (of
-        the fitted curve), ``share_of_peak`` (de-seasonalised level / fitted peak) and
-        ``change_8w`` (relative change of de-seasonalised sales over 8 weeks).
+        ``confidence`` (0..1), ``reason_en``, ``reason_zh``, ``next_stage`` (None when
+        nothing points to a change), ``next_stage_date``, ``peak_date`` (of the highest
+        level so far; for a rising product, the peak it is heading for),
+        ``share_of_peak`` (level now / highest level so far) and ``change_8w``
+        (relative change of the level over 8 weeks).
 
     Raises
     ------
@@ -153,7 +153,9 @@ def classify_lifecycle(
 
 
 def _stage_table(prods: list[Product], forecast: pd.DataFrame | None) -> pd.DataFrame:
-    out = pd.DataFrame([_classify_one(prod, forecast) for prod in prods], columns=list(_COLUMNS))
+    history = ShopHistory.from_products(prods)
+    rows = [_classify_one(prod, history, forecast) for prod in prods]
+    out = pd.DataFrame(rows, columns=list(_COLUMNS))
     out["next_stage_date"] = pd.to_datetime(out["next_stage_date"])
     out["peak_date"] = pd.to_datetime(out["peak_date"])
     return out
@@ -162,7 +164,7 @@ def _stage_table(prods: list[Product], forecast: pd.DataFrame | None) -> pd.Data
 def stage_history(frame: pd.DataFrame, freq: str, *, as_of=None) -> pd.DataFrame:
     """Stage of every product in every period from its first row to the last date.
 
-    The curve stages use the curve fitted to the whole history (hindsight); ``new`` and
+    The stages read the level fitted to the whole history (hindsight); ``new`` and
     ``inactive`` are judged as of each date. The last period of each product equals
     the stage :func:`classify_lifecycle` gives.
 
@@ -188,9 +190,7 @@ def lifecycle_with_history(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(classify_lifecycle(...), stage_history(...))`` with the life curves fitted once.
 
-    The curve fits are nearly all the cost of either table (about 11 s each for the
-    bundled sample shop's 60 products on a 2-core laptop); both tables come from the
-    same fits, so they are equal to the two calls' results.
+    Both tables come from the same fits, so they are equal to the two calls' results.
     """
     forecast = _check_forecast(forecast)
     prods = _products(frame, freq, as_of)

@@ -1,0 +1,229 @@
+"""A product's underlying sales level, freed of noise, festivals, promotions and season.
+
+:func:`fit_trend` fits, to one product's period sales (:class:`~core.lifecycle.rates.PeriodRates`),
+a Poisson model whose log mean per observed day is
+
+    level[i] + season[i] + calendar[i] + uplift * promo[i]
+
+``level`` is a free value per period held smooth by a penalty on its second
+differences (a Whittaker smoother, bending on the scale of a quarter: a launch's rise
+is followed, a week's noise is not); ``calendar`` is the shop's known multiplier of
+the period (Double 11 weeks, the Spring Festival shutdown; :func:`shop_calendar`);
+``uplift`` the product's own promotion lift. Periods with no observed day (sold out,
+see :mod:`core.lifecycle.rates`) carry no weight: the level runs through them.
+Sales far from the fit (an unmarked promotion, a one-day order of a hundred) are
+down-weighted (Huber weights on the Pearson residuals, the scale read robustly).
+
+A product with more than :data:`SEASON_MIN_DAYS` of history is fitted twice: as
+above, and with a stiff level plus a yearly cycle (two harmonics). The yearly model is
+kept when its penalised deviance (deviance + 2 x effective parameters, as AIC) is
+lower: a winter product in its summer low is then a mature product in its low season,
+not a decline. The fit gives the level's standard error too (from the penalised
+information matrix, scaled by the over-dispersion), which the stage rules use as the
+evidence behind a rise or a fall.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from core.lifecycle.rates import PeriodRates
+
+__all__ = ["LAMBDA", "SEASON_MIN_DAYS", "Trend", "fit_trend", "shop_calendar"]
+
+#: Smoothing penalty per unit of mean weekly weight (second differences of the level).
+LAMBDA = 25.0
+# Extra smoothing, in absolute weight units: slow movers' levels bend less to noise.
+_LAMBDA_FLOOR = 40.0
+# The yearly model's level is this many times stiffer (it cannot follow the season).
+_STIFF = 400.0
+#: History (days) from which a product may fit its own yearly cycle.
+SEASON_MIN_DAYS = 420
+#: How much lower (penalised deviance) the yearly model must score to be kept.
+SEASON_MARGIN = 10.0
+_YEAR = 365.25
+_HUBER = 2.5
+_ITER = 12
+_DAY = pd.Timedelta(days=1).value
+
+
+@dataclass
+class Trend:
+    """The fitted level of one product, per period of its rates.
+
+    Attributes
+    ----------
+    t : numpy.ndarray
+        Period mid-points, days since the epoch.
+    level : numpy.ndarray
+        Log mean sales per day, de-seasonalised, without calendar and promotions.
+    se : numpy.ndarray
+        Standard error of ``level``.
+    cov_last : numpy.ndarray
+        Covariance of every period's level with the last one's (for slope errors).
+    season : numpy.ndarray
+        The yearly component per period (zeros without a yearly model).
+    seasonal : bool
+        Whether the yearly model was kept.
+    uplift : float
+        Log promotion uplift.
+    dispersion : float
+        Over-dispersion of the sales around the fit (1 = Poisson).
+    """
+
+    t: np.ndarray
+    level: np.ndarray
+    se: np.ndarray
+    cov_last: np.ndarray
+    season: np.ndarray
+    seasonal: bool
+    uplift: float
+    dispersion: float
+    coef: np.ndarray | None = None
+
+    def season_at(self, t) -> np.ndarray:
+        """The yearly component at days ``t`` (0 without a yearly model)."""
+        t = np.asarray(t, dtype=float)
+        if self.coef is None:
+            return np.zeros(len(t))
+        return _fourier(t) @ self.coef
+
+
+def _fourier(t: np.ndarray) -> np.ndarray:
+    w = 2 * np.pi * np.asarray(t, dtype=float) / _YEAR
+    return np.column_stack([np.sin(w), np.cos(w), np.sin(2 * w), np.cos(2 * w)])
+
+
+def _second_diff(n: int) -> np.ndarray:
+    d = np.zeros((max(n - 2, 0), n))
+    idx = np.arange(n - 2)
+    d[idx, idx], d[idx, idx + 1], d[idx, idx + 2] = 1.0, -2.0, 1.0
+    return d.T @ d
+
+
+def _solve(rates: PeriodRates, offset: np.ndarray, stiff: float, season: bool) -> dict:
+    """Penalised Poisson IRLS; returns the fit's pieces and its penalised deviance."""
+    n = len(rates.t)
+    units, days = rates.units, rates.days
+    seen = days > 0
+    promo = rates.promo if rates.promo.any() else None
+    extra = [] if not season else [_fourier(rates.t)]
+    if promo is not None:
+        extra.append(promo[:, None])
+    x_extra = np.hstack(extra) if extra else np.zeros((n, 0))
+    k = x_extra.shape[1]
+    pen = np.zeros((n + k, n + k))
+    mean_rate = units[seen].sum() / max(days[seen].sum(), 1e-9)
+    level = np.full(n, np.log(max(mean_rate, 1e-3)))
+    beta = np.zeros(k)
+    robust = np.ones(n)
+    weight_scale = max(mean_rate * float(np.median(days[seen])) if seen.any() else 1.0, 1e-3)
+    # the penalty bends the level on the same time scale whatever the period length
+    # (second differences of periods ``h`` days long scale as ``h**3``)
+    step = float(np.median(np.diff(rates.t))) if n > 1 else 7.0
+    lam = (LAMBDA * weight_scale + _LAMBDA_FLOOR) * stiff * (7.0 / step) ** 3
+    pen[:n, :n] = lam * _second_diff(n)
+    pen[n:, n:] = 1e-3 * np.eye(k)
+    log_days = np.log(np.where(seen, days, 1.0))
+    phi = 1.0
+    for _ in range(_ITER):
+        eta = level + x_extra @ beta + offset + log_days
+        mu = np.where(seen, np.exp(np.clip(eta, -30, 30)), 0.0)
+        w = np.where(seen, mu * robust, 0.0)
+        z = np.where(seen, eta - offset - log_days + (units - mu) / np.maximum(mu, 1e-9), 0.0)
+        a = np.zeros((n + k, n + k))
+        a[:n, :n][np.diag_indices(n)] = w
+        if k:
+            wx = x_extra * w[:, None]
+            a[:n, n:] = wx
+            a[n:, :n] = wx.T
+            a[n:, n:] = x_extra.T @ wx
+        b = np.concatenate([w * z, x_extra.T @ (w * z)]) if k else w * z
+        theta = np.linalg.solve(a + pen + 1e-9 * np.eye(n + k), b)
+        new_level, beta = theta[:n], theta[n:]
+        done = np.max(np.abs(new_level - level)) < 1e-4
+        level = new_level
+        pearson = np.where(seen, (units - mu) / np.sqrt(np.maximum(mu, 1e-9)), 0.0)
+        if seen.sum() > 4:
+            phi = max(1.0, float(np.median(pearson[seen] ** 2)) / 0.455)
+        r = np.abs(pearson) / np.sqrt(phi)
+        robust = np.where(r > _HUBER, _HUBER / np.maximum(r, 1e-9), 1.0)
+        if done:
+            break
+    eta = level + x_extra @ beta + offset + log_days
+    mu = np.where(seen, np.exp(np.clip(eta, -30, 30)), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dev = 2 * np.where(units > 0, units * np.log(units / np.maximum(mu, 1e-12)), 0.0) - 2 * (units - mu)
+    info = a + 1e-9 * np.eye(n + k)
+    cov = np.linalg.inv(info + pen) * phi
+    edf = float(np.trace(np.linalg.solve(info + pen, info)))
+    return {
+        "level": level, "beta": beta, "cov": cov[:n, :n], "phi": phi, "k": k,
+        "score": float(np.sum(dev[seen] * robust[seen])) / phi + 2 * edf,
+    }  # fmt: skip
+
+
+def fit_trend(rates: PeriodRates, calendar: np.ndarray | None = None) -> Trend | None:
+    """The smooth level of one product (``None`` when it has fewer than 3 observed periods).
+
+    Parameters
+    ----------
+    rates : PeriodRates
+        The product's periods (:func:`core.lifecycle.rates.period_rates`).
+    calendar : numpy.ndarray, optional
+        The shop's known log multiplier of each period (see :func:`shop_calendar`).
+    """
+    seen = rates.days > 0
+    if seen.sum() < 3:
+        return None
+    offset = np.zeros(len(rates.t)) if calendar is None else np.asarray(calendar, dtype=float)
+    best = _solve(rates, offset, 1.0, False)
+    seasonal = False
+    span = rates.t[seen][-1] - rates.t[seen][0]
+    if span >= SEASON_MIN_DAYS and rates.units.sum() >= 30:
+        yearly = _solve(rates, offset, _STIFF, True)
+        if yearly["score"] < best["score"] - SEASON_MARGIN:
+            best, seasonal = yearly, True
+    beta = best["beta"]
+    coef = beta[:4] if seasonal else None
+    season = _fourier(rates.t) @ coef if seasonal else np.zeros(len(rates.t))
+    uplift = float(beta[-1]) if rates.promo.any() and len(beta) else 0.0
+    cov = best["cov"]
+    return Trend(
+        t=rates.t, level=best["level"], se=np.sqrt(np.maximum(np.diag(cov), 0.0)),
+        cov_last=cov[:, -1].copy(), season=season, seasonal=seasonal, uplift=uplift,
+        dispersion=best["phi"], coef=coef,
+    )  # fmt: skip
+
+
+def shop_calendar(rates: list[PeriodRates], trends: list[Trend | None], min_products: int = 6) -> pd.Series:
+    """The shop's log demand multiplier per period start, from every product's residuals.
+
+    Per period: the median over products selling at least 3 units a period of
+    ``log(units + 0.5) - log(fitted + 0.5)``, shrunk towards 0 by the spread over the
+    root of the number of products (noise of a few products says nothing). Periods
+    with fewer than ``min_products`` such products get 0. Index: period start (int ns).
+    """
+    keys, resid = [], []
+    for r, tr in zip(rates, trends, strict=True):
+        if tr is None:
+            continue
+        ok = r.days > 0
+        mu = r.days * np.exp(tr.level + tr.season + tr.uplift * r.promo)
+        ok &= mu >= 3.0
+        if ok.sum() < 4:
+            continue
+        keys.append(r.start[ok].view(np.int64))
+        resid.append(np.log(r.units[ok] + 0.5) - np.log(mu[ok] + 0.5))
+    if not keys:
+        return pd.Series(dtype=float)
+    table = pd.DataFrame({"key": np.concatenate(keys), "resid": np.concatenate(resid)})
+    groups = table.groupby("key")["resid"]
+    med, n = groups.median(), groups.size()
+    spread = groups.quantile(0.75) - groups.quantile(0.25)
+    se = 1.25 * (spread / 1.35) / np.sqrt(n)
+    shrunk = med * med**2 / (med**2 + se**2 + 1e-12)
+    return shrunk.where(n >= min_products, 0.0).clip(-2.0, 2.0)
