@@ -1,10 +1,29 @@
 """The use cases the CLI and the window share: prepare data, train with a backtest,
-forecast, recommend, save and open projects, run long work in a child process.
+forecast, recommend, save and open projects, run long work in a child process, keep every
+run in a forecast archive and score it against what sold.
 
 Everything here is Qt-free: the window runs these functions in worker threads or child
 processes, the CLI calls them directly with a terminal progress bar.
 """
 
+from core.analysis.archive import (
+    ARCHIVE_MIGRATIONS,
+    ARCHIVE_SUFFIX,
+    ARCHIVE_VERSION,
+    archive_path,
+    archive_version,
+    archived_forecasts,
+    list_runs,
+    save_run,
+    snaive_forecast,
+)
+from core.analysis.archive_score import (
+    NEW_PRODUCT_DAYS,
+    ArchivedRun,
+    load_run,
+    score_runs,
+    worst_products,
+)
 from core.analysis.decision_tasks import (
     FILTERS,
     INPUTS,
@@ -57,6 +76,20 @@ from core.analysis.training_tasks import (
 
 __all__ = [
     "advice_view",
+    "ARCHIVE_SUFFIX",
+    "archive_path",
+    "archive_version",
+    "archived_forecasts",
+    "ArchivedRun",
+    "list_runs",
+    "load_run",
+    "ARCHIVE_MIGRATIONS",
+    "NEW_PRODUCT_DAYS",
+    "save_run",
+    "ARCHIVE_VERSION",
+    "score_runs",
+    "snaive_forecast",
+    "worst_products",
     "CANCEL_GRACE_S",
     "ChildError",
     "effective_stock",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.analysis import fit_model, make_forecast
+from core.analysis import fit_model, make_forecast, save_run
 from core.cli.common import (
     add_cleaning_args,
     add_import_args,
@@ -61,6 +61,7 @@ def add_forecast_commands(sub, common) -> None:
     p.add_argument("--load-model", help="forecast with a saved model instead of training")
     p.add_argument("--importance", help="lstm/gru: write feature-group importance (.csv/.xlsx)")
     p.add_argument("--out", required=True, help="output .csv or .xlsx")
+    p.add_argument("--archive", help="also keep this run in a forecast archive (SQLite) file")
     add_model_args(p)
     p = sub.add_parser("backtest", parents=[common], help="compare models on past windows")
     add_import_args(p)
@@ -104,6 +105,10 @@ def cmd_forecast(args: argparse.Namespace) -> int:
             progress.close()
     fc = make_forecast(model, args.horizon, levels=levels, future=future)
     write_table(forecast_table(fc, dataset), out_path)
+    if args.archive:  # with the seasonal naive of the same data, to be scored later
+        save_run(args.archive, data_end=frames.frame["ds"].max(), model=model.name,
+                 freq=dataset.freq, forecast=fc, history=frames.frame, source=args.file,
+                 settings={"horizon": args.horizon, "levels": levels})  # fmt: skip
     if args.save_model:
         save_forecaster(model, args.save_model)
     if args.importance:

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from core.analysis import run_import
+from core.cli.archive import COMMANDS as ARCHIVE_COMMANDS
+from core.cli.archive import add_archive_commands
 from core.cli.common import (
     EXIT_BUG,
     EXIT_INPUT,
@@ -63,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_forecast_commands(sub, common)
 
     add_decision_commands(sub, common)
+    add_archive_commands(sub, common)
     return parser
 
 
@@ -85,7 +88,13 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _commands() -> dict:
-    return {"inspect": cmd_inspect, "sample": cmd_sample, **FORECAST_COMMANDS, **DECISION_COMMANDS}
+    return {
+        "inspect": cmd_inspect,
+        "sample": cmd_sample,
+        **FORECAST_COMMANDS,
+        **DECISION_COMMANDS,
+        **ARCHIVE_COMMANDS,
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
