@@ -2,7 +2,8 @@
 
 :class:`TrainSettings` and :func:`make_model` are the one way to build a model by name;
 :func:`backtest` scores models on past windows (:mod:`core.forecast.leaderboard` ranks
-them); :class:`AutoForecaster` sits above the backtest and picks a model per product.
+them); :class:`AutoForecaster` sits above the backtest and picks a model per product (the
+``ensemble`` of LSTM, LightGBM and the best statistical model is one of its candidates).
 The models themselves live in :mod:`core.forecast.models`.
 """
 
@@ -38,9 +39,11 @@ from core.forecast.models import (
     BASE_MODELS,
     BASELINE_MODELS,
     DEEP_MODELS,
+    ENSEMBLE_MODELS,
     INTERMITTENT_MODELS,
     QUANTILES,
     TREE_MODELS,
+    EnsembleForecaster,
     Forecaster,
     LGBMForecaster,
     LSTMForecaster,
@@ -78,6 +81,8 @@ __all__ = [
     "default_metric",
     "default_window",
     "display_name",
+    "ENSEMBLE_MODELS",
+    "EnsembleForecaster",
     "empty_scores",
     "evaluate",
     "FEATURE_GROUPS",

@@ -39,8 +39,9 @@ from core.periods import PeriodGrid, default_season
 
 __all__ = ["DEFAULT_CANDIDATES", "DEFAULT_INTERMITTENT", "AutoForecaster", "inner_horizon"]
 
-#: Candidates for smooth and erratic products.
-DEFAULT_CANDIDATES = ("lstm", "lgbm", "ets", "snaive")
+#: Candidates for smooth and erratic products (``ensemble``: LSTM, LightGBM and the best
+#: statistical model combined, :mod:`core.forecast.models.ensemble`).
+DEFAULT_CANDIDATES = ("lstm", "lgbm", "ets", "snaive", "ensemble")
 #: Candidates for intermittent, lumpy and never-sold products.
 DEFAULT_INTERMITTENT = ("croston", "tsb", "adida", "snaive")
 #: Inner backtest horizon by season length: 4 weeks of days, 8 weeks, 3 months.

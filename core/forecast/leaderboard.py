@@ -41,6 +41,7 @@ _NAMES = {
     "ets": ("ETS", "ETS"), "mstl": ("MSTL", "MSTL 多季节分解"),
     "croston": ("Croston", "Croston 法"), "tsb": ("TSB", "TSB"), "adida": ("ADIDA", "ADIDA"),
     "auto": ("auto", "自动选择"), "lgbm": ("LightGBM", "LightGBM 梯度提升"),
+    "ensemble": ("ensemble", "集成模型"),
 }
 _TEXT = {
     "none": ("No model could be scored on {m}.", "没有模型能在 {m} 上得到评分。"),

@@ -20,6 +20,7 @@ from core.forecast.features import FEATURE_GROUPS
 from core.forecast.models import (
     BASE_MODELS,
     DEEP_MODELS,
+    ENSEMBLE_MODELS,
     TREE_MODELS,
     Forecaster,
     LGBMForecaster,
@@ -181,8 +182,11 @@ class TrainSettings:
             return partial(make_model, name, **deep)
         if name in TREE_MODELS:
             return partial(make_model, name, **self.tree_params())
+        members = {n: dict(deep) for n in DEEP_MODELS}
+        members |= {n: self.tree_params() for n in TREE_MODELS}
+        if name in ENSEMBLE_MODELS:
+            return partial(make_model, name, member_params=members)
         if name == "auto":
-            params = {n: dict(deep) for n in DEEP_MODELS}
-            params |= {n: self.tree_params() for n in TREE_MODELS}
+            params = {**members, **{n: {"member_params": members} for n in ENSEMBLE_MODELS}}
             return partial(make_model, "auto", model_params=params)
         return partial(make_model, name)

@@ -1394,7 +1394,7 @@ Open a sales file to see its rows here.</source>
     <name>TrainingForm</name>
     <message>
         <source>Model</source>
-        <extracomment>The model choices in the order the form offers them: deep models, gradient boosting, ``auto``, baselines (the names come from core.forecast; a new model needs only its display text in :meth:`TrainingForm.retranslate`). Choices that use the deep-model settings (``auto`` trains deep candidates too). The chosen model changed (the view enables Tune for deep models only).</extracomment>
+        <extracomment>The model choices in the order the form offers them: deep models, gradient boosting, the ensemble, ``auto``, baselines (the names come from core.forecast; a new model needs only its display text in :meth:`TrainingForm.retranslate`). Choices that use the deep-model settings (``ensemble`` and ``auto`` train an LSTM too). The chosen model changed (the view enables Tune for deep models only).</extracomment>
         <translation>模型</translation>
     </message>
     <message>
@@ -1520,6 +1520,14 @@ Open a sales file to see its rows here.</source>
     <message>
         <source>One gradient-boosted tree model for all products; learns from recent sales, calendar, festivals, promotions and prices. Trains in seconds to minutes.</source>
         <translation>所有商品共用一个梯度提升树模型；从近期销量、日历、节日、促销和价格中学习。训练只需几秒到几分钟。</translation>
+    </message>
+    <message>
+        <source>Ensemble (LSTM + LightGBM + best statistical model)</source>
+        <translation>集成（LSTM + LightGBM + 最佳统计模型）</translation>
+    </message>
+    <message>
+        <source>Trains the LSTM, LightGBM and the best statistical model of each product, and takes the median of their forecasts and bands for each day. Slower than the LSTM alone, rarely worse than its best member.</source>
+        <translation>训练 LSTM、LightGBM 和每个商品的最佳统计模型，并对每一天取它们预测值和区间的中位数。比单独的 LSTM 慢，但很少比其中最好的成员差。</translation>
     </message>
     <message>
         <source>Auto (best per product by backtest)</source>

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from core.forecast import (
     BASELINE_MODELS,
     DEEP_MODELS,
+    ENSEMBLE_MODELS,
     TREE_MODELS,
     TrainSettings,
     default_horizon,
@@ -40,11 +41,11 @@ from ui.i18n import core_lang
 __all__ = ["TrainingForm", "MODELS", "DEEP_CHOICES"]
 
 #: The model choices in the order the form offers them: deep models, gradient boosting,
-#: ``auto``, baselines (the names come from core.forecast; a new model needs only its
-#: display text in :meth:`TrainingForm.retranslate`).
-MODELS = (*DEEP_MODELS, *TREE_MODELS, "auto", *BASELINE_MODELS)
-#: Choices that use the deep-model settings (``auto`` trains deep candidates too).
-DEEP_CHOICES = ("lstm", "gru", "auto")
+#: the ensemble, ``auto``, baselines (the names come from core.forecast; a new model needs
+#: only its display text in :meth:`TrainingForm.retranslate`).
+MODELS = (*DEEP_MODELS, *TREE_MODELS, *ENSEMBLE_MODELS, "auto", *BASELINE_MODELS)
+#: Choices that use the deep-model settings (``ensemble`` and ``auto`` train an LSTM too).
+DEEP_CHOICES = ("lstm", "gru", *ENSEMBLE_MODELS, "auto")
 _LEVELS = (50, 80, 90, 95)
 _FIELDS = ("model", "horizon", "epochs", "levels", "units", "layers", "lookback", "dropout",
            "lr", "batch", "seed", "baselines", "folds")  # fmt: skip
@@ -151,6 +152,7 @@ class TrainingForm(QWidget):
             "lstm": (self.tr("LSTM (global, recommended)"), self.tr("One neural network for all products; learns shared seasonality, festivals and promotion effects.")),
             "gru": (self.tr("GRU (global)"), self.tr("Like the LSTM with a lighter cell; often trains a little faster.")),
             "lgbm": (self.tr("LightGBM (global, gradient boosting)"), self.tr("One gradient-boosted tree model for all products; learns from recent sales, calendar, festivals, promotions and prices. Trains in seconds to minutes.")),
+            "ensemble": (self.tr("Ensemble (LSTM + LightGBM + best statistical model)"), self.tr("Trains the LSTM, LightGBM and the best statistical model of each product, and takes the median of their forecasts and bands for each day. Slower than the LSTM alone, rarely worse than its best member.")),
             "auto": (self.tr("Auto (best per product by backtest)"), self.tr("Backtests the candidates on each group of products and uses the winner for each.")),
             "ets": (self.tr("ETS (exponential smoothing)"), self.tr("Classic per-product model of level, trend and season. Fast and solid.")),
             "snaive": (self.tr("Seasonal naive"), self.tr("Repeats the last season (e.g. the same weekday last week). The simplest benchmark.")),

@@ -1,5 +1,5 @@
 """The forecasters: one contract (:class:`Forecaster`), the Keras LSTM/GRU, the global
-LightGBM model and the statsforecast baselines, built by name with
+LightGBM model, the statsforecast baselines and their ensemble, built by name with
 :func:`make_base_model`, saved and loaded with :func:`save_forecaster` /
 :func:`load_forecaster`.
 """
@@ -13,6 +13,7 @@ from core.forecast.models.base import (
     interval_columns,
     with_median,
 )
+from core.forecast.models.ensemble import EnsembleForecaster
 from core.forecast.models.lgbm import LGBMForecaster
 from core.forecast.models.lstm import LSTMForecaster, default_window
 from core.forecast.models.lstm_inputs import (
@@ -35,6 +36,7 @@ from core.forecast.models.registry import (
     BASE_MODELS,
     BASELINE_MODELS,
     DEEP_MODELS,
+    ENSEMBLE_MODELS,
     INTERMITTENT_MODELS,
     TREE_MODELS,
     make_base_model,
@@ -52,6 +54,8 @@ __all__ = [
     "copy_weights",
     "DEEP_MODELS",
     "default_window",
+    "ENSEMBLE_MODELS",
+    "EnsembleForecaster",
     "feature_stats",
     "Forecaster",
     "gather",

@@ -1,5 +1,5 @@
-"""The base forecasters by their short names: the deep models, the gradient-boosting model
-and the baselines.
+"""The base forecasters by their short names: the deep models, the gradient-boosting model,
+the baselines and the ensemble of them.
 
 :func:`make_base_model` builds the models that forecast on their own. The ``auto``
 meta-model, which backtests these and picks one per product, sits above the backtest in
@@ -15,6 +15,7 @@ from __future__ import annotations
 from core import lazy
 from core.errors import InputError
 from core.forecast.models.base import Forecaster
+from core.forecast.models.ensemble import EnsembleForecaster
 from core.forecast.models.lgbm import LGBMForecaster
 from core.forecast.models.lstm import LSTMForecaster
 
@@ -22,6 +23,7 @@ __all__ = [
     "BASE_MODELS",
     "BASELINE_MODELS",
     "DEEP_MODELS",
+    "ENSEMBLE_MODELS",
     "INTERMITTENT_MODELS",
     "TREE_MODELS",
     "make_base_model",
@@ -33,8 +35,10 @@ DEEP_MODELS = ("lstm", "gru")
 TREE_MODELS = ("lgbm",)
 #: Statistical baselines, built by :mod:`core.forecast.models.baselines`.
 BASELINE_MODELS = ("snaive", "ets", "mstl", "croston", "tsb", "adida")
+#: Combinations of the models above, built by :mod:`core.forecast.models.ensemble`.
+ENSEMBLE_MODELS = ("ensemble",)
 #: Every name :func:`make_base_model` accepts, in the order the CLI lists them.
-BASE_MODELS = (*DEEP_MODELS, *TREE_MODELS, *BASELINE_MODELS)
+BASE_MODELS = (*DEEP_MODELS, *TREE_MODELS, *ENSEMBLE_MODELS, *BASELINE_MODELS)
 #: Baselines for intermittent (slow-moving, many-zero) products.
 INTERMITTENT_MODELS = ("croston", "tsb", "adida")
 
@@ -59,6 +63,8 @@ def make_base_model(name: str, **params) -> Forecaster:
         return LSTMForecaster(cell=key, **params)
     if key in TREE_MODELS:
         return LGBMForecaster(**params)
+    if key in ENSEMBLE_MODELS:
+        return EnsembleForecaster(**params)
     if key in BASELINE_MODELS:
         return lazy.load("core.forecast.models.baselines").make_baseline(key, **params)
     names = ", ".join(BASE_MODELS)

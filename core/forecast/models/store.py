@@ -15,6 +15,10 @@ instead of failing on a layer it does not know. Every other model, and deep mode
 saved before (schema 1, quantiles only), are schema 1 and load as they are: their
 expected value is then the mean of their quantile function.
 
+An ensemble is saved as its members, each a folder of its own under ``members/`` written
+the same way, with the per-product statistical choice and the inner-validation errors
+(its weights) in the JSON; its schema is the highest of its members'.
+
 A baseline is saved as its settings and history: statsforecast fits at forecast time,
 so reloading and predicting gives the same numbers. The save is atomic: the folder is
 written next to its final place and renamed into it.
@@ -82,6 +86,8 @@ def save_forecaster(model: Forecaster, folder: str | os.PathLike) -> Path:
                 meta["schema_version"] = SCHEMA_VERSION
         elif model.name == "lgbm":
             meta |= _save_lgbm(model, work)
+        elif model.name == "ensemble":
+            meta |= _save_ensemble(model, work)
         elif hasattr(model, "history_") and hasattr(model, "lengths_"):
             _write_csv(_baseline_history(model), work / "history.csv.gz")
         else:
@@ -112,6 +118,8 @@ def load_forecaster(folder: str | os.PathLike) -> Forecaster:
             _load_lstm(model, path, meta)
         elif meta["name"] == "lgbm":
             _load_lgbm(model, path, meta)
+        elif meta["name"] == "ensemble":
+            _load_ensemble(model, path, meta)
         else:
             history = _read_csv(path / "history.csv.gz")
             model.fit(history, meta["freq"])
@@ -180,6 +188,32 @@ def _load_lgbm(model, path: Path, meta: dict) -> None:
     series = path / "series.csv"
     model.series_ = _read_csv(series) if series.exists() else None
     model.model_ = booster_from_text((path / _BOOSTER).read_text("utf-8"))
+
+
+# ------------------------------------------------------------------ ensemble
+def _save_ensemble(model, work: Path) -> dict:
+    units = []
+    schema = _PLAIN_SCHEMA
+    for k, unit in enumerate(model.members_):
+        save_forecaster(unit["estimator"], work / "members" / str(k))
+        schema = max(schema, _read_meta(work / "members" / str(k))["schema_version"])
+        units.append({key: unit[key] for key in ("member", "model", "unique_ids")})
+    state = {"units": units, "failures_": dict(model.failures_),
+             "validation_": model.validation_,
+             "scores_": json.loads(model.scores_.to_json(orient="split", double_precision=15)),
+             "stat_choice_": model.stat_choice_.to_dict(orient="list")}  # fmt: skip
+    return {"state": state, "schema_version": schema}
+
+
+def _load_ensemble(model, path: Path, meta: dict) -> None:
+    state = meta["state"]
+    model.members_ = [{**unit, "estimator": load_forecaster(path / "members" / str(k))}
+                      for k, unit in enumerate(state["units"])]  # fmt: skip
+    model.failures_, model.validation_ = dict(state["failures_"]), state["validation_"]
+    split = state["scores_"]
+    scores = pd.DataFrame(split["data"], columns=split["columns"])
+    model.scores_ = scores.astype({"unique_id": str})
+    model.stat_choice_ = pd.DataFrame(state["stat_choice_"]).astype({"unique_id": str})
 
 
 # ------------------------------------------------------------------- helpers
