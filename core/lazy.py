@@ -20,7 +20,9 @@ from types import ModuleType
 __all__ = ["HEAVY_LIBRARIES", "HEAVY_MODULES", "load"]
 
 #: Third-party libraries that are only ever imported through :func:`load`.
-HEAVY_LIBRARIES = ("keras", "tensorflow", "statsforecast", "optuna", "openpyxl", "lightgbm")
+HEAVY_LIBRARIES = (
+    "keras", "tensorflow", "statsforecast", "optuna", "openpyxl", "lightgbm", "dask",
+)  # fmt: skip
 #: SkuCast's modules that import one of them at their top.
 HEAVY_MODULES = (
     "core.forecast.models.lstm_net",

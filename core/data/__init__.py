@@ -15,11 +15,12 @@ from core.data.alignment import (
     require_active,
 )
 from core.data.cleaning import CHANGE_COLUMNS, CleaningOptions, CleaningResult, clean, preview
-from core.data.dataset import ColumnMapping, Dataset
+from core.data.dataset import ID_SEP, ColumnMapping, Dataset
 from core.data.export import excel_safe, forecast_table, ids_first, write_table
+from core.data.headers import normalize_header
 from core.data.importer import ImportOptions, load_dataset
 from core.data.io import read_csv_bytes, read_table, sniff_separator
-from core.data.parsing import parse_dates
+from core.data.parsing import parse_dates, parse_numbers
 from core.data.peek import peek_columns
 from core.data.report import Report
 from core.data.roles import ColumnEvidence, RoleChoice, column_evidence, content_scores
@@ -38,6 +39,9 @@ from core.data.validation import freq_kind
 from core.data.xlsx import cell_text
 
 __all__ = [
+    "ID_SEP",
+    "normalize_header",
+    "parse_numbers",
     "align_to_end",
     "Alignment",
     "cell_text",

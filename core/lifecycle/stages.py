@@ -38,6 +38,7 @@ from core.lifecycle.ahead import ShopHistory, next_transition
 from core.lifecycle.product import Product
 from core.lifecycle.reasons import describe, no_change_note, peak_date
 from core.lifecycle.trend import shop_calendar
+from core.parallel import Workers, current
 from core.periods import PeriodGrid
 
 __all__ = ["classify_lifecycle", "lifecycle_with_history", "stage_history"]
@@ -101,22 +102,43 @@ def _check_forecast(forecast: pd.DataFrame | None) -> pd.DataFrame | None:
 _CALENDAR_PRODUCTS = 6
 
 
-def _products(frame: pd.DataFrame, freq: str, as_of) -> list[Product]:
-    """Every product with its level fitted against the shop's pooled calendar."""
+def _build(parts: list[pd.DataFrame], freq: str, end: pd.Timestamp, start) -> list[Product]:
+    """Products from their rows, each fitted alone (a batch of :class:`Workers`)."""
+    return [Product(rows, freq, end, start) for rows in parts]
+
+
+def _refit(prods: list[Product], calendar: pd.Series) -> list[Product]:
+    """Products fitted again with the shop's calendar (a batch of :class:`Workers`)."""
+    for prod in prods:
+        if prod.trend is not None:
+            prod.fit(calendar)
+    return prods
+
+
+def _products(frame: pd.DataFrame, freq: str, as_of, workers: Workers | None = None,
+              on_progress=None, should_stop=None) -> list[Product]:  # fmt: skip
+    """Every product with its level fitted against the shop's pooled calendar.
+
+    The fits run on ``workers`` (:mod:`core.parallel`); the products come back in
+    ``unique_id`` order whatever ran where, so the answer does not depend on it.
+    """
     frame, end = _check_frame(frame, as_of)
     start = frame["ds"].min()
-    prods = [Product(rows, freq, end, start) for _, rows in frame.groupby("unique_id", sort=True)]
+    workers = current(workers)
+    parts = [rows for _, rows in frame.groupby("unique_id", sort=True)]
+    prods = workers.map(_build, parts, freq, end, start, on_progress=on_progress,
+                        should_stop=should_stop, step="lifecycle")  # fmt: skip
     if len(prods) >= _CALENDAR_PRODUCTS:
         calendar = shop_calendar([p.rates for p in prods], [p.trend for p in prods])
         if len(calendar) and calendar.abs().max() > 0:
-            for prod in prods:
-                if prod.trend is not None:
-                    prod.fit(calendar)
+            prods = workers.map(_refit, prods, calendar, should_stop=should_stop,
+                                step="lifecycle")  # fmt: skip
     return prods
 
 
 def classify_lifecycle(
-    frame: pd.DataFrame, freq: str, *, forecast: pd.DataFrame | None = None, as_of=None
+    frame: pd.DataFrame, freq: str, *, forecast: pd.DataFrame | None = None, as_of=None,
+    workers: Workers | None = None,
 ) -> pd.DataFrame:
     """Lifecycle stage of every product at the last date (or ``as_of``).
 
@@ -132,6 +154,9 @@ def classify_lifecycle(
         decline when the shop has too few finished products to date it.
     as_of : datetime-like, optional
         Judge as of this date, ignoring later rows (default: the last date in ``frame``).
+    workers : core.parallel.Workers, optional
+        Where the products' fits run (default: the configured one, every core for a
+        big shop); the table does not depend on it.
 
     Returns
     -------
@@ -149,19 +174,32 @@ def classify_lifecycle(
         For a table without the needed columns or rows.
     """
     forecast = _check_forecast(forecast)
-    return _stage_table(_products(frame, freq, as_of), forecast)
+    return _stage_table(_products(frame, freq, as_of, workers), forecast, workers)
 
 
-def _stage_table(prods: list[Product], forecast: pd.DataFrame | None) -> pd.DataFrame:
+def _classify(items: list[tuple], history: ShopHistory) -> list[dict]:
+    """:func:`_classify_one` over ``(product, its forecast rows)`` (a batch of ``Workers``)."""
+    return [_classify_one(prod, history, fc) for prod, fc in items]
+
+
+def _stage_table(prods: list[Product], forecast: pd.DataFrame | None,
+                 workers: Workers | None = None) -> pd.DataFrame:  # fmt: skip
     history = ShopHistory.from_products(prods)
-    rows = [_classify_one(prod, history, forecast) for prod in prods]
+    if forecast is None:
+        items = [(prod, None) for prod in prods]
+    else:  # each product gets its own rows (no product scans the whole forecast)
+        own = dict(tuple(forecast.groupby("unique_id", sort=False)))
+        empty = forecast.iloc[0:0]
+        items = [(prod, own.get(prod.uid, empty)) for prod in prods]
+    rows = current(workers).map(_classify, items, history, step="lifecycle")
     out = pd.DataFrame(rows, columns=list(_COLUMNS))
     out["next_stage_date"] = pd.to_datetime(out["next_stage_date"])
     out["peak_date"] = pd.to_datetime(out["peak_date"])
     return out
 
 
-def stage_history(frame: pd.DataFrame, freq: str, *, as_of=None) -> pd.DataFrame:
+def stage_history(frame: pd.DataFrame, freq: str, *, as_of=None,
+                  workers: Workers | None = None) -> pd.DataFrame:  # fmt: skip
     """Stage of every product in every period from its first row to the last date.
 
     The stages read the level fitted to the whole history (hindsight); ``new`` and
@@ -176,25 +214,28 @@ def stage_history(frame: pd.DataFrame, freq: str, *, as_of=None) -> pd.DataFrame
         Frequency alias of ``frame``.
     as_of : datetime-like, optional
         Ignore rows after this date.
+    workers : core.parallel.Workers, optional
+        As for :func:`classify_lifecycle`.
 
     Returns
     -------
     pandas.DataFrame
         ``unique_id``, ``ds`` (each period on the grid of ``freq``), ``stage``.
     """
-    return _history_table(_products(frame, freq, as_of), freq)
+    return _history_table(_products(frame, freq, as_of, workers), freq)
 
 
 def lifecycle_with_history(
-    frame: pd.DataFrame, freq: str, *, forecast: pd.DataFrame | None = None, as_of=None
+    frame: pd.DataFrame, freq: str, *, forecast: pd.DataFrame | None = None, as_of=None,
+    workers: Workers | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(classify_lifecycle(...), stage_history(...))`` with the life curves fitted once.
 
     Both tables come from the same fits, so they are equal to the two calls' results.
     """
     forecast = _check_forecast(forecast)
-    prods = _products(frame, freq, as_of)
-    return _stage_table(prods, forecast), _history_table(prods, freq)
+    prods = _products(frame, freq, as_of, workers)
+    return _stage_table(prods, forecast, workers), _history_table(prods, freq)
 
 
 def _history_table(prods: list[Product], freq: str) -> pd.DataFrame:

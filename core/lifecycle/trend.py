@@ -25,10 +25,12 @@ evidence behind a rise or a fall.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import linalg as scipy_linalg
 
 from core.lifecycle.rates import PeriodRates
 
@@ -97,11 +99,55 @@ def _fourier(t: np.ndarray) -> np.ndarray:
     return np.column_stack([np.sin(w), np.cos(w), np.sin(2 * w), np.cos(2 * w)])
 
 
-def _second_diff(n: int) -> np.ndarray:
-    d = np.zeros((max(n - 2, 0), n))
-    idx = np.arange(n - 2)
-    d[idx, idx], d[idx, idx + 1], d[idx, idx + 2] = 1.0, -2.0, 1.0
-    return d.T @ d
+@functools.lru_cache(maxsize=64)
+def _second_diff_bands(n: int) -> np.ndarray:
+    """``D'D`` of the second-difference matrix ``D`` (n-2 x n) in upper banded form
+    (3 rows: second super-diagonal, first, main), as :func:`scipy.linalg.solveh_banded`
+    reads it. Read-only: cached per length."""
+    bands = np.zeros((3, n))
+    if n < 3:
+        bands.setflags(write=False)
+        return bands
+    d = np.zeros((n - 2, 3))
+    d[:] = (1.0, -2.0, 1.0)
+    for i in range(3):  # row j of D touches columns j..j+2
+        for k in range(i, 3):
+            # D'D[j+i, j+k] += d[j, i] * d[j, k]: band (k - i) at column j + k
+            bands[2 - (k - i), k : k + n - 2] += d[:, i] * d[:, k]
+    bands.setflags(write=False)
+    return bands
+
+
+def _dense(bands: np.ndarray) -> np.ndarray:
+    """The symmetric matrix of upper banded form ``bands``."""
+    n = bands.shape[1]
+    out = np.diag(bands[-1])
+    for off in range(1, bands.shape[0]):
+        band = bands[-1 - off, off:]
+        out[np.arange(n - off), np.arange(off, n)] = band
+        out[np.arange(off, n), np.arange(n - off)] = band
+    return out
+
+
+def _bordered_solve(h_bands, wx, c, b_level, b_extra):
+    """Solve ``[[H, WX], [WX', C]] [level; beta] = [b_level; b_extra]`` with ``H``
+    pentadiagonal (banded Cholesky, O(n)) and the few extra columns by their Schur
+    complement: the same answer as a dense solve at a fraction of its cost."""
+    try:
+        chol = scipy_linalg.cholesky_banded(h_bands, lower=False)
+    except np.linalg.LinAlgError:  # numerically singular (weights near 0): solve densely
+        n, k = wx.shape
+        full = np.zeros((n + k, n + k))
+        full[:n, :n], full[:n, n:], full[n:, :n], full[n:, n:] = _dense(h_bands), wx, wx.T, c
+        theta = np.linalg.lstsq(full, np.concatenate([b_level, b_extra]), rcond=None)[0]
+        return theta[:n], theta[n:]
+    if not wx.shape[1]:
+        return scipy_linalg.cho_solve_banded((chol, False), b_level), np.zeros(0)
+    sol = scipy_linalg.cho_solve_banded((chol, False), np.column_stack([b_level, wx]))
+    h_b, h_wx = sol[:, 0], sol[:, 1:]
+    schur = c - wx.T @ h_wx
+    beta = np.linalg.solve(schur, b_extra - wx.T @ h_b)
+    return h_b - h_wx @ beta, beta
 
 
 def _solve(rates: PeriodRates, offset: np.ndarray, stiff: float, season: bool) -> dict:
@@ -115,7 +161,6 @@ def _solve(rates: PeriodRates, offset: np.ndarray, stiff: float, season: bool) -
         extra.append(promo[:, None])
     x_extra = np.hstack(extra) if extra else np.zeros((n, 0))
     k = x_extra.shape[1]
-    pen = np.zeros((n + k, n + k))
     mean_rate = units[seen].sum() / max(days[seen].sum(), 1e-9)
     level = np.full(n, np.log(max(mean_rate, 1e-3)))
     beta = np.zeros(k)
@@ -125,27 +170,23 @@ def _solve(rates: PeriodRates, offset: np.ndarray, stiff: float, season: bool) -
     # (second differences of periods ``h`` days long scale as ``h**3``)
     step = float(np.median(np.diff(rates.t))) if n > 1 else 7.0
     lam = (LAMBDA * weight_scale + _LAMBDA_FLOOR) * stiff * (7.0 / step) ** 3
-    pen[:n, :n] = lam * _second_diff(n)
-    pen[n:, n:] = 1e-3 * np.eye(k)
+    pen_bands = lam * _second_diff_bands(n)
+    ridge = 1e-3 * np.eye(k)
     log_days = np.log(np.where(seen, days, 1.0))
     phi = 1.0
+    w = np.zeros(n)
     for _ in range(_ITER):
         eta = level + x_extra @ beta + offset + log_days
         mu = np.where(seen, np.exp(np.clip(eta, -30, 30)), 0.0)
         w = np.where(seen, mu * robust, 0.0)
         z = np.where(seen, eta - offset - log_days + (units - mu) / np.maximum(mu, 1e-9), 0.0)
-        a = np.zeros((n + k, n + k))
-        a[:n, :n][np.diag_indices(n)] = w
-        if k:
-            wx = x_extra * w[:, None]
-            a[:n, n:] = wx
-            a[n:, :n] = wx.T
-            a[n:, n:] = x_extra.T @ wx
-        b = np.concatenate([w * z, x_extra.T @ (w * z)]) if k else w * z
-        theta = np.linalg.solve(a + pen + 1e-9 * np.eye(n + k), b)
-        new_level, beta = theta[:n], theta[n:]
-        done = np.max(np.abs(new_level - level)) < 1e-4
-        level = new_level
+        h_bands = pen_bands.copy()
+        h_bands[-1] += w + 1e-9
+        wx = x_extra * w[:, None]
+        c = x_extra.T @ wx + ridge + 1e-9 * np.eye(k)
+        level_new, beta = _bordered_solve(h_bands, wx, c, w * z, x_extra.T @ (w * z))
+        done = np.max(np.abs(level_new - level)) < 1e-4
+        level = level_new
         pearson = np.where(seen, (units - mu) / np.sqrt(np.maximum(mu, 1e-9)), 0.0)
         if seen.sum() > 4:
             phi = max(1.0, float(np.median(pearson[seen] ** 2)) / 0.455)
@@ -157,9 +198,18 @@ def _solve(rates: PeriodRates, offset: np.ndarray, stiff: float, season: bool) -
     mu = np.where(seen, np.exp(np.clip(eta, -30, 30)), 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         dev = 2 * np.where(units > 0, units * np.log(units / np.maximum(mu, 1e-12)), 0.0) - 2 * (units - mu)
-    info = a + 1e-9 * np.eye(n + k)
-    cov = np.linalg.inv(info + pen) * phi
-    edf = float(np.trace(np.linalg.solve(info + pen, info)))
+    # the information of the last iteration's weights, with and without the penalty
+    wx = x_extra * w[:, None]
+    info = np.zeros((n + k, n + k))
+    info[np.arange(n), np.arange(n)] = w
+    info[:n, n:], info[n:, :n], info[n:, n:] = wx, wx.T, x_extra.T @ wx
+    info += 1e-9 * np.eye(n + k)
+    pen = np.zeros((n + k, n + k))
+    pen[:n, :n] = _dense(pen_bands)
+    pen[n:, n:] = ridge
+    cov = np.linalg.inv(info + pen)
+    edf = float(np.sum(cov * info))  # trace(inv(info + pen) @ info): both symmetric
+    cov *= phi
     return {
         "level": level, "beta": beta, "cov": cov[:n, :n], "phi": phi, "k": k,
         "score": float(np.sum(dev[seen] * robust[seen])) / phi + 2 * edf,
