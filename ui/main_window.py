@@ -1,6 +1,10 @@
 """The main window: the five steps in a sidebar, menus, status bar, projects, drag-and-drop.
 
-Steps: Import -> Features -> Train -> Forecast -> Recommendations. The window owns the
+Steps: Import -> Features -> Train -> Forecast -> Recommendations; above them the
+Overview (what needs attention now: :class:`~ui.views.overview_view.OverviewView`, page
+:data:`OVERVIEW_STEP` of the stack), shown on opening a project with advice. A click on
+the Overview opens the Recommendations view narrowed to its products
+(:meth:`MainWindow.show_products`). The window owns the
 :class:`~ui.session.Session` the views share, opens and saves ``.skucast`` projects
 (:mod:`ui.project_actions`, in a worker), remembers its geometry, last folder, recent
 files and language, and asks before closing unsaved work.
@@ -25,7 +29,9 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QPushButton,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -35,10 +41,12 @@ from ui import i18n
 from ui.menus import WindowMenus
 from ui.settings import AppSettings
 
-__all__ = ["MainWindow", "PROJECT_SUFFIX", "SUPPORTED_SUFFIXES", "make_window"]
+__all__ = ["MainWindow", "OVERVIEW_STEP", "PROJECT_SUFFIX", "SUPPORTED_SUFFIXES", "make_window"]
 
 SUPPORTED_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
 PROJECT_SUFFIX = ".skucast"
+#: The Overview's index for :meth:`MainWindow.show_step` (after the five steps).
+OVERVIEW_STEP = 5
 
 
 class MainWindow(QMainWindow):
@@ -74,10 +82,11 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             return
         work = lazy.load("ui.workspace").build(self)
-        self.session, self.views, self.projects = work.session, work.views, work.projects
+        self.session, self.projects = work.session, work.projects
+        self.views = [*work.views, work.overview]  # the stack's pages, the Overview last
         self._sample_path = work.sample_path
         (self.import_view, self.features_view, self.training_view, self.forecast_view,
-         self.recommendations_view) = self.views  # fmt: skip
+         self.recommendations_view, self.overview_view) = self.views  # fmt: skip
         while self.stack.count():
             self.stack.removeWidget(self.stack.widget(0))
         for view in self.views:
@@ -99,13 +108,23 @@ class MainWindow(QMainWindow):
         self.steps.setObjectName("steps")
         self.steps.setFixedWidth(190)
         self.steps.addItems(["" for _ in range(5)])
+        self.overview_button = QPushButton()
+        self.overview_button.setObjectName("overviewButton")
+        self.overview_button.setCheckable(True)
+        self.overview_button.setFixedWidth(190)
+        self.overview_button.clicked.connect(self.show_overview)
+        side = QVBoxLayout()
+        side.setContentsMargins(0, 0, 0, 0)
+        side.setSpacing(0)
+        side.addWidget(self.overview_button)
+        side.addWidget(self.steps, 1)
         self.stack = QStackedWidget()
         self.stack.addWidget(QLabel())
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.steps)
+        layout.addLayout(side)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
@@ -120,10 +139,11 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.data_label)
 
     def _connect(self) -> None:
-        self.steps.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.steps.currentRowChanged.connect(self._step_chosen)
         for view in self.views:
             view.sig_status.connect(self.show_status)
             view.sig_goto.connect(self.show_step)
+        self.overview_view.sig_show_products.connect(self.show_products)
         self.session.sig_data_changed.connect(self.update_data_label)
         self.session.sig_dirty_changed.connect(self.setWindowModified)
 
@@ -136,6 +156,7 @@ class MainWindow(QMainWindow):
         titles = self.step_titles()
         for row, title in enumerate(titles):
             self.steps.item(row).setText(f"{row + 1}  {title}")
+        self.overview_button.setText(self.tr("Overview"))
         self.menus.retranslate(titles)
         self.update_data_label()
 
@@ -183,8 +204,41 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def show_step(self, index: int) -> None:
+        """Show step ``index`` (0-4), or the Overview for :data:`OVERVIEW_STEP`."""
         self.finish_setup()
+        if index == OVERVIEW_STEP:
+            self.show_overview()
+            return
         self.steps.setCurrentRow(index)
+        self._step_chosen(index)
+
+    @Slot()
+    def show_overview(self) -> None:
+        """Show the Overview (no step chosen in the sidebar)."""
+        self.finish_setup()
+        self.steps.blockSignals(True)
+        self.steps.setCurrentRow(-1)
+        self.steps.blockSignals(False)
+        self.stack.setCurrentWidget(self.overview_view)
+        self.overview_button.setChecked(True)
+
+    @Slot(int)
+    def _step_chosen(self, row: int) -> None:
+        if row >= 0:
+            self.stack.setCurrentIndex(row)
+            self.overview_button.setChecked(False)
+
+    @Slot(str, object, str)
+    def show_products(self, view: str, ids, title: str) -> None:
+        """Open ``view`` on the products ``ids``: the Recommendations table narrowed to
+        them, or the Forecast view on the first (what the Overview's clicks ask for)."""
+        if view == "forecast":
+            if ids:
+                self.forecast_view.picker.select(str(ids[0]))
+            self.show_step(3)
+            return
+        self.recommendations_view.show_products(ids, title)
+        self.show_step(4)
 
     def current_view(self):
         return self.stack.currentWidget()

@@ -47,6 +47,9 @@ class WindowMenus(QObject):
         self.export.addActions([self.act_export_forecast, self.act_export_chart,
                                 self.act_export_recs])  # fmt: skip
         self.view = w.menuBar().addMenu("")
+        self.act_overview = self._action(w.show_overview, "Ctrl+0")
+        self.view.addAction(self.act_overview)
+        self.view.addSeparator()
         self.step_actions = []
         for index in range(5):
             act = self._action(lambda _=False, i=index: w.show_step(i), f"Ctrl+{index + 1}")
@@ -118,6 +121,7 @@ class WindowMenus(QObject):
         self.act_export_recs.setText(translate("MainWindow", "Recommendations (CSV/XLSX)..."))
         self.act_quit.setText(translate("MainWindow", "&Quit"))
         self.view.setTitle(translate("MainWindow", "&View"))
+        self.act_overview.setText(translate("MainWindow", "Overview"))
         self.language.setTitle(translate("MainWindow", "&Language"))
         self.help.setTitle(translate("MainWindow", "&Help"))
         self.act_guide.setText(translate("MainWindow", "User &guide"))

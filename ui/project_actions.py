@@ -136,8 +136,10 @@ class ProjectActions(QObject):
         else:
             apply_opened(session, result, path)
             window.show_status(translate("MainWindow", "Opened {name}").format(name=path.name))
-            window.show_step(4 if session.recommendations is not None else 3
-                             if session.forecast is not None else 0)  # fmt: skip
+            if session.recommendations is not None:
+                window.show_overview()  # once there is advice: what needs attention first
+            else:
+                window.show_step(3 if session.forecast is not None else 0)
         window.update_data_label()
 
     @Slot(str, str)

@@ -3,7 +3,8 @@
 ``python main.py --screenshots DIR`` imports the bundled sample through the import view,
 trains with the training view (default model, few epochs), forecasts, recommends and runs
 the policy backtest through their buttons, then saves a PNG of the window on every step
-in English and in Chinese: ``DIR/<n>_<step>_<lang>.png``. Reviewers look at these; the
+in English and in Chinese: ``DIR/<n>_<step>_<lang>.png``, and of the Overview:
+``DIR/overview_<lang>.png``. Reviewers look at these; the
 README shows the main ones. :func:`run_flow` (and its steps, which ``--self-test`` times one
 by one) is also what the end-to-end test uses.
 """
@@ -127,18 +128,29 @@ def run_flow(window, path=None, settings=None, timeout: float = 900.0, backtest:
         backtest_step(window, timeout)
 
 
+def _settle() -> None:
+    for _ in range(5):  # let layouts and plots settle
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.05)
+
+
 def _grab_all(window, folder: Path, lang: str) -> list[Path]:
     window.set_language(lang)
     saved = []
     for index, name in enumerate(STEP_NAMES):
         window.show_step(index)
-        for _ in range(5):  # let layouts and plots settle
-            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-            time.sleep(0.05)
+        _settle()
         out = folder / f"{index + 1}_{name}_{lang}.png"
         window.grab().save(str(out))
         saved.append(out)
-    return saved
+    overview = window.overview_view
+    window.show_overview()
+    wait_for(lambda: overview.overview is not None and not overview.is_reading(), 120, window,
+             "overview")  # fmt: skip
+    _settle()
+    out = folder / f"overview_{lang}.png"
+    window.grab().save(str(out))
+    return [*saved, out]
 
 
 def take_screenshots(folder: str | Path, epochs: int = 8) -> int:

@@ -1,11 +1,13 @@
 """The use cases the CLI and the window share: prepare data, train with a backtest,
 forecast, recommend, save and open projects, run long work in a child process, keep every
-run in a forecast archive and score it against what sold.
+run in a forecast archive and score it against what sold, and sum it all up in the
+Overview (what needs attention now, stage mix, ABC x XYZ).
 
 Everything here is Qt-free: the window runs these functions in worker threads or child
 processes, the CLI calls them directly with a terminal progress bar.
 """
 
+from core.analysis.abc_xyz import ABC, XYZ, abc_xyz
 from core.analysis.archive import (
     ARCHIVE_MIGRATIONS,
     ARCHIVE_SUFFIX,
@@ -40,6 +42,17 @@ from core.analysis.decision_tasks import (
 )
 from core.analysis.import_task import ENCODINGS, SEPARATORS, ImportResult, run_import
 from core.analysis.jobs import CANCEL_GRACE_S, ChildError, PackedModel, run_in_process, sendable
+from core.analysis.overview import (
+    ATTENTION,
+    EXCESS_COVER_DAYS,
+    ITEMS,
+    AttentionItem,
+    Overview,
+    attention_table,
+    build_overview,
+    overview_task,
+)
+from core.analysis.overview_inputs import PreviousRun, unit_values
 from core.analysis.pipeline import (
     fit_model,
     lifecycle_tables,
@@ -75,7 +88,20 @@ from core.analysis.training_tasks import (
 )
 
 __all__ = [
+    "ABC",
+    "abc_xyz",
     "advice_view",
+    "ATTENTION",
+    "attention_table",
+    "AttentionItem",
+    "build_overview",
+    "EXCESS_COVER_DAYS",
+    "ITEMS",
+    "Overview",
+    "overview_task",
+    "PreviousRun",
+    "unit_values",
+    "XYZ",
     "ARCHIVE_SUFFIX",
     "archive_path",
     "archive_version",

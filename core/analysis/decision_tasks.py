@@ -20,7 +20,13 @@ from core.analysis.pipeline import lifecycle_tables, make_forecast
 from core.analysis.plan_file import plan_columns
 from core.data import stock_from_data
 from core.errors import CancelledError, InputError
-from core.recommend import recommendations, required_horizon, rho_for, simulate_policy
+from core.recommend import (
+    basket_pairs,
+    recommendations,
+    required_horizon,
+    rho_for,
+    simulate_policy,
+)
 
 __all__ = [
     "FILTERS",
@@ -78,11 +84,15 @@ class RecommendResult:
         time + review period needed more periods).
     extended : bool
         True when the forecast was made again further ahead.
+    baskets : core.recommend.basket.BasketResult or None
+        The products bought together (from the order numbers of order lines), which the
+        advice names as partners; ``None`` when the file has no order numbers.
     """
 
     table: pd.DataFrame
     forecast: pd.DataFrame
     extended: bool
+    baskets: object = None
 
 
 def _report(on_progress, stage: str, done: int, total: int) -> None:
@@ -216,13 +226,16 @@ def recommend_task(model, frames, freq: str, forecast: pd.DataFrame, stages: pd.
         forecast = make_forecast(model, need, levels=levels, future=future)
     _check(should_stop)
     _report(on_progress, "recommend", 1, 3)
+    orders = getattr(frames, "orders", None)
+    baskets = None if orders is None else basket_pairs(orders)  # counted once for both
     tables = {lang: recommendations(frames, freq, forecast, stages, stock, options,
-                                    region=region, lang=lang) for lang in ("en", "zh")}  # fmt: skip
+                                    region=region, lang=lang, pairs=baskets)
+              for lang in ("en", "zh")}  # fmt: skip
     _check(should_stop)
     _report(on_progress, "recommend", 3, 3)
     table = tables["en"].rename(columns={"reason": "reason_en"})
     table["reason_zh"] = tables["zh"]["reason"].to_numpy()
-    return RecommendResult(_with_inputs(table, stock, options), forecast, extended)
+    return RecommendResult(_with_inputs(table, stock, options), forecast, extended, baskets)
 
 
 def _with_inputs(table: pd.DataFrame, stock: pd.DataFrame | None, options) -> pd.DataFrame:

@@ -7,10 +7,12 @@ They read a sales file with the import and cleaning flags of ``inspect``; result
 from __future__ import annotations
 
 import argparse
+import sys
+from dataclasses import dataclass
 
 import pandas as pd
 
-from core.analysis import fit_model, lifecycle_tables, make_forecast
+from core.analysis import fit_model, lifecycle_tables, make_forecast, periods_needed
 from core.cli.common import (
     add_cleaning_args,
     add_import_args,
@@ -26,14 +28,16 @@ from core.forecast import MODEL_NAMES
 from core.lifecycle import STAGE_NAMES
 from core.recommend import (
     InventoryOptions,
+    SupplierResolution,
+    read_suppliers,
     recommendations,
-    required_horizon,
+    resolve_suppliers,
     rho_for,
     simulate_policy,
 )
 from core.text import CELL, pick
 
-__all__ = ["COMMANDS", "add_decision_commands"]
+__all__ = ["COMMANDS", "Advice", "add_advice_args", "add_decision_commands", "run_advice"]
 
 
 def _inventory_args(p: argparse.ArgumentParser) -> None:
@@ -45,6 +49,20 @@ def _inventory_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--pack-size", type=float, default=1.0, help="units per pack")
 
 
+def add_advice_args(p: argparse.ArgumentParser) -> None:
+    """The flags of every command that makes the reorder advice (``recommend``, ``orders``):
+    import, cleaning, inventory, stock, suppliers and model."""
+    add_import_args(p)
+    add_cleaning_args(p)
+    _inventory_args(p)
+    p.add_argument("--stock", help="stock file: ID columns, on hand (库存), optional on order")
+    p.add_argument("--suppliers", help="supplier table (.csv/.xlsx): supplier, lead time, MOQ, "
+                                       "pack size, unit cost per product, category or default")  # fmt: skip
+    p.add_argument("--horizon", type=positive, help="forecast periods (default: enough)")
+    p.add_argument("--model", default="lstm", choices=MODEL_NAMES, help="default lstm")
+    add_model_args(p)
+
+
 def add_decision_commands(sub, common) -> None:
     """Register ``lifecycle``, ``recommend`` and ``simulate`` on the subparsers ``sub``."""
     p = sub.add_parser("lifecycle", parents=[common], help="lifecycle stage of every product")
@@ -53,14 +71,8 @@ def add_decision_commands(sub, common) -> None:
     p.add_argument("--out", required=True, help="output .csv or .xlsx")
     p.add_argument("--history", help="also write every period's stage here (.csv/.xlsx)")
     p = sub.add_parser("recommend", parents=[common], help="how much to order, promote or clear")
-    add_import_args(p)
-    add_cleaning_args(p)
-    _inventory_args(p)
-    p.add_argument("--stock", help="stock file: ID columns, on hand (库存), optional on order")
-    p.add_argument("--horizon", type=positive, help="forecast periods (default: enough)")
-    p.add_argument("--model", default="lstm", choices=MODEL_NAMES, help="default lstm")
+    add_advice_args(p)
     p.add_argument("--out", required=True, help="output .csv or .xlsx")
-    add_model_args(p)
     p = sub.add_parser("simulate", parents=[common], help="replay the advice on past weeks")
     add_import_args(p)
     add_cleaning_args(p)
@@ -107,11 +119,34 @@ def cmd_lifecycle(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------- recommend
-def cmd_recommend(args: argparse.Namespace) -> int:
+@dataclass
+class Advice:
+    """What :func:`run_advice` made: the inputs, the forecast and the advice table."""
+
+    dataset: object
+    frames: object
+    options: InventoryOptions
+    forecast: pd.DataFrame
+    table: pd.DataFrame
+    stock_given: bool
+    suppliers: SupplierResolution | None = None
+
+
+def run_advice(args: argparse.Namespace) -> Advice:
+    """The advice of the :func:`add_advice_args` flags: import, stock, supplier table
+    (its lead time, MOQ, pack size and unit cost per product go to the advice through the
+    stock table; what it resolved is printed to stderr), forecast, stages, advice."""
     opts = _options(args)
     dataset, frames = prepare(args)
-    horizon = required_horizon(dataset.freq, opts, args.horizon)
     stock = read_stock(args.stock, dataset) if args.stock else stock_from_data(frames.frame)
+    stock_given, suppliers = stock is not None, None
+    if getattr(args, "suppliers", None):
+        suppliers = resolve_suppliers(read_suppliers(args.suppliers, dataset), dataset)
+        for line in suppliers.describe(args.lang):
+            print(line, file=sys.stderr)
+        stock = suppliers.merge_into(stock)
+    # the longest lead time of any product sets how far to forecast
+    horizon = periods_needed(dataset.freq, opts, stock, args.horizon)
     progress = terminal_progress(args)
     try:
         model = fit_model(frames, dataset.freq, train_settings(args, args.model, horizon),
@@ -122,6 +157,15 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     stages, _ = lifecycle_tables(frames, dataset.freq, forecast=fc, history=False)
     table = recommendations(frames, dataset.freq, fc, stages, stock, opts,
                             region=args.region, lang=args.lang)  # fmt: skip
+    return Advice(dataset, frames, opts, fc, table, stock_given, suppliers)
+
+
+def cmd_recommend(args: argparse.Namespace) -> int:
+    run = run_advice(args)
+    dataset, table = run.dataset, run.table
+    if run.suppliers is not None:
+        used = run.suppliers.filled(run.options)[["unique_id", "supplier", "lead_time"]]
+        table = table.merge(used, on="unique_id", how="left")
     write_table(ids_first(table, dataset), args.out)
     orders = int((table["order_qty"] > 0).sum())
     actions = table["promotion"].value_counts().to_dict()
@@ -130,7 +174,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
                f"written to {args.out}",
                f"{len(table)} 个商品：{orders} 个需要立即订货；促销建议 {actions}；"
                f"已写入 {args.out}"))  # fmt: skip
-    if stock is None:
+    if not run.stock_given:
         print(pick(args.lang, "No stock figures given (--stock or a 库存 column): stock taken as 0.",
                    "未提供库存（--stock 或 库存 列）：库存按 0 计算。"))  # fmt: skip
     return 0

@@ -15,6 +15,8 @@ from pathlib import Path
 from core.analysis import run_import
 from core.cli.archive import COMMANDS as ARCHIVE_COMMANDS
 from core.cli.archive import add_archive_commands
+from core.cli.basket import COMMANDS as BASKET_COMMANDS
+from core.cli.basket import add_basket_command
 from core.cli.common import (
     EXIT_BUG,
     EXIT_INPUT,
@@ -29,8 +31,11 @@ from core.cli.decide import COMMANDS as DECISION_COMMANDS
 from core.cli.decide import add_decision_commands
 from core.cli.forecast import COMMANDS as FORECAST_COMMANDS
 from core.cli.forecast import add_forecast_commands
+from core.cli.purchase import COMMANDS as PURCHASE_COMMANDS
+from core.cli.purchase import add_purchase_commands
 from core.data import dataset_summary, format_summary
 from core.errors import InputError, SkuCastError
+from core.parallel import Workers, configure
 from core.sample import write_sample
 
 
@@ -41,6 +46,20 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["zh", "en", "both"],
         default=argparse.SUPPRESS,
         help="language of messages (default: both)",
+    )
+    common.add_argument(
+        "--jobs",
+        type=int,
+        default=argparse.SUPPRESS,
+        metavar="N",
+        help="worker processes for per-product work (default: every core; 1: none)",
+    )
+    common.add_argument(
+        "--dask",
+        default=argparse.SUPPRESS,
+        metavar="ADDRESS",
+        help="spread per-product work over a Dask cluster: tcp://host:8786, or local:N "
+        "(needs pip install 'skucast[dask]')",
     )
     frozen = getattr(sys, "frozen", False)  # a PyInstaller bundle: SkuCast / skucast-cli
     parser = Parser(
@@ -65,7 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_forecast_commands(sub, common)
 
     add_decision_commands(sub, common)
+    add_purchase_commands(sub, common)
     add_archive_commands(sub, common)
+    add_basket_command(sub, common)
     return parser
 
 
@@ -93,8 +114,19 @@ def _commands() -> dict:
         "sample": cmd_sample,
         **FORECAST_COMMANDS,
         **DECISION_COMMANDS,
+        **PURCHASE_COMMANDS,
         **ARCHIVE_COMMANDS,
+        **BASKET_COMMANDS,
     }
+
+
+def _configure_workers(args: argparse.Namespace) -> None:
+    """Where per-product work runs (:mod:`core.parallel`), from ``--jobs`` and ``--dask``."""
+    jobs, dask = getattr(args, "jobs", None), getattr(args, "dask", None)
+    if jobs is not None and jobs < 1:
+        raise InputError(f"--jobs {jobs}: give 1 or more worker processes.",
+                         f"--jobs {jobs}：工作进程数须为 1 或更多。")  # fmt: skip
+    configure(Workers(jobs=jobs, dask=dask))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -107,6 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         args.lang = lang = getattr(args, "lang", "both")
+        _configure_workers(args)
         return _commands()[args.command](args)
     except SkuCastError as exc:
         print(exc.message(lang), file=sys.stderr)

@@ -143,11 +143,14 @@ class ModelFrames:
         Every product as cleaned, discontinued ones included (lifecycle, charts).
     alignment : Alignment
         What the alignment did (trailing periods added, products set aside).
+    orders : pandas.DataFrame or None
+        The dataset's products per order (:attr:`Dataset.orders`), for "bought together".
     """
 
     frame: pd.DataFrame
     full: pd.DataFrame
     alignment: Alignment
+    orders: pd.DataFrame | None = None
 
     def describe(self, lang: str = "both") -> list[str]:
         """The alignment's report lines (empty when nothing changed)."""
@@ -161,7 +164,8 @@ def model_frames(dataset: Dataset) -> ModelFrames:
     if attrs:
         frame = frame.merge(dataset.series[["unique_id", *attrs]], on="unique_id", how="left")
     aligned = align_to_end(frame, dataset.freq)
-    return ModelFrames(frame=aligned.frame, full=frame, alignment=aligned)
+    return ModelFrames(frame=aligned.frame, full=frame, alignment=aligned,
+                       orders=dataset.orders)  # fmt: skip
 
 
 def require_active(frames: ModelFrames) -> None:

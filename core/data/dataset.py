@@ -14,6 +14,11 @@ After import every layout (long, wide, order lines) becomes the same
     one row per product: ``unique_id``, the source's own ID columns by their
     original names (as strings: ``00123`` stays ``00123``), and the optional
     static roles ``name``, ``category``, ``brand``.
+``orders``
+    only for order lines with an order number: which products each order holds, one row
+    per order and product (``order`` int32 code, ``unique_id`` categorical), after
+    cancellations, returns and non-product lines are left out
+    (:func:`core.data.orders.order_baskets`); ``None`` otherwise.
 """
 
 from __future__ import annotations
@@ -107,6 +112,8 @@ class Dataset:
     #: role -> column, confidence, runner-up and source, as detected on import
     #: (:class:`core.data.roles.RoleChoice`); empty where nothing was detected
     roles: dict = field(default_factory=dict)
+    #: products per order (see module doc); ``None`` without an order-number column
+    orders: pd.DataFrame | None = None
 
     @property
     def n_series(self) -> int:

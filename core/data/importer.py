@@ -20,7 +20,7 @@ import pandas as pd
 from core.data.dataset import ID_SEP, ColumnMapping, Dataset
 from core.data.dates import report_dates
 from core.data.io import RawTable, ReadOptions, read_table
-from core.data.orders import screen_order_lines
+from core.data.orders import order_baskets, screen_order_lines
 from core.data.parsing import parse_dates, parse_flags, parse_numbers
 from core.data.report import Report
 from core.data.schema import changed_roles, detect_mapping, role_name
@@ -94,9 +94,10 @@ def load_dataset(path: str | Path, options: ImportOptions | None = None) -> Data
     if wide:
         frame, series, mapping = melt_wide(raw, date_cols, options, report)
         roles: dict = {}
+        orders = None
         raw.info.layout = "wide"
     else:
-        frame, series, mapping, roles = _long_table(raw, options, report)
+        frame, series, mapping, roles, orders = _long_table(raw, options, report)
     freq = freq or detect_freq(frame, report)
     frame["ds"] = snap_to_freq(frame["ds"], freq)
     check_table(frame, freq, report)
@@ -108,6 +109,7 @@ def load_dataset(path: str | Path, options: ImportOptions | None = None) -> Data
         report=report,
         source=raw.info,
         roles=roles,
+        orders=orders,
     )
 
 
@@ -176,12 +178,13 @@ def _long_table(raw: RawTable, options: ImportOptions, report: Report):
         frame, table, mapping, hints, is_orders, options.keep_non_products, report, factors
     )
     del factors  # the codes are as long as the table: free them before the sort below
+    orders = order_baskets(frame, table, mapping, hints)  # "bought together" needs them
     series = _series_table(frame, table, mapping)
     raw.info.layout = "orders" if is_orders else "long"
     if is_orders:
         frame = _sum_order_lines(frame, report)
     frame = frame.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
-    return frame, series, mapping, hints.get("roles", {})
+    return frame, series, mapping, hints.get("roles", {}), orders
 
 
 def _report_roles(report: Report, changed: dict) -> None:

@@ -21,7 +21,7 @@ from core.data.dataset import ColumnMapping
 from core.data.report import Report
 from core.errors import InputError
 
-__all__ = ["cancelled_invoices", "non_product_lines", "screen_order_lines"]
+__all__ = ["cancelled_invoices", "non_product_lines", "order_baskets", "screen_order_lines"]
 
 #: Product codes that name a charge, a correction or a voucher, not goods.
 _CODE = re.compile(
@@ -149,6 +149,36 @@ def screen_order_lines(
             "去除取消、退货和非商品行（运费、折扣、手续费）后，没有剩余的商品销售。",
         )
     return frame.loc[~drop], table.loc[~drop]
+
+
+def order_baskets(
+    frame: pd.DataFrame, table: pd.DataFrame, mapping: ColumnMapping, hints: dict
+) -> pd.DataFrame | None:
+    """Which products each order holds, for "bought together" (:mod:`core.recommend.basket`).
+
+    ``frame`` and ``table`` are the row-aligned lines :func:`screen_order_lines` kept (so
+    cancelled invoices, returns and non-product lines are already out). Returns ``None``
+    when no column holds order numbers; else one row per order and product, however many
+    lines repeat it: ``order`` (``int32``, the orders numbered 0, 1, .. in order of first
+    appearance) and ``unique_id`` (categorical), integer codes rather than strings, so a
+    file of a million lines keeps a few MB. Lines without an order number are left out.
+    """
+    col = _invoice_column(table, mapping, hints)
+    if col is None or not len(table):
+        return None
+    codes, text = _stripped(table[col])
+    empty = np.array([t == "" for t in text], dtype=bool)
+    ok = codes >= 0
+    ok[ok] = ~empty[codes[ok]]
+    products = pd.Categorical(frame["unique_id"].to_numpy()[ok])
+    # the same number written with and without spaces is one order
+    orders = pd.factorize(text)[0][codes[ok]]
+    n_products = max(len(products.categories), 1)
+    keys = pd.unique(orders.astype(np.int64) * n_products + products.codes)
+    order = pd.factorize(keys // n_products)[0].astype(np.int32)
+    uid = pd.Categorical.from_codes((keys % n_products).astype(products.codes.dtype),
+                                    products.categories)  # fmt: skip
+    return pd.DataFrame({"order": order, "unique_id": uid})
 
 
 def _report_lines(report: Report, code: str, col, mask, rows, y, text) -> None:

@@ -34,9 +34,15 @@ import pandas as pd
 
 from core.data import ModelFrames
 from core.periods import period_days
+from core.recommend.basket import basket_pairs, strong_partners
 from core.recommend.demand import MAX_COVER_DAYS, RATE_DAYS
 from core.recommend.inventory import recommend_inventory
-from core.recommend.promotion import PromotionOptions, promotion_effects, recommend_promotion
+from core.recommend.promotion import (
+    PromotionOptions,
+    promotion_effects,
+    recommend_promotion,
+    with_partners,
+)
 from core.text import CELL, pick
 
 __all__ = ["AdviceError", "check_advice", "recommendations", "required_horizon"]
@@ -53,7 +59,8 @@ class AdviceError(RuntimeError):
 
 def recommendations(frames: ModelFrames, freq: str, forecast: pd.DataFrame,
                     stages: pd.DataFrame, stock: pd.DataFrame | None, options,
-                    region: str = "CN", lang: str = "both") -> pd.DataFrame:  # fmt: skip
+                    region: str = "CN", lang: str = "both",
+                    pairs=None) -> pd.DataFrame:  # fmt: skip
     """Reorder and promotion advice per forecast product (one row each).
 
     Columns: ``unique_id, stage, service_level, forecast_lead_time, safety_stock,
@@ -61,6 +68,12 @@ def recommendations(frames: ModelFrames, freq: str, forecast: pd.DataFrame,
     discount, reason``. A product being cleared is never reordered (and the reason says
     so). ``days_of_cover`` is at most 3,650 and empty where no sales are expected. The
     table passes :func:`check_advice`.
+
+    With order numbers (``frames.orders``, or ``pairs``: a
+    :class:`~core.recommend.basket.BasketResult` already made from them) a ``partner``
+    column follows ``discount``: the product still on sale that a product to promote or
+    clear is most often bought with, named in its reason too
+    (:func:`~core.recommend.promotion.with_partners`).
     """
 
     options.check()
@@ -70,6 +83,11 @@ def recommendations(frames: ModelFrames, freq: str, forecast: pd.DataFrame,
     effects = promotion_effects(frames.frame)
     promo = recommend_promotion(effects, active, inv[list(PROMOTION_INPUTS)], forecast,
                                 PromotionOptions(region=region))  # fmt: skip
+    orders = getattr(frames, "orders", None)
+    if pairs is None and orders is not None:
+        pairs = basket_pairs(orders)
+    if pairs is not None:
+        promo = with_partners(promo, strong_partners(pairs, forecast["unique_id"].unique()))
     table = _recommend_table(inv, promo, lang)
     check_advice(table, stated=_stated_levels(table["unique_id"], stock, options))
     return table
@@ -150,5 +168,7 @@ def _recommend_table(inv: pd.DataFrame, promo: pd.DataFrame, lang: str) -> pd.Da
     out["promotion"] = merged["action"].fillna("hold")
     out["promotion_window"] = window
     out["discount"] = merged["depth"].fillna(0).round(2)
+    if "partner" in merged:
+        out["partner"] = merged["partner"].fillna("").astype(str)
     out["reason"] = [prefix + r if c else r for r, c in zip(reason, clearing, strict=True)]
     return out

@@ -57,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import InputError
+from core.parallel import Workers, current
 from core.recommend.demand import (
     days_of_cover,
     demand_rate,
@@ -152,6 +153,7 @@ def recommend_inventory(
     options: InventoryOptions | None = None,
     *,
     period_days: float = 1.0,
+    workers: Workers | None = None,
 ) -> pd.DataFrame:
     """Reorder advice per product (see module doc).
 
@@ -168,6 +170,9 @@ def recommend_inventory(
     options : InventoryOptions, optional
     period_days : float
         Days per forecast period (1 daily, 7 weekly, ~30.4 monthly).
+    workers : core.parallel.Workers, optional
+        Where the products' policies are worked out (default: the configured one);
+        the table does not depend on it (each product's draws have their own seed).
 
     Returns
     -------
@@ -182,11 +187,14 @@ def recommend_inventory(
     options.check()
     fc = forecast.sort_values(["unique_id", "ds"], kind="stable")
     table = _per_product(fc, stock, stages)
-    rows = [
-        _advise(uid, group, table.loc[uid], options, period_days)
-        for uid, group in fc.groupby("unique_id", sort=True)
-    ]
+    items = [(uid, group, table.loc[uid]) for uid, group in fc.groupby("unique_id", sort=True)]
+    rows = current(workers).map(_advise_batch, items, options, period_days, step="inventory")
     return pd.DataFrame(rows)
+
+
+def _advise_batch(items: list, options: InventoryOptions, period_days: float) -> list[dict]:
+    """:func:`_advise` over ``(uid, forecast rows, row)`` items (a batch of ``Workers``)."""
+    return [_advise(uid, fc, row, options, period_days) for uid, fc, row in items]
 
 
 def _per_product(fc: pd.DataFrame, stock, stages) -> pd.DataFrame:
@@ -315,7 +323,11 @@ def _reason(r: dict, lead_days: float, known_stock: bool) -> tuple[str, str]:
 
 
 def apply_budget(
-    advice: pd.DataFrame, budget: float, margin: pd.Series, moq: float = 0.0, pack: float = 1.0
+    advice: pd.DataFrame,
+    budget: float,
+    margin: pd.Series,
+    moq: float | pd.Series = 0.0,
+    pack: float | pd.Series = 1.0,
 ) -> pd.DataFrame:
     """Cut orders to a cash budget, keeping those whose absence would lose most margin.
 
@@ -327,8 +339,9 @@ def apply_budget(
         Cash available for this round of orders.
     margin : pandas.Series
         Unit margin (price - cost) per ``unique_id``.
-    moq, pack : float
-        A cut order is rounded down to whole packs and dropped when below the MOQ.
+    moq, pack : float or pandas.Series
+        A cut order is rounded down to whole packs and dropped when below the MOQ; a
+        Series (indexed like ``advice``) gives each row its own (a supplier table's).
 
     Returns
     -------
@@ -351,8 +364,10 @@ def apply_budget(
         if not np.isfinite(value) or value <= left:
             left -= value if np.isfinite(value) else 0
             continue
-        keep = np.floor(left / unit_cost[i] / pack) * pack if unit_cost[i] > 0 else 0.0
-        keep = keep if keep >= moq else 0.0
+        row_pack = float(pack[i] if isinstance(pack, pd.Series) else pack)
+        row_moq = float(moq[i] if isinstance(moq, pd.Series) else moq)
+        keep = np.floor(left / unit_cost[i] / row_pack) * row_pack if unit_cost[i] > 0 else 0.0
+        keep = keep if keep >= row_moq else 0.0
         out.loc[i, "budget_cut"] = out.loc[i, "order_qty"] - keep
         out.loc[i, "order_qty"], out.loc[i, "order_value"] = keep, keep * unit_cost[i]
         left -= keep * unit_cost[i]

@@ -27,6 +27,11 @@ Rules (:func:`recommend_promotion`):
   none), **only when** stock on hand and on order covers the expected sales with the uplift;
 - ``hold`` otherwise, with the reason (new product, no measurable uplift, stock too low ...).
 
+Where order lines carry order numbers, a product to promote or clear that has a strong
+partner (bought together in at least 5 orders, lift above 1: :mod:`.basket`) is advised with
+it (:func:`with_partners`: "promote A with B", 联合促销) and the partner's ID goes in the
+``partner`` column.
+
 The sales rate behind every rule is the inventory table's ``demand_per_day`` (the expected
 demand of the forecast's first 14 days, :mod:`.demand`) and its ``days_of_cover``; neither
 the service level nor the lead time enters, so neither changes the advice (the order-up-to
@@ -43,7 +48,13 @@ import pandas as pd
 from core.festivals import black_friday, prime_day
 from core.recommend.demand import rate_periods
 
-__all__ = ["PromotionOptions", "festival_calendar", "promotion_effects", "recommend_promotion"]
+__all__ = [
+    "PromotionOptions",
+    "festival_calendar",
+    "promotion_effects",
+    "recommend_promotion",
+    "with_partners",
+]
 
 MIN_PROMO_PERIODS = 3
 MIN_PROMOTIONS = 2
@@ -340,3 +351,34 @@ def _clear(row, start, units: float, rate: float, opt: PromotionOptions, why_en,
 
 def _reason(en: str, zh: str) -> dict:
     return {"reason_en": en, "reason_zh": zh}
+
+
+def with_partners(advice: pd.DataFrame, partners: pd.DataFrame) -> pd.DataFrame:
+    """``advice`` (:func:`recommend_promotion`) naming the partner of each product to
+    promote or clear, and a ``partner`` column with its ID (``""`` for none).
+
+    ``partners`` holds ``unique_id``, ``partner``, ``orders_together`` and ``lift``, one row
+    per product (:func:`core.recommend.basket.strong_partners`). A product on hold gets
+    no partner: the advice is to do nothing with it.
+    """
+    out = advice.copy()
+    if out.empty or partners.empty:
+        return out.assign(partner="")
+    best = partners.drop_duplicates("unique_id").set_index("unique_id")
+    ids = out["unique_id"].astype(str)
+    found = ids.isin(best.index) & out["action"].isin(("promote", "clear"))
+    out["partner"] = ""
+    for i in np.flatnonzero(found.to_numpy()):
+        row = best.loc[ids.iloc[i]]
+        b, n, lift = row["partner"], int(row["orders_together"]), float(row["lift"])
+        if out["action"].iloc[i] == "promote":
+            en = f" Promote it with {b}: bought together in {n} orders, lift {lift:.1f}."
+            zh = f"建议与 {b} 联合促销：{n} 个订单同时购买，提升度 {lift:.1f}。"
+        else:
+            en = f" Offer it with {b} to clear it faster: bought together in {n} orders, lift {lift:.1f}."
+            zh = f"可与 {b} 搭配促销以加快清仓：{n} 个订单同时购买，提升度 {lift:.1f}。"
+        j = out.index[i]
+        out.loc[j, "reason_en"] = f"{out.loc[j, 'reason_en']}{en}"
+        out.loc[j, "reason_zh"] = f"{out.loc[j, 'reason_zh']}{zh}"
+        out.loc[j, "partner"] = str(b)
+    return out

@@ -747,7 +747,7 @@ Open a sales file to see its rows here.</source>
     <name>MainWindow</name>
     <message>
         <source>Import data</source>
-        <extracomment>Close once the save running now has finished (set by the close prompt).</extracomment>
+        <extracomment>The Overview's index for :meth:`MainWindow.show_step` (after the five steps). Close once the save running now has finished (set by the close prompt).</extracomment>
         <translation>导入数据</translation>
     </message>
     <message>
@@ -765,6 +765,10 @@ Open a sales file to see its rows here.</source>
     <message>
         <source>Recommendations</source>
         <translation>建议</translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation>概览</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -976,6 +980,234 @@ Open a sales file to see its rows here.</source>
     </message>
 </context>
 <context>
+    <name>OverviewView</name>
+    <message>
+        <source>Overview</source>
+        <extracomment>Products listed on a card. Views the step buttons of the hint lead to (main-window step indexes). ``(view, ids, title)``: show the products ``ids`` in ``view`` (``recommendations`` or ``forecast``); ``title`` says what they are.</extracomment>
+        <translation>概览</translation>
+    </message>
+    <message>
+        <source>Products by lifecycle stage</source>
+        <translation>各生命周期阶段的商品数</translation>
+    </message>
+    <message>
+        <source>ABC (share of sales value) x XYZ (demand variability)</source>
+        <translation>ABC（销售额占比）× XYZ（需求波动）</translation>
+    </message>
+    <message>
+        <source>A: top 80% of value</source>
+        <translation>A：销售额前 80%</translation>
+    </message>
+    <message>
+        <source>B: next 15%</source>
+        <translation>B：其后 15%</translation>
+    </message>
+    <message>
+        <source>C: last 5%</source>
+        <translation>C：最后 5%</translation>
+    </message>
+    <message>
+        <source>X: steady (CV up to 0.5)</source>
+        <translation>X：平稳（变异系数 ≤ 0.5）</translation>
+    </message>
+    <message>
+        <source>Y: variable (0.5 to 1)</source>
+        <translation>Y：波动（0.5 至 1）</translation>
+    </message>
+    <message>
+        <source>Z: erratic (above 1, or new)</source>
+        <translation>Z：不规则（大于 1 或新品）</translation>
+    </message>
+    <message>
+        <source>Click a count to see those products.</source>
+        <translation>点击数字查看这些商品。</translation>
+    </message>
+    <message>
+        <source>To order now</source>
+        <translation>需立即订货</translation>
+    </message>
+    <message>
+        <source>Out of stock now</source>
+        <translation>当前已断货</translation>
+    </message>
+    <message>
+        <source>Out of stock within the lead time</source>
+        <translation>交货期内将断货</translation>
+    </message>
+    <message>
+        <source>Excess stock</source>
+        <translation>库存积压</translation>
+    </message>
+    <message>
+        <source>Stage changed</source>
+        <translation>阶段发生变化</translation>
+    </message>
+    <message>
+        <source>Entering decline within 8 weeks</source>
+        <translation>8 周内进入衰退期</translation>
+    </message>
+    <message>
+        <source>To promote for the next festival</source>
+        <translation>下个购物节建议促销</translation>
+    </message>
+    <message>
+        <source>Forecast accuracy</source>
+        <translation>预测准确率</translation>
+    </message>
+    <message>
+        <source>Reading the recommendations...</source>
+        <translation>正在汇总建议...</translation>
+    </message>
+    <message>
+        <source>Open a sales file to begin (step 1: Import).</source>
+        <translation>请先打开销售文件（第 1 步：导入）。</translation>
+    </message>
+    <message>
+        <source>Train a model next (step 3: Train).</source>
+        <translation>下一步：训练模型（第 3 步：训练）。</translation>
+    </message>
+    <message>
+        <source>Forecast every product next (step 4: Forecast).</source>
+        <translation>下一步：预测所有商品（第 4 步：预测）。</translation>
+    </message>
+    <message>
+        <source>Compute the recommendations next (step 5: Recommendations): the overview sums them up.</source>
+        <translation>下一步：生成补货与促销建议（第 5 步：建议），概览会汇总这些建议。</translation>
+    </message>
+    <message>
+        <source>What needs attention now, once there is advice.</source>
+        <translation>生成建议后，这里会汇总当前需要处理的事项。</translation>
+    </message>
+    <message>
+        <source>Go there</source>
+        <translation>前往</translation>
+    </message>
+    <message>
+        <source>What needs attention now: {n} products, data up to {date}. Click a card or a count to see the products.</source>
+        <translation>当前需要处理的事项：共 {n} 个商品，数据截至 {date}。点击卡片或数字可查看对应商品。</translation>
+    </message>
+    <message>
+        <source>Click to see these products.</source>
+        <translation>点击查看这些商品。</translation>
+    </message>
+    <message>
+        <source>{u} units (the data has no prices)</source>
+        <translation>{u} 件（数据中没有价格）</translation>
+    </message>
+    <message>
+        <source>at cost</source>
+        <translation>按成本计</translation>
+    </message>
+    <message>
+        <source>at selling price</source>
+        <translation>按售价计</translation>
+    </message>
+    <message>
+        <source>at cost, else at selling price</source>
+        <translation>按成本计（无成本时按售价）</translation>
+    </message>
+    <message>
+        <source>Order value {v}</source>
+        <translation>订货金额 {v}</translation>
+    </message>
+    <message>
+        <source>Over {d} days of cover</source>
+        <translation>可售天数超过 {d} 天</translation>
+    </message>
+    <message>
+        <source>Over {d} days of cover; value {v}, median {m} days</source>
+        <translation>可售天数超过 {d} 天；金额 {v}，可售天数中位数 {m} 天</translation>
+    </message>
+    <message>
+        <source>No earlier run to compare with.</source>
+        <translation>没有可比较的上次运行。</translation>
+    </message>
+    <message>
+        <source>Since the last run ({date})</source>
+        <translation>自上次运行（{date}）以来</translation>
+    </message>
+    <message>
+        <source>Since {date} (a week ago)</source>
+        <translation>自 {date}（一周前）以来</translation>
+    </message>
+    <message>
+        <source>Plan the clearance; stop reordering.</source>
+        <translation>请安排清仓，停止补货。</translation>
+    </message>
+    <message>
+        <source>No shopping festival in the next 60 days.</source>
+        <translation>未来 60 天内没有购物节。</translation>
+    </message>
+    <message>
+        <source>{name} on {date}</source>
+        <translation>{name}（{date}）</translation>
+    </message>
+    <message>
+        <source>Last run ({date})</source>
+        <translation>上次运行（{date}）</translation>
+    </message>
+    <message>
+        <source>Backtest</source>
+        <translation>回测</translation>
+    </message>
+    <message>
+        <source>{source}, {model}: MASE {mase}</source>
+        <translation>{source}，{model}：MASE {mase}</translation>
+    </message>
+    <message>
+        <source>No stock on hand.</source>
+        <translation>现有库存为 0。</translation>
+    </message>
+    <message>
+        <source>Stock lasts less than the lead time.</source>
+        <translation>库存撑不到交货期结束。</translation>
+    </message>
+    <message>
+        <source>... and {n} more</source>
+        <translation>……另有 {n} 个</translation>
+    </message>
+    <message>
+        <source>Worst forecast:</source>
+        <translation>预测偏差最大：</translation>
+    </message>
+    <message>
+        <source>order {n}</source>
+        <translation>订 {n}</translation>
+    </message>
+    <message>
+        <source>out {date}</source>
+        <translation>{date} 断货</translation>
+    </message>
+    <message>
+        <source>no sales expected</source>
+        <translation>预计无销售</translation>
+    </message>
+    <message>
+        <source>{d} days</source>
+        <translation>{d} 天</translation>
+    </message>
+    <message>
+        <source>from {date}</source>
+        <translation>{date} 起</translation>
+    </message>
+    <message>
+        <source>Products</source>
+        <translation>商品数</translation>
+    </message>
+    <message>
+        <source>Last 52 weeks of sales.</source>
+        <translation>按最近 52 周的销售计算。</translation>
+    </message>
+    <message>
+        <source>ABC by units sold: the data has no prices.</source>
+        <translation>数据中没有价格，ABC 按销量计算。</translation>
+    </message>
+    <message>
+        <source>class {abc}{xyz}</source>
+        <translation>{abc}{xyz} 类</translation>
+    </message>
+</context>
+<context>
     <name>PlanPanel</name>
     <message>
         <source>Planned promotions and prices</source>
@@ -1156,6 +1388,10 @@ Open a sales file to see its rows here.</source>
         <translation>导出...</translation>
     </message>
     <message>
+        <source>Show all products</source>
+        <translation>显示全部商品</translation>
+    </message>
+    <message>
         <source>Stock on hand: the last value of the sales file's stock column.</source>
         <translation>现有库存：取销售文件库存列的最新值。</translation>
     </message>
@@ -1210,6 +1446,10 @@ Open a sales file to see its rows here.</source>
     <message>
         <source>{n} products: {o} to order now, {c} to clear, {p} to promote.</source>
         <translation>共 {n} 个商品：{o} 个需立即订货，{c} 个建议清仓，{p} 个建议促销。</translation>
+    </message>
+    <message>
+        <source>Filtered: {title} ({n} products).</source>
+        <translation>已筛选：{title}（{n} 个商品）。</translation>
     </message>
     <message>
         <source>Export recommendations</source>

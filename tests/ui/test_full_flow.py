@@ -71,7 +71,7 @@ def test_sample_flow_exports_and_project_round_trip(qtbot, tmp_path):
             check_dtype=False,
         )  # fmt: skip
         assert o.recommendations["order_qty"].tolist() == recs["order_qty"].tolist()
-        assert other.current_view() is other.recommendations_view
+        assert other.current_view() is other.overview_view  # a project with advice opens there
         assert set(o.leaderboard["model"]) == set(board["model"])
         assert [r["part"] for r in o.history_log] == ["cutoff"] * 2 + ["final"] * 2
         plot = other.training_view.loss_plot

@@ -4,12 +4,13 @@ Inventory settings for all products (lead time, review period, service level, MO
 size) and an optional stock file; *Recommend* runs
 :func:`core.analysis.decision_tasks.recommend_task` on the session's forecast (made again
 further ahead, with the session's plan of promotions and prices, when lead time + review
-period need it) in a worker. The table shows one
-row per product; lead time, service level and stock on hand are editable per product:
-an edit is kept in ``session.stock`` and the advice recomputed. *Policy backtest*
-replays the last reviews with SkuCast's advice and with a naive policy
-(:func:`core.recommend.simulate.simulate_policy`). Exports: CSV (UTF-8 with BOM, formula-safe)
-and XLSX through :func:`core.data.export.write_table`.
+period need it) in a worker. The table shows one row per product; lead time, service
+level and stock on hand are editable per product: an edit is kept in ``session.stock``
+and the advice recomputed. *Policy backtest* replays the last reviews with SkuCast's
+advice and with a naive policy (:func:`core.recommend.simulate.simulate_policy`).
+:meth:`RecommendationsView.show_products` (a click on the Overview) narrows the table to
+some products, saying so, until *Show all products*. Exports: CSV (UTF-8 with BOM,
+formula-safe) and XLSX through :func:`core.data.export.write_table`.
 
 ``python -m ui.views.recommendations_view`` opens the view on the bundled sample.
 """
@@ -69,6 +70,7 @@ class RecommendationsView(BaseView):
         self.sim_runner = ProcessRunner(self)
         self._long_forecast: tuple[int, pd.DataFrame] | None = None
         self._again = False
+        self._only: tuple[list[str], str] | None = None  # (ids, title): see show_products
         self._build()
         self._connect()
         self.retranslate()
@@ -100,6 +102,8 @@ class RecommendationsView(BaseView):
         self.advice = AdviceTable(on_edit=self._edited)
         self.model, self.table = self.advice.model, self.advice.table
         self.filter_combo = self.advice.filter_combo
+        self.only_label, self.show_all_button = QLabel(), QPushButton()
+        self.only_label.setStyleSheet("color: #a15c00; font-weight: bold;")
         self.sim_box = SimulationPanel()
         self.sim_label, self.verdict_label = self.sim_box.figures, self.sim_box.verdict
         layout = QVBoxLayout(self)
@@ -109,6 +113,7 @@ class RecommendationsView(BaseView):
                                self.advice.filter_label, self.filter_combo,
                                self.export_button))  # fmt: skip
         layout.addLayout(hbox(self.status_label, self.goto_button))
+        layout.addLayout(hbox(self.only_label, self.show_all_button, None))
         layout.addWidget(self.advice, 1)
         layout.addWidget(self.sim_box)
 
@@ -120,6 +125,7 @@ class RecommendationsView(BaseView):
         self.reset_button.clicked.connect(self.reset_overrides)
         self.goto_button.clicked.connect(self._goto_forecast)
         self.cancel_button.clicked.connect(self._cancel)
+        self.show_all_button.clicked.connect(self.clear_products)
         for runner in (self.runner, self.long_runner, self.sim_runner):
             runner.sig_running.connect(self._running)
             runner.sig_progress.connect(self._progress)
@@ -131,6 +137,7 @@ class RecommendationsView(BaseView):
         self.session.sig_forecast_changed.connect(self._forecast_changed)
         self.session.sig_recommendations_changed.connect(self._refresh)
         self.session.sig_data_changed.connect(self._load_options)
+        self.session.sig_data_changed.connect(self._forget_products)
 
     # --------------------------------------------------------------- language
     def title(self) -> str:
@@ -146,6 +153,7 @@ class RecommendationsView(BaseView):
         self.cancel_button.setText(self.tr("Cancel"))
         self.goto_button.setText(self.tr("Go to forecast"))
         self.export_button.setText(self.tr("Export..."))
+        self.show_all_button.setText(self.tr("Show all products"))
         self._refresh()
 
     def runners(self) -> list:
@@ -349,8 +357,37 @@ class RecommendationsView(BaseView):
         self.goto_button.setVisible(s.forecast is None)
         if not busy:
             self.status_label.setText(self._summary())
-        self.advice.show_advice(s.recommendations, s.dataset)
+        table, only = s.recommendations, self._only
+        if table is not None and only is not None:
+            table = table[table["unique_id"].astype(str).isin(only[0])]
+        self.advice.show_advice(table, s.dataset)
+        self._show_only()
         self._show_simulation()
+
+    # ------------------------------------------------------- narrowed to some products
+    def show_products(self, ids, title: str) -> None:
+        """Show every row of the products ``ids`` and only them (``title`` says what they
+        are: "To order now") until :meth:`clear_products` or new data."""
+        self._only = ([str(i) for i in ids], title)
+        self.filter_combo.setCurrentIndex(max(self.filter_combo.findData("all"), 0))
+        self._refresh()
+
+    @Slot()
+    def clear_products(self) -> None:
+        """Show every product again."""
+        self._only = None
+        self._refresh()
+
+    @Slot()
+    def _forget_products(self) -> None:
+        self._only = None  # the refresh of the new data's advice follows
+
+    def _show_only(self) -> None:
+        self.only_label.setVisible(self._only is not None)
+        self.show_all_button.setVisible(self._only is not None)
+        if self._only is not None:
+            self.only_label.setText(self.tr("Filtered: {title} ({n} products).").format(
+                title=self._only[1], n=len(self._only[0])))  # fmt: skip
 
     def _show_simulation(self) -> None:
         self.sim_box.show_result(self.session.simulation, self.session.meta)
