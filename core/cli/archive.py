@@ -9,10 +9,12 @@ run (see :mod:`core.analysis.archive_score` for the figures).
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from core.analysis import archive_path, score_runs, worst_products
 from core.cli.common import Parser, add_cleaning_args, add_import_args, positive, prepare
 from core.data import ids_first, write_table
+from core.errors import InputError
 from core.text import pick
 
 __all__ = ["COMMANDS", "add_archive_commands"]
@@ -34,8 +36,13 @@ def add_archive_commands(sub, common) -> None:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    path = Path(args.archive or archive_path(args.file))
+    if not path.is_file():  # scoring reads: a mistyped name must not leave an empty archive
+        raise InputError(
+            f"No forecast archive at {path}: run forecast --archive first, or give --archive.",
+            f"找不到预测存档 {path}：请先运行 forecast --archive，或用 --archive 指定。",
+        )
     dataset, _ = prepare(args, announce=False, need_active=False)
-    path = args.archive or archive_path(args.file)
     per_run, per_product = score_runs(path, dataset.frame)
     if per_run.empty:
         print(pick(args.lang, f"No runs archived in {path}.", f"{path} 中没有存档的运行。"))

@@ -401,6 +401,8 @@ def test_forecast_archive_then_archive_score_on_the_command_line(tmp_path, capsy
     assert "fva" in out and "snaive_mase" in out
     scores = pd.read_csv(per_product, dtype={"商品编码": str}, encoding="utf-8-sig")
     assert sorted(scores["商品编码"]) == ["00101", "00102"] and (scores["n"] == 7).all()
-    assert main(["archive", "score", str(whole), "--archive", str(tmp_path / "none.sqlite"),
-                 "--lang", "en"]) == 0  # fmt: skip
-    assert "No runs archived" in capsys.readouterr().out
+    mistyped = tmp_path / "none.sqlite"
+    assert main(["archive", "score", str(whole), "--archive", str(mistyped),
+                 "--lang", "en"]) == 2  # fmt: skip
+    assert "No forecast archive at" in capsys.readouterr().err
+    assert not mistyped.exists()  # scoring never creates an empty archive
