@@ -176,7 +176,7 @@ class Workers:
             step: str = "work") -> list:  # fmt: skip
         """``fn(items[batch], *args)`` over batches of ``items``; the results in order.
 
-        ``on_progress`` receives ``{"step": step, "done": k, "total": len(items)}`` after
+        ``on_progress`` receives ``{"stage": step, "done": k, "total": len(items)}`` after
         each batch; ``should_stop()`` is checked between batches (queued batches are
         cancelled and :class:`~core.errors.CancelledError` is raised).
         """
@@ -190,7 +190,7 @@ class Workers:
 
         def report(done: int) -> None:
             if on_progress is not None:
-                on_progress({"step": step, "done": done, "total": n})
+                on_progress({"stage": step, "done": done, "total": n})
 
         def check() -> None:
             if should_stop is not None and should_stop():

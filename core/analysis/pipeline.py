@@ -128,9 +128,10 @@ def make_forecast(model, horizon: int, levels=(80, 95), future=None) -> pd.DataF
 
 
 def lifecycle_tables(frames: ModelFrames, freq: str, forecast: pd.DataFrame | None = None,
-                     history: bool = True):  # fmt: skip
+                     history: bool = True, on_progress=None):  # fmt: skip
     """``(stages, history)``: the stage per product now and along its history
     (``history`` is ``None`` when not asked for)."""
     if history:
-        return lifecycle_with_history(frames.full, freq, forecast=forecast)
-    return classify_lifecycle(frames.full, freq, forecast=forecast), None
+        return lifecycle_with_history(frames.full, freq, forecast=forecast,
+                                      on_progress=on_progress)  # fmt: skip
+    return classify_lifecycle(frames.full, freq, forecast=forecast, on_progress=on_progress), None

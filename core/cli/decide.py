@@ -98,7 +98,12 @@ def _options(args):
 def cmd_lifecycle(args: argparse.Namespace) -> int:
     dataset, frames = prepare(args, announce=False, need_active=False)
     # with --history both tables come from one fit of the life curves
-    table, history = lifecycle_tables(frames, dataset.freq, history=bool(args.history))
+    progress = terminal_progress(args)
+    try:
+        table, history = lifecycle_tables(frames, dataset.freq, history=bool(args.history),
+                                          on_progress=progress)  # fmt: skip
+    finally:
+        progress.close()
     out = pd.DataFrame({
         "unique_id": table["unique_id"],
         "stage": table["stage"],

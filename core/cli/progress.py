@@ -22,6 +22,9 @@ _LABELS = {
     "fit": ("Fitting", "拟合"),
     "simulate": ("Replaying", "回放"),
     "auto_fit": ("Fitting", "拟合"),
+    "lifecycle": ("Lifecycle", "生命周期"),
+    "lifecycle_calendar": ("Lifecycle, with the shop's calendar", "生命周期（扣除店铺日历）"),
+    "inventory": ("Stock advice", "库存建议"),
 }
 
 

@@ -131,14 +131,19 @@ def _products(frame: pd.DataFrame, freq: str, as_of, workers: Workers | None = N
     if len(prods) >= _CALENDAR_PRODUCTS:
         calendar = shop_calendar([p.rates for p in prods], [p.trend for p in prods])
         if len(calendar) and calendar.abs().max() > 0:
-            prods = workers.map(_refit, prods, calendar, should_stop=should_stop,
-                                step="lifecycle")  # fmt: skip
+            prods = workers.map(_refit, prods, calendar, on_progress=on_progress,
+                                should_stop=should_stop, step="lifecycle_calendar")  # fmt: skip
     return prods
 
 
 def classify_lifecycle(
-    frame: pd.DataFrame, freq: str, *, forecast: pd.DataFrame | None = None, as_of=None,
+    frame: pd.DataFrame,
+    freq: str,
+    *,
+    forecast: pd.DataFrame | None = None,
+    as_of=None,
     workers: Workers | None = None,
+    on_progress=None,
 ) -> pd.DataFrame:
     """Lifecycle stage of every product at the last date (or ``as_of``).
 
@@ -157,6 +162,9 @@ def classify_lifecycle(
     workers : core.parallel.Workers, optional
         Where the products' fits run (default: the configured one, every core for a
         big shop); the table does not depend on it.
+    on_progress : callable, optional
+        Receives ``{"stage": "lifecycle" | "lifecycle_calendar", "done", "total"}`` as
+        batches of products are fitted (alone, then with the shop's calendar).
 
     Returns
     -------
@@ -174,7 +182,8 @@ def classify_lifecycle(
         For a table without the needed columns or rows.
     """
     forecast = _check_forecast(forecast)
-    return _stage_table(_products(frame, freq, as_of, workers), forecast, workers)
+    prods = _products(frame, freq, as_of, workers, on_progress)
+    return _stage_table(prods, forecast, workers)
 
 
 def _classify(items: list[tuple], history: ShopHistory) -> list[dict]:
@@ -226,15 +235,20 @@ def stage_history(frame: pd.DataFrame, freq: str, *, as_of=None,
 
 
 def lifecycle_with_history(
-    frame: pd.DataFrame, freq: str, *, forecast: pd.DataFrame | None = None, as_of=None,
+    frame: pd.DataFrame,
+    freq: str,
+    *,
+    forecast: pd.DataFrame | None = None,
+    as_of=None,
     workers: Workers | None = None,
+    on_progress=None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(classify_lifecycle(...), stage_history(...))`` with the life curves fitted once.
 
     Both tables come from the same fits, so they are equal to the two calls' results.
     """
     forecast = _check_forecast(forecast)
-    prods = _products(frame, freq, as_of, workers)
+    prods = _products(frame, freq, as_of, workers, on_progress)
     return _stage_table(prods, forecast, workers), _history_table(prods, freq)
 
 

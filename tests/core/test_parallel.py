@@ -59,7 +59,7 @@ def test_map_keeps_the_order_of_the_items_and_reports_progress():
     assert [e["done"] for e in events][-1] == 40
     done = [e["done"] for e in events]  # batches of 7 (the last of 5) as they finish
     assert len(done) == 6 and done == sorted(done) and all(d in range(5, 41) for d in done)
-    assert {e["step"] for e in events} == {"sq"} and {e["total"] for e in events} == {40}
+    assert {e["stage"] for e in events} == {"sq"} and {e["total"] for e in events} == {40}
 
 
 def test_small_work_stays_in_this_process_and_still_reports():
