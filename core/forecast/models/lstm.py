@@ -213,6 +213,7 @@ class LSTMForecaster(Forecaster):
             self.feature_stats_ = {k: list(v) for k, v in donor.feature_stats_.items()}
         self.vocabulary_, self.static_codes_ = static_codes(feats, self.static_columns_)
         scaled = self._scale(feats.frame)
+        del feats  # the unscaled float64 features: not needed beside the panel
         panel = build_panel(scaled, freq, self.feature_columns_, self.static_codes_,
                             self.lookback_, self.horizon_)  # fmt: skip
         self.ids_ = panel.ids

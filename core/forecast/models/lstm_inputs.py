@@ -89,9 +89,12 @@ def feature_stats(frame: pd.DataFrame, columns: list[str]) -> dict[str, list[flo
 
 def scale_features(frame: pd.DataFrame, columns: list[str], stats: dict) -> pd.DataFrame:
     """``unique_id, ds, y`` and the ``columns`` standardised with ``stats`` (float32)."""
-    out = frame[["unique_id", "ds"]].copy()
-    out["y"] = frame["y"].to_numpy(dtype="float64") if "y" in frame else np.nan
-    for col in columns:
+    data = {
+        "unique_id": frame["unique_id"],  # Series: their dtypes kept
+        "ds": frame["ds"],
+        "y": frame["y"].to_numpy(dtype="float64") if "y" in frame else np.full(len(frame), np.nan),
+    }
+    for col in columns:  # built at once: inserting column by column fragments the frame
         mean, std = stats[col]
-        out[col] = ((_values(frame, col) - mean) / std).astype("float32")
-    return out
+        data[col] = ((_values(frame, col) - mean) / std).astype("float32")
+    return pd.DataFrame(data, index=frame.index)
