@@ -16,7 +16,7 @@ from core.data.alignment import (
 )
 from core.data.cleaning import CHANGE_COLUMNS, CleaningOptions, CleaningResult, clean, preview
 from core.data.dataset import ID_SEP, ColumnMapping, Dataset
-from core.data.export import excel_safe, forecast_table, ids_first, write_table
+from core.data.export import excel_safe, forecast_table, ids_first, write_sheets, write_table
 from core.data.headers import normalize_header
 from core.data.importer import ImportOptions, load_dataset
 from core.data.io import read_csv_bytes, read_table, sniff_separator
@@ -86,5 +86,6 @@ __all__ = [
     "sniff_separator",
     "stock_from_data",
     "uid_column",
+    "write_sheets",
     "write_table",
 ]

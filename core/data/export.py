@@ -26,7 +26,7 @@ from core.data.dataset import Dataset
 from core.errors import InputError
 from core.text import CELL, pick
 
-__all__ = ["excel_safe", "forecast_table", "ids_first", "write_table"]
+__all__ = ["excel_safe", "forecast_table", "ids_first", "write_sheets", "write_table"]
 
 _RISKY = ("=", "+", "-", "@", "\t", "\r")
 #: Headers of a forecast's value columns in words: column -> (English, Chinese).
@@ -62,15 +62,37 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
             f"无法写入 {target.name}：请使用 .csv 或 .xlsx 文件名。",
         )
     safe = excel_safe(frame)
+    if suffix == ".csv":
+        return _replace(target, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig"))
+    return _replace(target, lambda tmp: safe.to_excel(tmp, index=False, engine="openpyxl"))
+
+
+def write_sheets(sheets: dict[str, pd.DataFrame], path) -> Path:
+    """One ``.xlsx`` with a sheet per frame (names cut to Excel's 31 characters), each
+    made formula-safe as by :func:`write_table`, written atomically; returns the path."""
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise InputError(f"Cannot write {target.name}: sheets need an .xlsx file name.",
+                         f"无法写入 {target.name}：多个工作表需要 .xlsx 文件名。")  # fmt: skip
+
+    def write(tmp: str) -> None:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+            for name, frame in sheets.items():
+                excel_safe(frame).to_excel(writer, sheet_name=name[:31], index=False)
+
+    return _replace(target, write)
+
+
+def _replace(target: Path, write) -> Path:
+    """``write(tmp)`` into a temporary file beside ``target``, then swap it in: a reader
+    never sees half a file and a failed write leaves the old one."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=suffix, dir=target.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix,
+                                   dir=target.parent)  # fmt: skip
         os.close(fd)
         try:
-            if suffix == ".csv":
-                safe.to_csv(tmp, index=False, encoding="utf-8-sig")
-            else:
-                safe.to_excel(tmp, index=False, engine="openpyxl")
+            write(tmp)
             os.replace(tmp, target)
         finally:
             if os.path.exists(tmp):

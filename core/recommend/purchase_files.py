@@ -48,14 +48,12 @@ code is its numeric supplier ID. A layout file (:func:`read_layout`) renames any
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from core.data import excel_safe, read_table, write_table
+from core.data import read_table, write_sheets, write_table
 from core.errors import InputError
 from core.recommend.purchase import LINE_FIELDS, NO_SUPPLIER, TOTAL_FIELDS, PurchaseOrders
 from core.text import CELL, pick
@@ -173,7 +171,7 @@ def write_orders(orders: PurchaseOrders, path, layout: str | dict = "generic",
     if layout == "generic" and target.suffix.lower() == ".xlsx":
         sheets = {pick(lang, "Lines", "采购明细", sep=" "): lines,
                   pick(lang, "Totals", "供应商汇总", sep=" "): totals}  # fmt: skip
-        return [_write_sheets(sheets, target)]
+        return [write_sheets(sheets, target)]
     beside = target.with_name(f"{target.stem}_totals{target.suffix}")
     return [write_table(lines, target), write_table(totals, beside)]
 
@@ -181,25 +179,3 @@ def write_orders(orders: PurchaseOrders, path, layout: str | dict = "generic",
 def _whole(values: pd.Series) -> pd.Series:
     v = values.astype(float)
     return v.astype("int64") if np.allclose(v, np.round(v)) and v.notna().all() else v
-
-
-def _write_sheets(sheets: dict[str, pd.DataFrame], target: Path) -> Path:
-    """One XLSX with a sheet per frame, written atomically (as ``write_table`` does)."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".xlsx", dir=target.parent)
-        os.close(fd)
-        try:
-            with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-                for name, frame in sheets.items():
-                    excel_safe(frame).to_excel(writer, sheet_name=name[:31], index=False)
-            os.replace(tmp, target)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    except OSError as exc:
-        raise InputError(
-            f"Cannot write {target}: {exc.strerror or exc} (is it open in another program?).",
-            f"无法写入 {target}：{exc}（文件是否正被其他程序打开？）。",
-        ) from exc
-    return target
