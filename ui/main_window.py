@@ -43,7 +43,7 @@ from ui.settings import AppSettings
 
 __all__ = ["MainWindow", "OVERVIEW_STEP", "PROJECT_SUFFIX", "SUPPORTED_SUFFIXES", "make_window"]
 
-SUPPORTED_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
+SUPPORTED_SUFFIXES = (".csv", ".txt", ".tsv", ".gz", ".xlsx", ".xlsm")  # .gz: csv.gz, tsv.gz
 PROJECT_SUFFIX = ".skucast"
 #: The Overview's index for :meth:`MainWindow.show_step` (after the five steps).
 OVERVIEW_STEP = 5
@@ -245,7 +245,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ open files
     def _file_filter(self) -> str:
-        return self.tr("Sales files (*.csv *.txt *.tsv *.xlsx *.xlsm);;All files (*)")
+        return self.tr("Sales files (*.csv *.txt *.tsv *.gz *.xlsx *.xlsm);;All files (*)")
 
     @Slot()
     def open_file_dialog(self) -> None:

@@ -16,7 +16,15 @@ from core.data.alignment import (
 )
 from core.data.cleaning import CHANGE_COLUMNS, CleaningOptions, CleaningResult, clean, preview
 from core.data.dataset import ID_SEP, ColumnMapping, Dataset
-from core.data.export import excel_safe, forecast_table, ids_first, write_sheets, write_table
+from core.data.export import (
+    excel_safe,
+    forecast_table,
+    ids_first,
+    not_forecast_table,
+    write_forecast,
+    write_sheets,
+    write_table,
+)
 from core.data.headers import normalize_header
 from core.data.importer import ImportOptions, load_dataset
 from core.data.io import read_csv_bytes, read_table, sniff_separator
@@ -60,6 +68,8 @@ __all__ = [
     "excel_safe",
     "find_header",
     "forecast_table",
+    "not_forecast_table",
+    "write_forecast",
     "format_summary",
     "freq_kind",
     "has_stock",

@@ -8,7 +8,7 @@ shop's calendar taken out), reads the stage off it as an operator would
 """
 
 from core.lifecycle.ahead import MIN_CASES, ShopHistory
-from core.lifecycle.product import NEW_DAYS, STAGE_NAMES, STAGES
+from core.lifecycle.product import NEW_DAYS, STAGE_NAMES, STAGES, stage_labels
 from core.lifecycle.rates import PeriodRates, period_rates, quiet_runs, working_grid
 from core.lifecycle.reading import (
     DECLINE_SHARE,
@@ -39,6 +39,7 @@ __all__ = [
     "shop_calendar",
     "ShopHistory",
     "stage_history",
+    "stage_labels",
     "STAGE_NAMES",
     "STAGES",
     "Trend",

@@ -17,8 +17,9 @@ from core.lifecycle.rates import period_rates
 from core.lifecycle.reading import Reading, read_levels
 from core.lifecycle.trend import Trend, fit_trend
 from core.periods import PeriodGrid
+from core.text import CELL, pick
 
-__all__ = ["NEW_DAYS", "STAGES", "STAGE_NAMES", "Product"]
+__all__ = ["NEW_DAYS", "STAGES", "STAGE_NAMES", "Product", "stage_labels"]
 
 STAGES = ("new", "introduction", "growth", "maturity", "decline", "inactive")
 #: Display names (English, Chinese) of each stage.
@@ -30,6 +31,15 @@ STAGE_NAMES = {
     "decline": ("Decline", "衰退期"),
     "inactive": ("Inactive", "已停售"),
 }
+
+
+def stage_labels(stages: pd.DataFrame, lang: str) -> pd.Series:
+    """Each product's stage in words (:data:`STAGE_NAMES` in ``lang``), indexed by
+    ``unique_id``: the column an export shows beside the product."""
+    names = {code: pick(lang, en, zh, sep=CELL) for code, (en, zh) in STAGE_NAMES.items()}
+    return stages.set_index("unique_id")["stage"].map(names).rename("stage")
+
+
 #: A product with less sales history than this (days) is ``new``.
 NEW_DAYS = 28
 _DAY = pd.Timedelta(days=1).value

@@ -39,8 +39,18 @@ def test_forecast_snaive_writes_the_documented_columns(tmp_path, capsys, sample_
         "stopped selling" in captured.err
     )  # discontinued products are named, not dropped silently
     fc = pd.read_csv(out, dtype={"商品编码": str}, encoding="utf-8-sig")
-    assert list(fc.columns) == ["商品编码", "date", "forecast", "median", "lo_80", "hi_80",
-                                "lo_95", "hi_95"]  # fmt: skip
+    assert list(fc.columns) == ["商品编码", "stage", "date", "forecast", "median", "lo_80",
+                                "hi_80", "lo_95", "hi_95"]  # fmt: skip
+    assert set(fc["stage"]) <= {"New", "Introduction", "Growth", "Maturity", "Decline"}
+    cells = pd.read_csv(out, dtype=str, encoding="utf-8-sig")
+    assert cells["forecast"].str.fullmatch(r"\d+").all()  # seasonal naive: whole units, "140"
+    assert cells["hi_80"].str.contains(".", regex=False).any()  # the bands keep their decimals
+    skipped = pd.read_csv(tmp_path / "fc_not_forecast.csv", dtype={"商品编码": str},
+                          encoding="utf-8-sig")  # fmt: skip
+    assert "not forecast" in captured.out and str(len(skipped)) in captured.out
+    assert skipped["商品编码"].isin(sample_ids["商品编码"]).all()
+    assert not set(skipped["商品编码"]) & set(fc["商品编码"])
+    assert (skipped["periods without sales"] > 90).all()
     assert "forecast = expected sales" in captured.out  # the summary says which is which
     assert fc["商品编码"].str.startswith("00").all()  # leading zeros kept
     assert fc.groupby("商品编码").size().eq(14).all()
@@ -67,6 +77,8 @@ def test_forecast_lstm_save_then_load_gives_the_same_numbers(tmp_path, tiny_para
     assert main([*args, "--out", str(second), "--load-model", str(folder)]) == 0
     a = pd.read_csv(first, dtype={"商品编码": str}, encoding="utf-8-sig")
     b = pd.read_excel(second, dtype={"商品编码": str})
+    assert pd.api.types.is_datetime64_any_dtype(b["date"])  # real Excel dates in a workbook
+    a["date"] = pd.to_datetime(a["date"])
     pd.testing.assert_frame_equal(a, b, check_dtype=False)
 
 

@@ -215,7 +215,7 @@ def test_csv_export_has_both_columns_with_headers_that_say_which(tmp_path):
     assert list(plain.columns) == ["商品编码", "date", "forecast", "median", "lo_80", "hi_80"]
     assert (plain["forecast"] > 0).all() and (plain["median"] == 0).all()
     zh = forecast_table(fc, dataset, lang="zh")
-    assert list(zh.columns) == ["商品编码", "date", "预测均值（期望）", "中位数", "80% 下限",
+    assert list(zh.columns) == ["商品编码", "日期", "预测均值（期望）", "中位数", "80% 下限",
                                 "80% 上限"]  # fmt: skip
     en = forecast_table(fc, dataset, lang="en")
     assert list(en.columns[2:4]) == ["expected (mean)", "median"]

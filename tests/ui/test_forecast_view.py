@@ -181,18 +181,40 @@ def test_no_model_shows_hint_and_goes_to_training(qtbot, shop):
 
 
 def test_export_forecast_csv_and_xlsx(view, tmp_path):
+    import datetime as dt
+    import os
+    import stat
+
     import openpyxl
+
+    from core.lifecycle import STAGE_NAMES
 
     path = view.export_forecast(tmp_path / "fc.csv")
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask  # not a temporary file's 0600
     table = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
-    assert list(table.columns[:2]) == ["商品编码", "date"]
+    assert list(table.columns[:3]) == ["商品编码", "stage", "date"]
     assert "'" + RISKY in set(table["商品编码"]) and RISKY not in set(table["商品编码"])
     assert len(table) == len(view.session.forecast)
+    stages = view.session.stages.set_index("unique_id")["stage"]
+    first = table.iloc[0]
+    assert first["stage"] == STAGE_NAMES[stages[first["商品编码"]]][0]
+    assert first["date"] == str(view.session.forecast["ds"].min().date())
+    # the products set aside as stopped selling are listed beside, with the reason
+    inactive = view.session.frames.alignment.inactive
+    assert len(inactive)  # the slice holds at least one discontinued product
+    skipped = pd.read_csv(tmp_path / "fc_not_forecast.csv", encoding="utf-8-sig", dtype=str)
+    assert sorted(skipped["商品编码"]) == sorted(inactive["unique_id"])
+    assert skipped["why not forecast"].str.startswith("stopped selling").all()
     book = openpyxl.load_workbook(view.export_forecast(tmp_path / "fc.xlsx"), read_only=True)
-    rows = list(book.active.iter_rows(values_only=True))
-    assert rows[0][:2] == ("商品编码", "date") and len(rows) == len(table) + 1
+    assert book.sheetnames == ["forecast", "not forecast"]
+    rows = list(book["forecast"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("商品编码", "stage", "date") and len(rows) == len(table) + 1
+    assert isinstance(rows[1][2], dt.datetime)  # a real Excel date, not text
+    assert len(list(book["not forecast"].iter_rows(values_only=True))) == len(inactive) + 1
 
 
 def test_export_chart_png_and_svg(view, tmp_path):

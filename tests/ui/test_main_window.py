@@ -122,6 +122,11 @@ def test_drop_opens_sales_files_and_ignores_others(window, monkeypatch, tmp_path
     _drop(window, other)
     assert opened == [str(SAMPLE_PATH)]
     assert window.settings.recent()[0].endswith("sample_shop.csv")
+    packed = tmp_path / "sales.csv.gz"  # gzip'd exports are read: offered and accepted too
+    packed.write_bytes(b"")
+    _drop(window, packed)
+    assert opened == [str(SAMPLE_PATH), str(packed)]
+    assert "*.gz" in window._file_filter()
 
 
 def test_close_with_unsaved_work_asks_first(window, monkeypatch):

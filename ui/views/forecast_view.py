@@ -8,7 +8,7 @@ from a thread, and a packed model is loaded there, so Keras never enters the win
 process. The result is stored in the session. A product picker on the left, the
 chart (:class:`~ui.widgets.forecast_plot.ForecastPlot`) in the middle and the product's
 lifecycle stage, its reason and the next stage on the right. Exports: the forecasts as
-CSV/XLSX (:func:`core.data.export.write_table`; both the expected sales and the median,
+CSV/XLSX (:func:`core.data.export.write_forecast`; both the expected sales and the median,
 headed in the UI language), the chart as PNG/SVG.
 
 ``python -m ui.views.forecast_view`` opens the view on the bundled sample shop (a
@@ -35,8 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from core.analysis import forecast_task, sendable
-from core.data import forecast_table, sales_ranking, write_table
+from core.data import forecast_table, not_forecast_table, sales_ranking, write_forecast
 from core.errors import InputError
+from core.lifecycle import stage_labels
 from core.periods import period_days
 from core.recommend import festival_calendar
 from ui.i18n import core_lang, error_text
@@ -336,12 +337,21 @@ class ForecastView(BaseView):
 
     # ------------------------------------------------------------------ export
     def export_forecast(self, path) -> Path:
-        """Write the forecasts (IDs first, a ``date`` column) to a CSV or XLSX file, with
-        headers in the UI language that tell the expected sales from the median."""
-        if self.session.forecast is None:
+        """Write the forecasts (IDs, name and stage first, a ``date`` column) to a CSV or
+        XLSX file, with headers in the UI language that tell the expected sales from the
+        median, and the products not forecast (stopped selling) with the reason: a second
+        sheet, or a second CSV beside the first. Returns the forecast's path."""
+        session = self.session
+        if session.forecast is None:
             raise InputError("There is no forecast to export yet.", "还没有可导出的预测。")
-        table = forecast_table(self.session.forecast, self.session.dataset, lang=core_lang())
-        return write_table(table, path)
+        lang = core_lang()
+        stages = stage_labels(session.stages, lang) if session.stages is not None else None
+        table = forecast_table(session.forecast, session.dataset, lang=lang, stages=stages)
+        skipped = None
+        if session.frames is not None:
+            skipped = not_forecast_table(session.frames.alignment.inactive, session.dataset,
+                                         lang=lang)  # fmt: skip
+        return write_forecast(table, skipped, path, lang=lang)[0]
 
     def export_chart(self, path) -> Path:
         """Write the chart shown to a PNG or SVG file (by the suffix)."""
