@@ -53,7 +53,19 @@ _TEXT = {
               "{a} 胜过最佳基线模型（{b}），{m} 好 {pct}：{av} 对 {bv}。"),
     "fails": ("The {a} does not beat the best baseline ({b}): {m} {av} vs {bv}.",
               "{a} 没有胜过最佳基线模型（{b}）：{m} {av} 对 {bv}。"),
+    "poor": ("Every model is poor here: the best MASE is {av} ({a}), so even its errors are "
+             "{pct} times a seasonal naive forecast's on the history; use the forecasts with "
+             "wide safety margins.",
+             "所有模型在这里都不理想：最好的 MASE 也有 {av}（{a}），误差是季节性朴素法在历史上误差的 "
+             "{pct} 倍；使用预测时请留足安全余量。"),
+    "biased": ("The {a} is biased: its forecasts run {pct} {way} on average.",
+               "{a} 有系统偏差：预测平均{way} {pct}。"),
 }
+#: A model whose |bias| is above this share is called biased in the verdict.
+BIASED = 0.2
+#: When even the best MASE is above this, the verdict says every model is poor (a seasonal
+#: naive forecast itself scores about 1 to 1.3 out of sample on noisy daily products).
+POOR_MASE = 1.5
 # fmt: on
 
 
@@ -175,7 +187,8 @@ def _better(key_a: float, key_b: float) -> str | None:
     return f"{100 * (key_b - key_a) / key_b:.1f}%"
 
 
-def _sentence(kind: str, lang: str, metric: str, a, b, pct: str | None = None) -> str:
+def _sentence(kind: str, lang: str, metric: str, a, b, pct: str | None = None,
+              **extra) -> str:  # fmt: skip
     """One verdict sentence about leaderboard rows ``a`` and ``b`` (see ``_TEXT``)."""
     values = {
         "a": display_name(a.model, lang) if a is not None else "",
@@ -184,7 +197,7 @@ def _sentence(kind: str, lang: str, metric: str, a, b, pct: str | None = None) -
         "bv": _fmt(getattr(b, metric)) if b is not None else "",
     }
     text = _TEXT[kind][1 if lang == "zh" else 0]
-    return text.format(m=_metric_label(metric, lang), pct=pct, **values)
+    return text.format(m=_metric_label(metric, lang), pct=pct, **values, **extra)
 
 
 def _compare(better: str, other: str, lang: str, metric: str, a, b) -> str:
@@ -303,7 +316,26 @@ class BacktestResult:
             parts.append(_compare("wins", "tie", lang, metric, rows[0], rows[1]))
         if deep is not None and base is not None:
             parts.append(_compare("beats", "fails", lang, metric, deep, base))
+        parts.extend(self._warnings(lang, rows[0], deep))
         return ("" if lang == "zh" else " ").join(parts)
+
+    def _warnings(self, lang: str, best, deep) -> list[str]:
+        """What the ranking alone hides: every model far worse than a naive forecast (the
+        best MASE above :data:`POOR_MASE`), and a large bias (over :data:`BIASED`) of the
+        winner or of the deep model."""
+        out = []
+        mase = pd.to_numeric(self.leaderboard.get("mase"), errors="coerce")
+        if mase is not None and mase.notna().any() and float(mase.min()) > POOR_MASE:
+            top = next(self.ranked("mase").itertuples(index=False))
+            out.append(_sentence("poor", lang, "mase", top, None, f"{top.mase:.1f}"))
+        for row in dict.fromkeys(r for r in (best, deep) if r is not None):
+            value = float(getattr(row, "bias", float("nan")))
+            if math.isfinite(value) and abs(value) > BIASED:
+                way = ("偏高" if value > 0 else "偏低") if lang == "zh" else (
+                    "high" if value > 0 else "low")  # fmt: skip
+                out.append(_sentence("biased", lang, "bias", row, None,
+                                     f"{abs(value) * 100:.0f}%", way=way))  # fmt: skip
+        return out
 
     def to_dict(self) -> dict:
         """JSON-ready summary: settings, per-model metrics and seconds, verdict, exclusions."""

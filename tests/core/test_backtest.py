@@ -23,6 +23,7 @@ from core.forecast import (
     make_model,
     plan_cutoffs,
 )
+from core.forecast.leaderboard import display_name
 from core.forecast.models.baselines import SeasonalNaiveForecaster
 from core.periods import horizon_dates
 
@@ -414,3 +415,24 @@ def test_importing_the_backtest_does_not_import_keras():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "False"
+
+
+def test_verdict_says_plainly_when_every_model_is_poor_or_biased(seasonal):
+    """On the weekly-pattern products a zero forecast and the last value both miss by far
+    more than the seasonal naive's own in-sample error: the best MASE is above 1.5, and the
+    verdict says so, and that the zero forecast runs 100% low, not only who ranks first;
+    a seasonal naive near MASE 1 and unbiased draws neither warning."""
+    result = backtest(seasonal, "D", {"lstm": ZeroForecaster, "last": LastValueForecaster},
+                      horizon=7, folds=2)  # fmt: skip
+    mase = result.leaderboard.set_index("model")["mase"]
+    assert (mase > 1.5).all()
+    text = result.verdict("en")
+    best = display_name(result.ranked("mase")["model"].iloc[0])
+    assert f"Every model is poor here: the best MASE is {mase.min():.2f} ({best})" in text
+    assert f"{mase.min():.1f} times a seasonal naive" in text
+    assert "The LSTM is biased: its forecasts run 100% low on average." in text
+    zh = result.verdict("zh")
+    assert "所有模型在这里都不理想" in zh and "LSTM 有系统偏差：预测平均偏低 100%" in zh
+    good = backtest(seasonal, "D", {"snaive": SeasonalNaiveForecaster, "last": LastValueForecaster},
+                    horizon=7, folds=2)  # fmt: skip
+    assert "poor" not in good.verdict() and "biased" not in good.verdict()

@@ -344,3 +344,14 @@ def test_train_task_without_backtest_or_for_a_baseline_trains_as_before(sample_s
                        backtest=False, importance_repeats=0)  # fmt: skip
     assert alone.backtest is None and alone.history is None
     assert len(alone.model.history_log_) == 2 and set(alone.seconds) == {"fit", "total"}
+
+
+def test_the_leaderboard_shows_every_metric_a_verdict_may_name():
+    """A backtest ranked on RMSSE names RMSSE in its verdict: the table must show it."""
+    from ui.widgets.leaderboard_panel import display_board
+
+    board = pd.DataFrame({"rank": [1, 2], "model": ["lstm", "ets"], "mase": [2.4, 2.5],
+                          "rmsse": [0.91, 0.92], "bias": [-0.486, 0.01]})  # fmt: skip
+    shown = display_board(board)
+    assert list(shown.columns[:4]) == ["rank", "model", "mase", "rmsse"]
+    assert shown["bias"].tolist() == [-48.6, 1.0]

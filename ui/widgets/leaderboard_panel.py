@@ -47,7 +47,7 @@ def display_board(board: pd.DataFrame | None, lang: str = "en",
     if "rank" in data:
         data = data.sort_values("rank", kind="stable", na_position="last")
     coverage = [c for c in data.columns if str(c).startswith("coverage_")]
-    keep = [c for c in ("rank", "model", "mase", "wape", "smape", "mae", "rmse", "bias",
+    keep = [c for c in ("rank", "model", "mase", "rmsse", "wape", "smape", "mae", "rmse", "bias",
                         *coverage) if c in data.columns]  # fmt: skip
     out = data[keep].copy()
     out["model"] = [
@@ -111,6 +111,7 @@ class LeaderboardPanel(QWidget):
             "smape": self.tr("sMAPE %"),
             "mae": self.tr("MAE"),
             "rmse": self.tr("RMSE"),
+            "rmsse": self.tr("RMSSE"),
             "bias": self.tr("Bias %"),
             "seconds": self.tr("Time (s)"),
         }
