@@ -165,12 +165,16 @@ def ids_first(table: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
 
 
 def _keys(dataset: Dataset) -> tuple[pd.DataFrame, list[str]]:
-    """Each product's ``unique_id``, the source's ID columns and its name (when mapped)."""
+    """Each product's ``unique_id``, the source's ID columns and its name (when mapped,
+    under the source's own header: ``商品名称``), and the columns shown."""
     ids = [c for c in dataset.mapping.ids if c in dataset.series.columns]
-    name = dataset.mapping.name
-    shown = [*ids, *([name] if name and name in dataset.series.columns and name not in ids
-                     else [])]  # fmt: skip
-    return dataset.series[["unique_id", *shown]], shown
+    keys = dataset.series[["unique_id", *ids]].copy()
+    if "name" in dataset.series.columns:
+        header = dataset.mapping.name or "name"
+        header = header if header not in keys.columns else f"{header} (name)"
+        keys[header] = dataset.series["name"].to_numpy()
+        ids.append(header)
+    return keys, ids
 
 
 def forecast_table(fc: pd.DataFrame, dataset: Dataset, lang: str | None = None,

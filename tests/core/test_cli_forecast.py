@@ -39,8 +39,10 @@ def test_forecast_snaive_writes_the_documented_columns(tmp_path, capsys, sample_
         "stopped selling" in captured.err
     )  # discontinued products are named, not dropped silently
     fc = pd.read_csv(out, dtype={"商品编码": str}, encoding="utf-8-sig")
-    assert list(fc.columns) == ["商品编码", "stage", "date", "forecast", "median", "lo_80",
-                                "hi_80", "lo_95", "hi_95"]  # fmt: skip
+    assert list(fc.columns) == ["商品编码", "商品名称", "stage", "date", "forecast", "median",
+                                "lo_80", "hi_80", "lo_95", "hi_95"]  # fmt: skip
+    names = sample_ids.drop_duplicates("商品编码").set_index("商品编码")["商品名称"]
+    assert (fc["商品名称"] == fc["商品编码"].map(names)).all()  # each product's own name
     assert set(fc["stage"]) <= {"New", "Introduction", "Growth", "Maturity", "Decline"}
     cells = pd.read_csv(out, dtype=str, encoding="utf-8-sig")
     assert cells["forecast"].str.fullmatch(r"\d+").all()  # seasonal naive: whole units, "140"

@@ -113,3 +113,56 @@ def test_a_declining_product_is_run_down_when_stages_are_used():
     assert runs[True].loc["skucast", "avg_stock"] < runs[False].loc["skucast", "avg_stock"]
     pd.testing.assert_series_equal(runs[True].loc["naive"].drop("stage"),
                                    runs[False].loc["naive"].drop("stage"))  # fmt: skip
+
+
+def test_the_verdict_weighs_fill_rate_against_the_stock_it_costs(result):
+    """Stock and orders valued at the unit costs given; the verdict names the trade-off
+    and what each extra point of fill rate costs in stock held, in figures that add up."""
+    costs = pd.Series({"P1": 2.0, "P2": 10.0, "P3": 0.5})
+    ids = sorted(result.per_product["unique_id"].unique())
+    costs = costs.reindex(ids).fillna(1.0)
+    opts = InventoryOptions(lead_time=7, review_period=7, service_level=0.95)
+    valued = simulate_policy(steady_shop(), "D", lambda: make_model("ets"), reviews=6,
+                             options=opts, unit_value=costs)  # fmt: skip
+    assert valued.value_basis == "cost"
+    per = valued.per_product
+    expected = per["avg_stock"] * per["unique_id"].map(costs)
+    assert per["stock_value"].to_numpy() == pytest.approx(expected.to_numpy())
+    s = valued.summary.set_index("policy")
+    assert s.loc["skucast", "order_value"] == pytest.approx(
+        (per[per["policy"] == "skucast"]["ordered"] * per["unique_id"].map(costs)).sum())
+    a, b = s.loc["skucast"], s.loc["naive"]
+    points = 100 * (a.fill_rate - b.fill_rate)
+    text = valued.verdict("en")
+    assert f"{a.stock_value:,.0f} against {b.stock_value:,.0f} (at unit cost)" in text
+    if a.avg_stock > b.avg_stock * 1.05:
+        per_point = (a.stock_value - b.stock_value) / points
+        assert f"SkuCast buys fill rate with stock: {points:+.1f} points" in text
+        assert f"about {per_point:,.0f} of stock value held per extra point" in text
+    else:
+        assert "at least as good on both" in text
+    assert "1.76002e+06" not in text and "e+" not in text
+
+
+def test_judgement_covers_each_case():
+    from core.recommend.simulate import _judgement
+
+    def row(fill, stock):
+        return pd.Series({"fill_rate": fill, "avg_stock": stock, "stockout_periods": 0.0})
+
+    assert "at least as good on both" in _judgement(row(0.95, 100), row(0.95, 120), None)[0]
+    buys = _judgement(row(0.97, 250), row(0.90, 100), None)[0]
+    assert "+7.0 points for 2.5x the stock" in buys and "about 21 units of stock" in buys
+    assert "holds less stock but serves less" in _judgement(row(0.85, 50), row(0.9, 100), None)[0]
+    worse = _judgement(row(0.80, 150), row(0.9, 100), None)
+    assert "Ordering what sold did better here" in worse[0] and "按上期销量补货在这里更好" in worse[1]
+
+
+def test_selling_prices_value_the_stock_when_no_cost_is_given():
+    shop = steady_shop().assign(price=lambda f: np.where(f["unique_id"] == "P2", 30.0, 5.0))
+    res = simulate_policy(shop, "D", lambda: make_model("snaive"), reviews=4, lifecycle=False)
+    assert res.value_basis == "price"
+    per = res.per_product
+    p2 = per[per["unique_id"] == "P2"]
+    assert p2["order_value"].to_numpy() == pytest.approx(30 * p2["ordered"].to_numpy())
+    assert "(at selling price)" in res.verdict("en") and "按售价" in res.verdict("zh")

@@ -196,7 +196,7 @@ def test_export_forecast_csv_and_xlsx(view, tmp_path):
     os.umask(mask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask  # not a temporary file's 0600
     table = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
-    assert list(table.columns[:3]) == ["商品编码", "stage", "date"]
+    assert list(table.columns[:4]) == ["商品编码", "商品名称", "stage", "date"]
     assert "'" + RISKY in set(table["商品编码"]) and RISKY not in set(table["商品编码"])
     assert len(table) == len(view.session.forecast)
     stages = view.session.stages.set_index("unique_id")["stage"]
@@ -212,8 +212,9 @@ def test_export_forecast_csv_and_xlsx(view, tmp_path):
     book = openpyxl.load_workbook(view.export_forecast(tmp_path / "fc.xlsx"), read_only=True)
     assert book.sheetnames == ["forecast", "not forecast"]
     rows = list(book["forecast"].iter_rows(values_only=True))
-    assert rows[0][:3] == ("商品编码", "stage", "date") and len(rows) == len(table) + 1
-    assert isinstance(rows[1][2], dt.datetime)  # a real Excel date, not text
+    assert rows[0][:4] == ("商品编码", "商品名称", "stage", "date")
+    assert len(rows) == len(table) + 1
+    assert isinstance(rows[1][3], dt.datetime)  # a real Excel date, not text
     assert len(list(book["not forecast"].iter_rows(values_only=True))) == len(inactive) + 1
 
 

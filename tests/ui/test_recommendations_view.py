@@ -148,10 +148,17 @@ def test_policy_backtest(view, qtbot):
     qtbot.waitUntil(lambda: not view.is_busy(), timeout=5000)
     assert view.sim_box.isVisible()
     figures = view.sim_label.text()
-    assert figures.count("<tr>") == 6 and "Fill rate (%)" in figures
     summary = view.session.simulation.summary.set_index("policy")
-    assert f"{summary.loc['naive', 'orders']:,g}" in figures
-    assert "Following SkuCast" in view.verdict_label.text()
+    valued = "stock_value" in summary.columns  # the sample has prices: stock is valued
+    assert figures.count("<tr>") == (8 if valued else 6) and "Fill rate (%)" in figures
+    assert f"{summary.loc['naive', 'orders']:,.0f}" in figures
+    assert f"{summary.loc['skucast', 'ordered']:,.0f}" in figures and "e+" not in figures
+    verdict = view.verdict_label.text()
+    assert "Following SkuCast" in verdict
+    assert any(k in verdict for k in ("at least as good", "buys fill rate", "serves less",
+                                      "did better here"))  # a judgement, not only figures
+    if valued:
+        assert "Average stock value" in figures and "(at selling price)" in verdict
 
 
 def test_exports(view, qtbot, tmp_path):

@@ -143,11 +143,16 @@ class SimulationPanel(QGroupBox):
         labels = {"fill_rate": self.tr("Fill rate (%)"),
                   "stockout_periods": self.tr("Stock-out periods"),
                   "avg_stock": self.tr("Average stock"), "orders": self.tr("Orders"),
-                  "ordered": self.tr("Units ordered")}  # fmt: skip
+                  "ordered": self.tr("Units ordered"),
+                  "stock_value": self.tr("Average stock value"),
+                  "order_value": self.tr("Order value")}  # fmt: skip
         frame = simulation_view(summary, labels)
         cell = '<td align="{}" style="padding: 1px 10px">{}</td>'.format
         head = "".join(cell("right", f"<b>{t}</b>")
                        for t in ("", self.tr("SkuCast"), self.tr("Order what sold")))  # fmt: skip
-        rows = "".join(f"<tr>{cell('left', m)}{cell('right', f'{a:,g}')}{cell('right', f'{b:,g}')}"
-                       "</tr>" for m, a, b in frame.itertuples(index=False))  # fmt: skip
+        shown = [f"{v:,.1f}" if m == labels["fill_rate"] else f"{v:,.0f}"
+                 for m, *pair in frame.itertuples(index=False) for v in pair]  # fmt: skip
+        rows = "".join(f"<tr>{cell('left', m)}{cell('right', a)}{cell('right', b)}</tr>"
+                       for m, a, b in zip(frame["metric"], shown[::2], shown[1::2],
+                                          strict=True))  # fmt: skip
         return f"<table><tr>{head}</tr>{rows}</table>"
