@@ -53,6 +53,14 @@ def error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def is_user_error(exc: BaseException) -> bool:
+    """True for a problem with the user's input (:class:`core.errors.InputError`, also when
+    raised in a child process): a plain message to act on, no traceback to show."""
+    from core.errors import InputError
+
+    return isinstance(exc, InputError) or getattr(exc, "kind", None) == "InputError"
+
+
 def system_language() -> str:
     """``zh_CN`` when the system locale is Chinese, otherwise ``en``."""
     return "zh_CN" if QLocale.system().language() == QLocale.Language.Chinese else "en"

@@ -315,8 +315,8 @@ def _target(column: pd.Series, name: str, report: Report, rownum) -> np.ndarray:
     if values.isna().all():
         raise InputError(
             f"The quantity column '{name}' holds no numbers. Choose the column with "
-            "units sold (--target-col).",
-            f"销量列“{name}”中没有数字。请指定记录销售件数的列（--target-col）。",
+            "units sold (Import view: Columns; command line: --target-col).",
+            f"销量列“{name}”中没有数字。请指定记录销售件数的列（“导入”页的“列映射”；命令行：--target-col）。",
         )
     return values.to_numpy(dtype="float64")
 

@@ -53,9 +53,9 @@ def no_target(columns: list[str]) -> InputError:
     shown = ", ".join(columns) or "-"
     return InputError(
         "Cannot tell which column holds the quantity sold (销量/数量/sales/quantity ...). "
-        f"Candidates: {shown}. Name it (command line: --target-col).",
+        f"Candidates: {shown}. Choose it under Columns in the Import view (command line: --target-col).",
         "无法判断哪一列是销量（销量、数量、sales、quantity 等）。"
-        f"候选列：{shown}。请指定销量列（命令行：--target-col）。",
+        f"候选列：{shown}。请在“导入”页的“列映射”中指定销量列（命令行：--target-col）。",
     )
 
 

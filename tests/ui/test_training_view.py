@@ -144,7 +144,8 @@ def test_failure_shows_a_readable_dialog(qtbot, sample_session, monkeypatch):
     view.start_training()
     qtbot.waitUntil(lambda: view.last_error is not None and not view.is_busy(), timeout=30000)
     assert view.last_error.text() == "Training diverged (the loss became NaN)."
-    assert "fail_readably" in view.last_error.detailedText()  # the child's traceback
+    assert view.last_error.detailedText() == ""  # the user's input problem: no traceback
+    assert view.last_error.windowTitle() == "SkuCast: please check"
     assert view.stage.text() == "Training failed."
     assert sample_session.model is None and view.start_btn.isEnabled()
 

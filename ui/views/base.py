@@ -84,8 +84,11 @@ class BaseView(QWidget):
             runner.wait(msecs)
 
     def fail(self, message: str, details: str = "") -> None:
-        """Show a worker failure; the view stays usable."""
-        title = translate("BaseView", "SkuCast: something went wrong")
+        """Show a failure; the view stays usable. With technical ``details`` (a bug's
+        traceback) it is "something went wrong"; without, a problem with the input the
+        user can fix, under a plain title."""
+        title = (translate("BaseView", "SkuCast: something went wrong") if details
+                 else translate("BaseView", "SkuCast: please check"))  # fmt: skip
         self.last_error = show_error(self, title, message, details)
         self.sig_status.emit(message.splitlines()[0] if message else "")
 

@@ -28,7 +28,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from core.analysis import run_in_process
 from core.errors import CancelledError
-from ui.i18n import error_text
+from ui.i18n import error_text, is_user_error
 
 __all__ = ["ProcessRunner", "TaskRunner", "running_threads"]
 
@@ -72,8 +72,10 @@ class _Worker(QObject):
             if self.stop.is_set() and not hasattr(exc, "en"):
                 self.sig_done.emit("cancelled", None)
             else:
-                # an error from a child process carries the child's own traceback
-                details = getattr(exc, "details", None) or traceback.format_exc()
+                # an error from a child process carries the child's own traceback; the
+                # user's own input problems get their message alone (no traceback)
+                details = "" if is_user_error(exc) else (
+                    getattr(exc, "details", None) or traceback.format_exc())  # fmt: skip
                 self.sig_done.emit("failed", (error_text(exc), str(details)))
         else:
             if self.stop.is_set():
