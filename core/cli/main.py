@@ -31,6 +31,8 @@ from core.cli.decide import COMMANDS as DECISION_COMMANDS
 from core.cli.decide import add_decision_commands
 from core.cli.forecast import COMMANDS as FORECAST_COMMANDS
 from core.cli.forecast import add_forecast_commands
+from core.cli.plan import COMMANDS as PLAN_COMMANDS
+from core.cli.plan import add_plan_command
 from core.cli.purchase import COMMANDS as PURCHASE_COMMANDS
 from core.cli.purchase import add_purchase_commands
 from core.data import dataset_summary, format_summary
@@ -66,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog=Path(sys.executable).stem if frozen else "python main.py",
         parents=[common],
         description="SkuCast: sales and product-lifecycle forecasting, offline.",
+        epilog="The desktop app: run without a command to open it; --demo opens it on the "
+        "bundled sample shop; a .skucast project as the only argument opens that project; "
+        "--self-test [DIR] checks the installation; --screenshots DIR writes a picture of every view.",
     )
     sub = parser.add_subparsers(dest="command", parser_class=Parser, required=True)
     p = sub.add_parser(
@@ -87,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_purchase_commands(sub, common)
     add_archive_commands(sub, common)
     add_basket_command(sub, common)
+    add_plan_command(sub, common)
     return parser
 
 
@@ -117,6 +123,7 @@ def _commands() -> dict:
         **PURCHASE_COMMANDS,
         **ARCHIVE_COMMANDS,
         **BASKET_COMMANDS,
+        **PLAN_COMMANDS,
     }
 
 

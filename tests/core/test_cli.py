@@ -86,6 +86,15 @@ def test_bad_arguments_exit_2(write_csv):
     assert main(["inspect", str(write_csv(TAOBAO_DAILY)), "--target-col", "nope"]) == 2
 
 
+def test_help_lists_the_commands_and_the_desktop_flags(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--demo opens it on the bundled sample shop" in text
+    assert all(c in text for c in ("inspect", "forecast", "recommend", "orders", "lifecycle"))
+
+
 def test_cleaning_flags_and_bad_freq(write_csv, capsys):
     rows = TAOBAO_DAILY + [["2024/1/5", "00123", "纯棉短袖T恤", "服装", "9", "￥59.00", "", "1"]]
     path = str(write_csv(rows))
