@@ -8,9 +8,12 @@ from pathlib import Path
 import pandas as pd
 
 from core.analysis import OpenedProject, Project
+from core.recommend import PolicyResult
 
 __all__ = ["session_to_project", "apply_opened"]
 
+#: Columns of the backtest's forecasts a reopened chart draws (its dashed fit line).
+_FIT = ("model", "unique_id", "ds", "forecast")
 #: Session attribute -> results table name in the project.
 _TABLES = {
     "leaderboard": "leaderboard",
@@ -32,8 +35,15 @@ def session_to_project(session) -> Project:
             results[name] = table.copy()
     if session.history_log:
         results["training_log"] = pd.DataFrame(session.history_log)
-    if session.simulation is not None:
-        results["simulation"] = session.simulation.summary.copy()
+    fit = session.fit_table()
+    if fit is not None:  # the backtest's line on the forecast chart, for the model trained
+        model = session.train_settings.model
+        keep = fit["model"] == model if "model" in fit else slice(None)
+        results["backtest_fit"] = fit.loc[keep, [c for c in _FIT if c in fit]].copy()
+    sim = session.simulation
+    if sim is not None:
+        results["simulation"] = sim.summary.copy()
+        results["simulation_products"] = sim.per_product.copy()
     meta = dict(session.meta)
     meta.pop("forecast_plan", None)
     if session.forecast is not None and session.forecast_plan is not None:
@@ -41,9 +51,10 @@ def session_to_project(session) -> Project:
     if session.backtest is not None:
         meta.update(verdict_en=session.backtest.verdict("en"),
                     verdict_zh=session.backtest.verdict("zh"))  # fmt: skip
-    if session.simulation is not None:
-        meta.update(simulation_en=session.simulation.verdict("en"),
-                    simulation_zh=session.simulation.verdict("zh"))  # fmt: skip
+    if sim is not None:
+        meta.update(simulation_en=sim.verdict("en"), simulation_zh=sim.verdict("zh"),
+                    simulation_reviews=[pd.Timestamp(r).isoformat() for r in sim.reviews],
+                    simulation_basis=sim.value_basis)  # fmt: skip
     return Project(
         source_name=session.source_path.name if session.source_path else "data.csv",
         source_bytes=session.source_bytes,
@@ -77,11 +88,23 @@ def apply_opened(session, opened: OpenedProject, path: Path) -> None:
         session.set_model(project.model, leaderboard=results.get("leaderboard"),
                           importance=results.get("importance"),
                           history_log=None if log is None else log.to_dict("records"))  # fmt: skip
+    session.backtest_fit = results.get("backtest_fit")
     if "forecast" in results:
         session.set_forecast(results["forecast"], results.get("stages"),
                              results.get("stage_history"),
                              plan_used=project.meta.get("forecast_plan"))  # fmt: skip
     if "recommendations" in results:
-        session.set_recommendations(results["recommendations"])
+        session.set_recommendations(results["recommendations"],
+                                    simulation=_simulation(results, project.meta))  # fmt: skip
     session.project_path = Path(path)
     session.set_dirty(False)
+
+
+def _simulation(results: dict, meta: dict) -> PolicyResult | None:
+    """The policy backtest a project kept (summary, per product, review dates), or None
+    (a project saved before the per-product table was kept shows its verdict only)."""
+    if "simulation" not in results or "simulation_products" not in results:
+        return None
+    reviews = [pd.Timestamp(r) for r in meta.get("simulation_reviews", [])]
+    return PolicyResult(results["simulation_products"], results["simulation"], reviews,
+                        meta.get("simulation_basis"))  # fmt: skip

@@ -117,6 +117,9 @@ class Session(QObject):
     def _clear_model(self) -> None:
         self.model = None
         self.backtest = None
+        #: The backtest's forecasts a reopened project kept (``model, unique_id, ds,
+        #: forecast``) when the backtest itself is not at hand; see :meth:`fit_table`.
+        self.backtest_fit: pd.DataFrame | None = None
         self.leaderboard: pd.DataFrame | None = None
         self.importance: pd.DataFrame | None = None
         self.history_log: list[dict] = []
@@ -197,6 +200,7 @@ class Session(QObject):
         """
         self.model = model
         self.backtest = backtest
+        self.backtest_fit = None
         self.leaderboard = leaderboard
         if backtest is not None and leaderboard is None:
             self.leaderboard = backtest.ranked()
@@ -254,6 +258,12 @@ class Session(QObject):
     def set_train_settings(self, settings: TrainSettings) -> None:
         self.train_settings = settings
         self.set_dirty(True)
+
+    def fit_table(self) -> pd.DataFrame | None:
+        """The backtest's forecasts (the chart's fit line): the backtest's own, or the
+        ones a reopened project kept."""
+        table = getattr(self.backtest, "forecasts", None)
+        return table if table is not None else self.backtest_fit
 
     def verdict(self, lang: str) -> str:
         """The backtest's verdict in ``lang`` (``en``/``zh``), or ``""``."""

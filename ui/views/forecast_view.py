@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -45,6 +44,7 @@ from ui.preview import run_preview
 from ui.views.base import BaseView
 from ui.widgets.forecast_plot import ForecastPlot
 from ui.widgets.product_picker import ProductInfo, ProductPicker
+from ui.widgets.step_progress import StepProgress
 from ui.workers.task_worker import ProcessRunner
 
 __all__ = ["ForecastView"]
@@ -72,9 +72,7 @@ class ForecastView(BaseView):
         self.forecast_button.setDefault(True)
         self.cancel_button = QPushButton()
         self.cancel_button.hide()
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(160)
-        self.progress.hide()
+        self.progress = StepProgress(bar_width=160)
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         self.span_combo = QComboBox()
@@ -251,8 +249,7 @@ class ForecastView(BaseView):
                 "fit": self._fit_of(uid, start), "step_days": period_days(s.freq)}  # fmt: skip
 
     def _fit_of(self, uid: str, start) -> pd.DataFrame | None:
-        bt = self.session.backtest
-        table = getattr(bt, "forecasts", None)
+        table = self.session.fit_table()
         if table is None or start is None or "model" not in table:
             return None
         rows = table[(table["model"] == self.session.train_settings.model)
@@ -302,18 +299,16 @@ class ForecastView(BaseView):
 
     @Slot(bool)
     def _running(self, running: bool) -> None:
-        self.progress.setVisible(running)
-        self.progress.setRange(0, 0)
+        if running:
+            self.progress.start()
+        else:
+            self.progress.stop()
         self.cancel_button.setVisible(running)
         self.forecast_button.setEnabled(not running and self.session.model is not None)
 
     @Slot(object)
     def _progress(self, event) -> None:
-        stage = event.get("stage")
-        self.progress.setRange(0, int(event.get("total", 0)))
-        self.progress.setValue(int(event.get("done", 0)))
-        self.status_label.setText(self.tr("Finding lifecycle stages...") if stage == "lifecycle"
-                                  else self.tr("Forecasting..."))  # fmt: skip
+        self.progress.show_progress(event)
 
     @Slot(object)
     def _finished(self, result) -> None:
