@@ -72,6 +72,8 @@ class Session(QObject):
     sig_forecast_changed = Signal()
     sig_recommendations_changed = Signal()
     sig_dirty_changed = Signal(bool)
+    #: A new sales file is being read (True) or no longer (False): work on the data waits.
+    sig_loading_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -87,6 +89,7 @@ class Session(QObject):
         self.frames = None
         self.stock: pd.DataFrame | None = None
         self.meta: dict = {}
+        self.loading = False
         self._forget_plan()
         self._dirty = False
         self._clear_model()
@@ -108,6 +111,13 @@ class Session(QObject):
     @property
     def dirty(self) -> bool:
         return self._dirty
+
+    def set_loading(self, value: bool) -> None:
+        """A file is being imported: buttons that start work on the data are disabled
+        until it is in (the data they would use is about to be replaced)."""
+        if value != self.loading:
+            self.loading = value
+            self.sig_loading_changed.emit(value)
 
     def set_dirty(self, value: bool = True) -> None:
         if value != self._dirty:

@@ -356,3 +356,29 @@ def test_the_leaderboard_shows_every_metric_a_verdict_may_name():
     shown = display_board(board)
     assert list(shown.columns[:4]) == ["rank", "model", "mase", "rmsse"]
     assert shown["bias"].tolist() == [-48.6, 1.0]
+
+
+def test_train_waits_while_a_new_file_is_imported(qtbot, sample_session, tmp_path):
+    """While the Import view reads a new file, training the old data would be thrown
+    away on arrival: Train, Tune, Forecast and Recommend refuse, and say why."""
+    from ui.views.forecast_view import ForecastView
+    from ui.views.import_view import ImportView
+
+    view = _view(qtbot, sample_session)
+    importer = ImportView(sample_session)
+    forecast = ForecastView(sample_session)
+    qtbot.addWidget(importer)
+    qtbot.addWidget(forecast)
+    assert view.start_btn.isEnabled()
+    importer._on_running(True)  # the import's worker started
+    assert sample_session.loading and not view.start_btn.isEnabled()
+    assert view.hint.text() == "A sales file is being imported…"
+    assert not view.start_training() and not view.start_tuning()
+    sample_session.set_model(object())
+    statuses = []
+    forecast.sig_status.connect(statuses.append)
+    assert not forecast.run_forecast() and statuses[-1] == "A sales file is being imported…"
+    importer._on_running(False)
+    assert not sample_session.loading and view.start_btn.isEnabled()
+    forecast.shutdown()
+    importer.shutdown()

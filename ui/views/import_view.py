@@ -298,6 +298,7 @@ class ImportView(BaseView):
 
     @Slot(bool)
     def _on_running(self, running: bool) -> None:
+        self.session.set_loading(running)
         self.progress_row.setVisible(running)
         self.open_button.setEnabled(not running)
         self.source_panel.setEnabled(not running)

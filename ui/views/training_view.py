@@ -143,6 +143,7 @@ class TrainingView(BaseView):
         self.runner.sig_cancelled.connect(self._on_cancelled)
         self.runner.sig_running.connect(self._set_busy)
         self.session.sig_data_changed.connect(self._on_data_changed)
+        self.session.sig_loading_changed.connect(self._update_enabled)
         self.session.sig_model_changed.connect(self._refresh_timer.start)
         self.form.sig_model_changed.connect(self._update_enabled)
         self.start_btn.clicked.connect(self.start_training)
@@ -195,8 +196,9 @@ class TrainingView(BaseView):
         return self.tr("{n} min").format(n=round(seconds / 60, 1))
 
     @Slot()
-    def _update_enabled(self) -> None:
-        busy, ready = self.runner.is_running(), self.session.frames is not None
+    def _update_enabled(self, *_args) -> None:
+        busy, loading = self.runner.is_running(), self.session.loading
+        ready = self.session.frames is not None and not loading
         self.form.setEnabled(not busy)
         self.start_btn.setEnabled(ready and not busy)
         self.tune_btn.setEnabled(ready and self.form.is_deep() and not busy)
@@ -204,7 +206,8 @@ class TrainingView(BaseView):
         self.cancel_btn.setEnabled(busy)
         self.progress.setVisible(busy or self.progress.value() > 0)
         self.next_btn.setEnabled(self.session.model is not None and not busy)
-        self.hint.setText("" if ready else self.tr("Import a sales file first (step 1)."))
+        self.hint.setText("" if ready else self.tr("A sales file is being imported…") if loading
+                          else self.tr("Import a sales file first (step 1)."))  # fmt: skip
         self.hint.setVisible(not ready)
 
     @Slot()
@@ -230,7 +233,7 @@ class TrainingView(BaseView):
     @Slot()
     def start_training(self) -> bool:
         """Train, backtest and explain with the form's settings in a child process."""
-        if self.session.frames is None or self.runner.is_running():
+        if self.session.frames is None or self.session.loading or self.runner.is_running():
             return False
         self._begin("train", self.form.settings(self.session.train_settings))
         self.loss_plot.clear()
@@ -243,7 +246,7 @@ class TrainingView(BaseView):
     @Slot()
     def start_tuning(self) -> bool:
         """Search the deep model's settings within the budget (minutes)."""
-        if self.session.frames is None or self.runner.is_running():
+        if self.session.frames is None or self.session.loading or self.runner.is_running():
             return False
         self._begin("tune", self.form.settings(self.session.train_settings))
         self._finish_tune = threading.Event()
