@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
 from core import lazy
+from core.errors import InputError
 from core.resources import resource_path
 from core.text import pick as pick_lang
 
@@ -56,8 +57,6 @@ def error_text(exc: BaseException) -> str:
 def is_user_error(exc: BaseException) -> bool:
     """True for a problem with the user's input (:class:`core.errors.InputError`, also when
     raised in a child process): a plain message to act on, no traceback to show."""
-    from core.errors import InputError
-
     return isinstance(exc, InputError) or getattr(exc, "kind", None) == "InputError"
 
 

@@ -86,6 +86,13 @@ from core.analysis.training_tasks import (
     train_task,
     tune_task,
 )
+from core.analysis.weekly_report import (
+    WeeklyReport,
+    accuracy_svg,
+    report_html,
+    stage_mix_svg,
+    write_report,
+)
 
 __all__ = [
     "ABC",
@@ -161,4 +168,9 @@ __all__ = [
     "tune_task",
     "TUNED_KEYS",
     "TuneOutcome",
+    "WeeklyReport",
+    "accuracy_svg",
+    "report_html",
+    "stage_mix_svg",
+    "write_report",
 ]
