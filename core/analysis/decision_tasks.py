@@ -5,8 +5,13 @@ Plain functions (no widgets, no Qt): each takes the core objects it needs plus
 with :meth:`ui.workers.task_worker.TaskRunner.start`, so they run in a worker thread
 and their result arrives in the GUI thread through ``sig_finished``.
 
-Progress events are dicts ``{"stage": name, "done": k, "total": n}`` with the stages
-``predict``, ``lifecycle``, ``recommend`` and ``simulate``.
+Progress events are dicts ``{"stage": name, "done": k, "total": n}``. The per-product
+stages (``lifecycle``, ``lifecycle_calendar``, ``lifecycle_rules``, ``inventory``) count
+products and say so (``"unit": "products"``), batch by batch as :mod:`core.parallel`
+reports them; ``simulate`` counts reviews; ``predict``, ``baskets`` and ``recommend`` are
+single steps (done 0 of 1). Each stage starts with an event at ``done`` 0, so
+:mod:`core.analysis.eta` times it from its real start. ``should_stop`` is checked at
+every event too: a cancel ends per-product work after the batch that is running.
 """
 
 from __future__ import annotations
@@ -95,9 +100,43 @@ class RecommendResult:
     baskets: object = None
 
 
-def _report(on_progress, stage: str, done: int, total: int) -> None:
+def _report(on_progress, stage: str, done: int, total: int, **extra) -> None:
     if on_progress is not None:
-        on_progress({"stage": stage, "done": done, "total": total})
+        on_progress({"stage": stage, "done": done, "total": total, **extra})
+
+
+def _relay(on_progress, should_stop, unit: str | None = "products"):
+    """An ``on_progress`` for core's per-product work: checks ``should_stop`` at every
+    event (core's batches then end a cancelled task) and names the ``unit`` counted."""
+    if on_progress is None and should_stop is None:
+        return None
+
+    def relay(event: dict) -> None:
+        _check(should_stop)
+        if on_progress is not None:
+            on_progress({"unit": unit, **event} if unit else event)
+
+    return relay
+
+
+class _Passes:
+    """The events of ``passes`` runs over the same ``total`` products as one stage: done
+    counts the products of all runs over ``passes`` (the advice is worked out once per
+    language, so half of the work is done when the first run ends)."""
+
+    def __init__(self, relay, total: int, passes: int) -> None:
+        self.relay, self.total, self.passes = relay, int(total), int(passes)
+
+    def run(self, k: int):
+        """The ``on_progress`` of run ``k`` (0-based)."""
+        if self.relay is None:
+            return None
+
+        def report(event: dict) -> None:
+            done = (k * self.total + int(event.get("done", 0))) // self.passes
+            self.relay({**event, "done": done, "total": self.total})
+
+        return report
 
 
 def _check(should_stop) -> None:
@@ -129,13 +168,14 @@ def forecast_task(model, frames, freq: str, horizon: int, levels, *, future=None
     """
     if model is None:
         raise InputError("Train a model before forecasting.", "请先训练模型再进行预测。")
-    _report(on_progress, "predict", 0, 2)
+    _report(on_progress, "predict", 0, 1)
     forecast = make_forecast(model, horizon, levels=levels, future=future)
     _check(should_stop)
-    _report(on_progress, "lifecycle", 1, 2)
-    stages, history = lifecycle_tables(frames, freq, forecast=forecast, history=True)
+    products = int(frames.full["unique_id"].nunique())
+    _report(on_progress, "lifecycle", 0, products, unit="products")
+    stages, history = lifecycle_tables(frames, freq, forecast=forecast, history=True,
+                                       on_progress=_relay(on_progress, should_stop))  # fmt: skip
     _check(should_stop)
-    _report(on_progress, "lifecycle", 2, 2)
     return ForecastResult(forecast, stages, history, plan_columns(model, future))
 
 
@@ -222,17 +262,23 @@ def recommend_task(model, frames, freq: str, forecast: pd.DataFrame, stages: pd.
                 "Train a model (or shorten the lead time) first.",
                 f"预测只覆盖 {have} 期，交货期加补货周期需要 {need} 期。请先训练模型（或缩短交货期）。",
             )
-        _report(on_progress, "predict", 0, 3)
+        _report(on_progress, "predict", 0, 1)
         forecast = make_forecast(model, need, levels=levels, future=future)
     _check(should_stop)
-    _report(on_progress, "recommend", 1, 3)
     orders = getattr(frames, "orders", None)
-    baskets = None if orders is None else basket_pairs(orders)  # counted once for both
+    baskets = None
+    if orders is not None:
+        _report(on_progress, "baskets", 0, 1)
+        baskets = basket_pairs(orders)  # counted once for both languages
+        _check(should_stop)
+    products = int(forecast["unique_id"].nunique())
+    _report(on_progress, "inventory", 0, products, unit="products")
+    runs = _Passes(_relay(on_progress, should_stop), products, passes=2)
     tables = {lang: recommendations(frames, freq, forecast, stages, stock, options,
-                                    region=region, lang=lang, pairs=baskets)
-              for lang in ("en", "zh")}  # fmt: skip
+                                    region=region, lang=lang, pairs=baskets,
+                                    on_progress=runs.run(k))
+              for k, lang in enumerate(("en", "zh"))}  # fmt: skip
     _check(should_stop)
-    _report(on_progress, "recommend", 3, 3)
     table = tables["en"].rename(columns={"reason": "reason_en"})
     table["reason_zh"] = tables["zh"]["reason"].to_numpy()
     return RecommendResult(_with_inputs(table, stock, options), forecast, extended, baskets)
@@ -256,7 +302,8 @@ def simulate_task(frame: pd.DataFrame, freq: str, factory, reviews: int, options
                   on_progress=None, should_stop=None):  # fmt: skip
     """Policy backtest (:func:`core.recommend.simulate.simulate_policy`) over ``reviews`` reviews."""
     return simulate_policy(frame, freq, factory, reviews=int(reviews), options=options,
-                           on_progress=on_progress, should_stop=should_stop)  # fmt: skip
+                           on_progress=_relay(on_progress, None, "reviews"),
+                           should_stop=should_stop)  # fmt: skip
 
 
 def advice_view(table: pd.DataFrame, dataset, key: str, stage_name, action_name,
@@ -274,8 +321,10 @@ def advice_view(table: pd.DataFrame, dataset, key: str, stage_name, action_name,
     for col in INPUTS:
         if col not in out:
             out[col] = np.nan
-    out["stage_name"] = [stage_name(x) for x in out["stage"]]
-    out["promotion_name"] = [action_name(x) for x in out["promotion"]]
+    # one name per code, mapped: 50,000 rows hold a handful of codes
+    for col, code, name in (("stage_name", "stage", stage_name),
+                            ("promotion_name", "promotion", action_name)):  # fmt: skip
+        out[col] = out[code].map({c: name(c) for c in out[code].unique()})
     out["service_level"] = out["service_level"] * 100
     out["discount"] = out["discount"] * 100
     out["days_of_cover"] = out["days_of_cover"].replace([np.inf, -np.inf], np.nan).round(1)

@@ -24,6 +24,7 @@ _LABELS = {
     "auto_fit": ("Fitting", "拟合"),
     "lifecycle": ("Lifecycle", "生命周期"),
     "lifecycle_calendar": ("Lifecycle, with the shop's calendar", "生命周期（扣除店铺日历）"),
+    "lifecycle_rules": ("Lifecycle stages", "生命周期阶段"),
     "inventory": ("Stock advice", "库存建议"),
 }
 

@@ -163,8 +163,9 @@ def classify_lifecycle(
         Where the products' fits run (default: the configured one, every core for a
         big shop); the table does not depend on it.
     on_progress : callable, optional
-        Receives ``{"stage": "lifecycle" | "lifecycle_calendar", "done", "total"}`` as
-        batches of products are fitted (alone, then with the shop's calendar).
+        Receives ``{"stage": "lifecycle" | "lifecycle_calendar" | "lifecycle_rules",
+        "done", "total"}`` as batches of products are fitted (alone, then with the shop's
+        calendar) and then read by the stage rules.
 
     Returns
     -------
@@ -183,7 +184,7 @@ def classify_lifecycle(
     """
     forecast = _check_forecast(forecast)
     prods = _products(frame, freq, as_of, workers, on_progress)
-    return _stage_table(prods, forecast, workers)
+    return _stage_table(prods, forecast, workers, on_progress)
 
 
 def _classify(items: list[tuple], history: ShopHistory) -> list[dict]:
@@ -192,7 +193,7 @@ def _classify(items: list[tuple], history: ShopHistory) -> list[dict]:
 
 
 def _stage_table(prods: list[Product], forecast: pd.DataFrame | None,
-                 workers: Workers | None = None) -> pd.DataFrame:  # fmt: skip
+                 workers: Workers | None = None, on_progress=None) -> pd.DataFrame:  # fmt: skip
     history = ShopHistory.from_products(prods)
     if forecast is None:
         items = [(prod, None) for prod in prods]
@@ -200,7 +201,8 @@ def _stage_table(prods: list[Product], forecast: pd.DataFrame | None,
         own = dict(tuple(forecast.groupby("unique_id", sort=False)))
         empty = forecast.iloc[0:0]
         items = [(prod, own.get(prod.uid, empty)) for prod in prods]
-    rows = current(workers).map(_classify, items, history, step="lifecycle")
+    rows = current(workers).map(_classify, items, history, on_progress=on_progress,
+                                step="lifecycle_rules")  # fmt: skip
     out = pd.DataFrame(rows, columns=list(_COLUMNS))
     out["next_stage_date"] = pd.to_datetime(out["next_stage_date"])
     out["peak_date"] = pd.to_datetime(out["peak_date"])
@@ -249,7 +251,7 @@ def lifecycle_with_history(
     """
     forecast = _check_forecast(forecast)
     prods = _products(frame, freq, as_of, workers, on_progress)
-    return _stage_table(prods, forecast, workers), _history_table(prods, freq)
+    return _stage_table(prods, forecast, workers, on_progress), _history_table(prods, freq)
 
 
 def _history_table(prods: list[Product], freq: str) -> pd.DataFrame:

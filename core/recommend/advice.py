@@ -60,7 +60,7 @@ class AdviceError(RuntimeError):
 def recommendations(frames: ModelFrames, freq: str, forecast: pd.DataFrame,
                     stages: pd.DataFrame, stock: pd.DataFrame | None, options,
                     region: str = "CN", lang: str = "both",
-                    pairs=None) -> pd.DataFrame:  # fmt: skip
+                    pairs=None, on_progress=None) -> pd.DataFrame:  # fmt: skip
     """Reorder and promotion advice per forecast product (one row each).
 
     Columns: ``unique_id, stage, service_level, forecast_lead_time, safety_stock,
@@ -73,13 +73,14 @@ def recommendations(frames: ModelFrames, freq: str, forecast: pd.DataFrame,
     :class:`~core.recommend.basket.BasketResult` already made from them) a ``partner``
     column follows ``discount``: the product still on sale that a product to promote or
     clear is most often bought with, named in its reason too
-    (:func:`~core.recommend.promotion.with_partners`).
+    (:func:`~core.recommend.promotion.with_partners`). ``on_progress`` receives the
+    inventory advice's events (:func:`~core.recommend.inventory.recommend_inventory`).
     """
 
     options.check()
     active = stages[stages["unique_id"].isin(forecast["unique_id"])]
     inv = recommend_inventory(forecast, stock, active[["unique_id", "stage"]], options,
-                              period_days=period_days(freq))  # fmt: skip
+                              period_days=period_days(freq), on_progress=on_progress)  # fmt: skip
     effects = promotion_effects(frames.frame)
     promo = recommend_promotion(effects, active, inv[list(PROMOTION_INPUTS)], forecast,
                                 PromotionOptions(region=region))  # fmt: skip

@@ -154,6 +154,7 @@ def recommend_inventory(
     *,
     period_days: float = 1.0,
     workers: Workers | None = None,
+    on_progress=None,
 ) -> pd.DataFrame:
     """Reorder advice per product (see module doc).
 
@@ -173,6 +174,9 @@ def recommend_inventory(
     workers : core.parallel.Workers, optional
         Where the products' policies are worked out (default: the configured one);
         the table does not depend on it (each product's draws have their own seed).
+    on_progress : callable, optional
+        Receives ``{"stage": "inventory", "done", "total"}`` as batches of products are
+        worked out.
 
     Returns
     -------
@@ -188,7 +192,8 @@ def recommend_inventory(
     fc = forecast.sort_values(["unique_id", "ds"], kind="stable")
     table = _per_product(fc, stock, stages)
     items = [(uid, group, table.loc[uid]) for uid, group in fc.groupby("unique_id", sort=True)]
-    rows = current(workers).map(_advise_batch, items, options, period_days, step="inventory")
+    rows = current(workers).map(_advise_batch, items, options, period_days,
+                                on_progress=on_progress, step="inventory")  # fmt: skip
     return pd.DataFrame(rows)
 
 

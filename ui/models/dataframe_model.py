@@ -1,8 +1,10 @@
 """A pandas DataFrame shown in a Qt table view, fast on a million rows.
 
 Cells are formatted only when the view asks for them (``data`` for visible rows), so
-the cost of showing a table does not grow with its length. Sorting is done by pandas
-on the whole column.
+the cost of showing a table does not grow with its length. ``data`` answers the roles
+it does not serve before reading a cell (a view asks for ten roles per cell it paints
+or measures), and a column's alignment is worked out once from its dtype. Sorting is
+done by pandas on the whole column.
 """
 
 from __future__ import annotations
@@ -16,6 +18,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 __all__ = ["DataFrameModel"]
 
 _Index = QModelIndex | QPersistentModelIndex
+_DISPLAY = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole)
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_ROLES = (*_DISPLAY, _ALIGN, Qt.ItemDataRole.UserRole)
 
 
 def format_cell(value) -> str:
@@ -64,6 +71,7 @@ class DataFrameModel(QAbstractTableModel):
         self._editable = set(editable)
         self._on_edit = on_edit
         self._cache: dict[int, np.ndarray] = {}
+        self._align: dict[int, int | None] = {}  # None: by value (an object column)
 
     # ----------------------------------------------------------------- data
     @property
@@ -76,6 +84,7 @@ class DataFrameModel(QAbstractTableModel):
         if headers is not None:
             self._headers = dict(headers)
         self._cache.clear()
+        self._align.clear()
         self.endResetModel()
 
     def set_headers(self, headers: dict) -> None:
@@ -95,19 +104,25 @@ class DataFrameModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._frame.columns)
 
+    def _column_align(self, col: int) -> int | None:
+        if col not in self._align:
+            kind = self._frame.dtypes.iloc[col].kind
+            self._align[col] = _RIGHT if kind in "iuf" else None if kind == "O" else _LEFT
+        return self._align[col]
+
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        if role not in _ROLES or not index.isValid():
             return None
-        value = self._column(index.column())[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        col = index.column()
+        if role == _ALIGN and (align := self._column_align(col)) is not None:
+            return align
+        value = self._column(col)[index.row()]
+        if role in _DISPLAY:
             return format_cell(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        if role == _ALIGN:
             numeric = isinstance(value, int | float | np.number) and not isinstance(value, bool)
-            return int((Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft)
-                       | Qt.AlignmentFlag.AlignVCenter)  # fmt: skip
-        if role == Qt.ItemDataRole.UserRole:
-            return value
-        return None
+            return _RIGHT if numeric else _LEFT
+        return value
 
     def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if role != Qt.ItemDataRole.DisplayRole:
@@ -139,6 +154,7 @@ class DataFrameModel(QAbstractTableModel):
             return False
         self._frame.iloc[index.row(), index.column()] = number
         self._cache.pop(index.column(), None)
+        self._align.pop(index.column(), None)
         if self._on_edit is not None:
             self._on_edit(self._frame.iloc[index.row()], column, number)
         self.dataChanged.emit(index, index)
@@ -154,4 +170,5 @@ class DataFrameModel(QAbstractTableModel):
             na_position="last",
         ).reset_index(drop=True)  # fmt: skip
         self._cache.clear()
+        self._align.clear()
         self.layoutChanged.emit()

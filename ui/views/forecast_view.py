@@ -288,6 +288,9 @@ class ForecastView(BaseView):
         if s.model is None or s.frames is None:
             self.sig_status.emit(self.tr("Train a model first."))
             return False
+        if s.loading:  # the data is about to be replaced: its forecast would be dropped
+            self.sig_status.emit(self.tr("A sales file is being imported…"))
+            return False
         ts = s.train_settings
         horizon = ts.horizon_for(s.freq)
         started = self.runner.start(forecast_task, sendable(s.model), s.frames, s.freq, horizon,

@@ -24,7 +24,6 @@ from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSizePolicy,
     QSpinBox,
@@ -48,6 +47,7 @@ from ui.preview import run_preview
 from ui.views.base import BaseView
 from ui.widgets.advice_table import AdviceTable
 from ui.widgets.inventory_panels import InventoryForm, SimulationPanel, hbox
+from ui.widgets.step_progress import StepProgress
 from ui.workers.task_worker import ProcessRunner, TaskRunner
 
 __all__ = ["RecommendationsView"]
@@ -90,8 +90,7 @@ class RecommendationsView(BaseView):
         self.reviews = QSpinBox()
         self.reviews.setRange(2, 26)
         self.reviews.setValue(4)
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(140)
+        self.progress = StepProgress(bar_width=140)
         for w in (self.progress, self.cancel_button):
             w.hide()
         self.reviews_label = QLabel()
@@ -240,6 +239,9 @@ class RecommendationsView(BaseView):
         if s.forecast is None or s.stages is None:
             self.sig_status.emit(self.tr("Make a forecast first (step 4)."))
             return False
+        if s.loading:  # the data is about to be replaced: its advice would be dropped
+            self.sig_status.emit(self.tr("A sales file is being imported…"))
+            return False
         try:
             s.set_inventory_options(self.options())
         except InputError as exc:
@@ -281,7 +283,7 @@ class RecommendationsView(BaseView):
     def run_backtest(self) -> bool:
         """Replay the last reviews with SkuCast's advice and with a naive policy."""
         s = self.session
-        if s.frames is None:
+        if s.frames is None or s.loading:
             return False
         try:
             options = self.options()
@@ -307,8 +309,10 @@ class RecommendationsView(BaseView):
     @Slot(bool)
     def _running(self, _running: bool) -> None:
         busy = self.is_busy()
-        self.progress.setVisible(busy)
-        self.progress.setRange(0, 0)
+        if _running:
+            self.progress.start()
+        elif not busy:
+            self.progress.stop()
         self.cancel_button.setVisible(busy)
         for button in (self.recommend_button, self.backtest_button):
             button.setEnabled(not busy)
@@ -317,8 +321,7 @@ class RecommendationsView(BaseView):
 
     @Slot(object)
     def _progress(self, event) -> None:
-        self.progress.setRange(0, int(event.get("total", 0)))
-        self.progress.setValue(int(event.get("done", 0)))
+        self.progress.show_progress(event)
 
     @Slot()
     def _cancel(self) -> None:

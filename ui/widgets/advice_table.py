@@ -8,7 +8,9 @@ stock on hand are editable: an edit goes to the ``on_edit`` callback given by th
 The rows shown can be written to CSV or XLSX (:func:`core.data.export.write_table`).
 
 The filter's label and combo box are made here but placed by the view, in its row of
-buttons.
+buttons. With 50,000 products (``benchmarks/bench_window_rows.py``) the columns are
+fitted to the rows on screen only: Qt reads 1,000 rows per column by default, half a
+second of Python ``data`` calls at every fill and filter.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ __all__ = ["AdviceTable"]
 
 #: Marks the header of a column the user may edit.
 EDIT_MARK = " \u270e"
+#: Rows read to fit a column to its contents (0: the rows on screen).
+FIT_ROWS = 0
 
 
 class AdviceTable(QWidget):
@@ -50,6 +54,7 @@ class AdviceTable(QWidget):
         self.table.setWordWrap(False)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().setResizeContentsPrecision(FIT_ROWS)
         self.detail_label = QLabel()  # the full reason of the chosen row
         self.detail_label.setWordWrap(True)
         self.detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

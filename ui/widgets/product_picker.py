@@ -3,6 +3,10 @@
 :class:`ProductPicker`: search by ID or name, filter by category and stage, sort by
 sales. The list comes from :func:`core.analysis.pipeline.sales_ranking` (best sellers first)
 joined with the lifecycle stages when there are any; clicking a header sorts by it.
+Fast with 50,000 products (``benchmarks/bench_window_rows.py``): the rows are a
+:class:`~ui.models.dataframe_model.DataFrameModel` (cells formatted only when painted),
+a keystroke filters with numpy over a search key made once per product list (no Python
+loop over the rows), and the columns fit the rows on screen, not all of them.
 
 :class:`ProductInfo`: the chosen product's stage with its confidence and reason (in the
 UI language), the next stage and when, and the forecast total.
@@ -10,6 +14,7 @@ UI language), the next stage and when, and the forecast total.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -32,6 +37,9 @@ from ui.widgets.forecast_plot import STAGE_COLORS
 __all__ = ["ProductInfo", "ProductPicker"]
 
 _COLUMNS = ["label", "total", "stage_name", "unique_id"]
+#: Rows read to fit a column to its contents: 0, the rows on screen (Qt reads up to
+#: 1,000 by default, on every change of a column in ``ResizeToContents`` mode).
+_FIT_ROWS = 0
 
 
 class ProductPicker(QWidget):
@@ -47,7 +55,7 @@ class ProductPicker(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._products = pd.DataFrame(columns=[*_COLUMNS, "category", "stage"])
+        self._products = _empty()
         self._current: str | None = None
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
@@ -67,6 +75,7 @@ class ProductPicker(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(40)
+        header.setResizeContentsPrecision(_FIT_ROWS)
         header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -83,14 +92,17 @@ class ProductPicker(QWidget):
         """Products to choose from: a :func:`~core.analysis.pipeline.sales_ranking` table and
         the lifecycle stages (``unique_id``, ``stage``), either may be ``None``."""
         if ranking is None or ranking.empty:
-            self._products = pd.DataFrame(columns=[*_COLUMNS, "category", "stage"])
+            self._products = _empty()
         else:
             table = ranking[["unique_id", "label", "total", "category"]].copy()
+            table["unique_id"] = table["unique_id"].astype(str)
             stage = pd.Series(dtype=object)
             if stages is not None and "stage" in stages:
                 stage = stages.drop_duplicates("unique_id").set_index("unique_id")["stage"]
             table["stage"] = table["unique_id"].map(stage).fillna("").astype(str)
-            self._products = table
+            # what a search reads, once per list rather than once per keystroke
+            table["key"] = (table["label"].astype(str) + "\t" + table["unique_id"]).str.casefold()
+            self._products = self._with_stage_names(table)
         self._fill_combo(self.category, sorted(c for c in self._products["category"].unique() if c))
         present = set(self._products["stage"])
         self._fill_combo(self.stage, [s for s in STAGES if s in present])
@@ -115,9 +127,23 @@ class ProductPicker(QWidget):
         for i in range(1, self.stage.count()):
             self.stage.setItemText(i, pick(*STAGE_NAMES[self.stage.itemData(i)]))
 
+    @staticmethod
+    def _with_stage_names(table: pd.DataFrame) -> pd.DataFrame:
+        """``table`` with ``stage_name`` in the UI language (one name per stage, mapped)."""
+        codes = table["stage"].unique()
+        names = {s: pick(*STAGE_NAMES[s]) if s in STAGE_NAMES else "" for s in codes}
+        return table.assign(stage_name=table["stage"].map(names).fillna(""))
+
     def visible_ids(self) -> list[str]:
         """``unique_id`` of the rows listed now, in their order."""
         return self.model.frame["unique_id"].astype(str).tolist()
+
+    def _row_of(self, uid: str | None) -> int | None:
+        """The row listing ``uid`` now (None: not listed)."""
+        if uid is None or not len(self.model.frame):
+            return None
+        rows = np.flatnonzero(self.model.frame["unique_id"].to_numpy() == uid)
+        return int(rows[0]) if len(rows) else None
 
     def current(self) -> str | None:
         """The chosen product's ``unique_id``."""
@@ -125,9 +151,9 @@ class ProductPicker(QWidget):
 
     def select(self, uid: str) -> bool:
         """Choose ``uid`` (clearing filters that hide it); False when unknown."""
-        if uid not in set(self._products["unique_id"]):
+        if not (self._products["unique_id"].to_numpy() == uid).any():
             return False
-        if uid not in self.visible_ids():
+        if self._row_of(uid) is None:
             for widget in (self.search, self.category, self.stage):
                 widget.blockSignals(True)
             self.search.clear()
@@ -136,7 +162,7 @@ class ProductPicker(QWidget):
             for widget in (self.search, self.category, self.stage):
                 widget.blockSignals(False)
             self._refilter()
-        self._select_row(self.visible_ids().index(uid))
+        self._select_row(self._row_of(uid))
         return True
 
     def _select_row(self, row: int) -> None:
@@ -149,16 +175,14 @@ class ProductPicker(QWidget):
     @Slot()
     def _refilter(self) -> None:
         table = self._products
-        text = self.search.text().strip().casefold()
-        if text:
-            hit = table["label"].str.casefold().str.contains(text, regex=False)
-            table = table[hit | table["unique_id"].str.casefold().str.contains(text, regex=False)]
+        keep = np.ones(len(table), bool)
+        if text := self.search.text().strip().casefold():
+            keep &= table["key"].str.contains(text, regex=False).to_numpy(bool)
         if (cat := self.category.currentData()) is not None:
-            table = table[table["category"] == cat]
+            keep &= table["category"].to_numpy() == cat
         if (stage := self.stage.currentData()) is not None:
-            table = table[table["stage"] == stage]
-        shown = table.assign(stage_name=[pick(*STAGE_NAMES[s]) if s in STAGE_NAMES else ""
-                                         for s in table["stage"]])[_COLUMNS]  # fmt: skip
+            keep &= table["stage"].to_numpy() == stage
+        shown = table.loc[keep, _COLUMNS] if not keep.all() else table[_COLUMNS]
         self.model.set_frame(shown)
         header = self.table.horizontalHeader()
         self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
@@ -169,10 +193,10 @@ class ProductPicker(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.count_label.setText(self.tr("{n} of {total} products").format(
             n=len(shown), total=len(self._products)))  # fmt: skip
-        ids = self.visible_ids()
-        if self._current in ids:
-            self._select_row(ids.index(self._current))
-        elif ids:
+        row = self._row_of(self._current)
+        if row is not None:
+            self._select_row(row)
+        elif len(shown):
             self._select_row(0)
 
     @Slot(object, object)
@@ -191,7 +215,12 @@ class ProductPicker(QWidget):
         self.model.set_headers({"label": self.tr("Product"), "total": self.tr("Units sold"),
                                 "stage_name": self.tr("Stage")})  # fmt: skip
         self._combo_texts()
+        self._products = self._with_stage_names(self._products)
         self._refilter()
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame(columns=[*_COLUMNS, "category", "stage", "key"])
 
 
 def _label(name: str, wrap: bool = True) -> QLabel:
