@@ -4,7 +4,7 @@
     <name>AdviceTable</name>
     <message>
         <source>Show:</source>
-        <extracomment>Marks the header of a column the user may edit.</extracomment>
+        <extracomment>Marks the header of a column the user may edit. Rows read to fit a column to its contents (0: the rows on screen).</extracomment>
         <translation>显示：</translation>
     </message>
     <message>
@@ -102,6 +102,10 @@
         <source>SkuCast: something went wrong</source>
         <extracomment>Ask the main window to show another step (its index).</extracomment>
         <translation>SkuCast：出错了</translation>
+    </message>
+    <message>
+        <source>SkuCast: please check</source>
+        <translation>SkuCast：请检查</translation>
     </message>
 </context>
 <context>
@@ -458,12 +462,12 @@
         <translation>请先训练模型。</translation>
     </message>
     <message>
-        <source>Forecasting...</source>
-        <translation>正在预测...</translation>
+        <source>A sales file is being imported…</source>
+        <translation>正在导入销售文件…</translation>
     </message>
     <message>
-        <source>Finding lifecycle stages...</source>
-        <translation>正在判断生命周期阶段...</translation>
+        <source>Forecasting...</source>
+        <translation>正在预测...</translation>
     </message>
     <message>
         <source>Forecast cancelled.</source>
@@ -696,6 +700,10 @@ Open a sales file to see its rows here.</source>
         <translation>RMSE</translation>
     </message>
     <message>
+        <source>RMSSE</source>
+        <translation>RMSSE</translation>
+    </message>
+    <message>
         <source>Bias %</source>
         <translation>偏差 %</translation>
     </message>
@@ -769,6 +777,10 @@ Open a sales file to see its rows here.</source>
     <message>
         <source>Overview</source>
         <translation>概览</translation>
+    </message>
+    <message>
+        <source>Sales files (*.csv *.txt *.tsv *.gz *.xlsx *.xlsm);;All files (*)</source>
+        <translation>销售文件 (*.csv *.txt *.tsv *.gz *.xlsx *.xlsm);;所有文件 (*)</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -845,10 +857,6 @@ Open a sales file to see its rows here.</source>
     <message>
         <source>{name}: {n} products, {a} to {b}</source>
         <translation>{name}：{n} 个商品，{a} 至 {b}</translation>
-    </message>
-    <message>
-        <source>Sales files (*.csv *.txt *.tsv *.xlsx *.xlsm);;All files (*)</source>
-        <translation>销售文件 (*.csv *.txt *.tsv *.xlsx *.xlsm);;所有文件 (*)</translation>
     </message>
     <message>
         <source>Open sales file</source>
@@ -1329,6 +1337,7 @@ Open a sales file to see its rows here.</source>
     <name>ProductPicker</name>
     <message>
         <source>All categories</source>
+        <extracomment>Rows read to fit a column to its contents: 0, the rows on screen (Qt reads up to 1,000 by default, on every change of a column in ``ResizeToContents`` mode).</extracomment>
         <translation>全部类目</translation>
     </message>
     <message>
@@ -1422,6 +1431,10 @@ Open a sales file to see its rows here.</source>
     <message>
         <source>Make a forecast first (step 4).</source>
         <translation>请先进行预测（第 4 步）。</translation>
+    </message>
+    <message>
+        <source>A sales file is being imported…</source>
+        <translation>正在导入销售文件…</translation>
     </message>
     <message>
         <source>Computing the advice...</source>
@@ -1547,6 +1560,14 @@ Open a sales file to see its rows here.</source>
         <translation>订货总量</translation>
     </message>
     <message>
+        <source>Average stock value</source>
+        <translation>平均库存价值</translation>
+    </message>
+    <message>
+        <source>Order value</source>
+        <translation>订货金额</translation>
+    </message>
+    <message>
         <source>SkuCast</source>
         <translation>SkuCast</translation>
     </message>
@@ -1628,6 +1649,41 @@ Open a sales file to see its rows here.</source>
     <message>
         <source>Detected: {name}</source>
         <translation>检测到：{name}</translation>
+    </message>
+</context>
+<context>
+    <name>StepProgress</name>
+    <message>
+        <source>{stage}…</source>
+        <translation>{stage}…</translation>
+    </message>
+    <message>
+        <source>{stage}: {done} / {total} products</source>
+        <translation>{stage}：{done} / {total} 个商品</translation>
+    </message>
+    <message>
+        <source>{stage}: {done} / {total} reviews</source>
+        <translation>{stage}：{done} / {total} 次补货</translation>
+    </message>
+    <message>
+        <source>{stage}: {done} / {total}</source>
+        <translation>{stage}：{done} / {total}</translation>
+    </message>
+    <message>
+        <source>almost done</source>
+        <translation>即将完成</translation>
+    </message>
+    <message>
+        <source>about {n} s left</source>
+        <translation>还剩约 {n} 秒</translation>
+    </message>
+    <message>
+        <source>about {n} min left</source>
+        <translation>还剩约 {n} 分钟</translation>
+    </message>
+    <message>
+        <source>about {n} h left</source>
+        <translation>还剩约 {n} 小时</translation>
     </message>
 </context>
 <context>
@@ -1956,6 +2012,10 @@ Open a sales file to see its rows here.</source>
     <message>
         <source>{n} min</source>
         <translation>{n} 分钟</translation>
+    </message>
+    <message>
+        <source>A sales file is being imported…</source>
+        <translation>正在导入销售文件…</translation>
     </message>
     <message>
         <source>Import a sales file first (step 1).</source>
