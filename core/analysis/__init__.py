@@ -40,6 +40,7 @@ from core.analysis.decision_tasks import (
     simulate_task,
     simulation_view,
 )
+from core.analysis.eta import ProgressClock, StepReading, left_parts
 from core.analysis.import_task import ENCODINGS, SEPARATORS, ImportResult, run_import
 from core.analysis.jobs import CANCEL_GRACE_S, ChildError, PackedModel, run_in_process, sendable
 from core.analysis.overview import (
@@ -169,6 +170,9 @@ __all__ = [
     "TUNED_KEYS",
     "TuneOutcome",
     "WeeklyReport",
+    "ProgressClock",
+    "StepReading",
+    "left_parts",
     "accuracy_svg",
     "report_html",
     "stage_mix_svg",

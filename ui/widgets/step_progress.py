@@ -14,7 +14,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QTimer, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
-from core.analysis.eta import ProgressClock, StepReading, left_parts
+from core.analysis import ProgressClock, StepReading, left_parts
 from ui.i18n import core_lang
 
 __all__ = ["StepProgress"]
