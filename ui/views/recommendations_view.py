@@ -236,11 +236,9 @@ class RecommendationsView(BaseView):
     def run_recommend(self) -> bool:
         """Take the form's settings and compute the advice in a worker."""
         s = self.session
-        if s.forecast is None or s.stages is None:
-            self.sig_status.emit(self.tr("Make a forecast first (step 4)."))
-            return False
-        if s.loading:  # the data is about to be replaced: its advice would be dropped
-            self.sig_status.emit(self.tr("A sales file is being imported…"))
+        if s.forecast is None or s.stages is None or s.loading:  # loading: data to be replaced
+            self.sig_status.emit(self.tr("A sales file is being imported…") if s.loading
+                                 else self.tr("Make a forecast first (step 4)."))  # fmt: skip
             return False
         try:
             s.set_inventory_options(self.options())
