@@ -87,9 +87,7 @@ class RecommendationsView(BaseView):
         self.recommend_button, self.backtest_button = QPushButton(), QPushButton()
         self.recommend_button.setDefault(True)
         self.export_button, self.cancel_button = QPushButton(), QPushButton()
-        self.reviews = QSpinBox()
-        self.reviews.setRange(2, 26)
-        self.reviews.setValue(4)
+        self.reviews = QSpinBox(minimum=2, maximum=26, value=4)
         self.progress = StepProgress(bar_width=140)
         for w in (self.progress, self.cancel_button):
             w.hide()
