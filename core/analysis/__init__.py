@@ -39,6 +39,7 @@ from core.analysis.decision_tasks import (
     recommend_task,
     simulate_task,
     simulation_view,
+    with_inputs,
 )
 from core.analysis.eta import ProgressClock, StepReading, left_parts
 from core.analysis.import_task import ENCODINGS, SEPARATORS, ImportResult, run_import
@@ -162,6 +163,7 @@ __all__ = [
     "SEPARATORS",
     "simulate_task",
     "simulation_view",
+    "with_inputs",
     "train_job",
     "train_task",
     "train_with_backtest",

@@ -44,6 +44,7 @@ __all__ = [
     "recommend_task",
     "simulate_task",
     "simulation_view",
+    "with_inputs",
 ]
 
 #: Filter of the advice table -> rows kept.
@@ -281,10 +282,10 @@ def recommend_task(model, frames, freq: str, forecast: pd.DataFrame, stages: pd.
     _check(should_stop)
     table = tables["en"].rename(columns={"reason": "reason_en"})
     table["reason_zh"] = tables["zh"]["reason"].to_numpy()
-    return RecommendResult(_with_inputs(table, stock, options), forecast, extended, baskets)
+    return RecommendResult(with_inputs(table, stock, options), forecast, extended, baskets)
 
 
-def _with_inputs(table: pd.DataFrame, stock: pd.DataFrame | None, options) -> pd.DataFrame:
+def with_inputs(table: pd.DataFrame, stock: pd.DataFrame | None, options) -> pd.DataFrame:
     """``table`` with the lead time, service level and stock each product was given."""
     out = table.copy()
     keyed = None if stock is None else stock.set_index("unique_id")

@@ -61,13 +61,21 @@ from core.analysis import (
     overview_task,
     save_run,
     score_runs,
+    with_inputs,
     worst_products,
     write_report,
 )
 from core.cli.decide import add_advice_args, run_advice
 from core.data import ids_first, read_stock, stock_from_data, write_table
 from core.errors import InputError
-from core.recommend import PRESETS, PurchaseOptions, build_orders, read_layout, write_orders
+from core.recommend import (
+    PRESETS,
+    PurchaseOptions,
+    build_orders,
+    last_prices,
+    read_layout,
+    write_orders,
+)
 from core.text import pick
 
 __all__ = ["ACCURACY_COLUMNS", "COMMANDS", "add_plan_command", "plan_archive"]
@@ -142,27 +150,13 @@ def _stock(args, run) -> pd.DataFrame | None:
 
 
 def _advice_table(run, stock: pd.DataFrame | None) -> pd.DataFrame:
-    """The advice with the supplier, lead time and stock on hand of each product."""
-    table = run.table.copy()
+    """The advice with the supplier, lead time, service level and stock on hand of each
+    product (as the window's table shows them: :func:`core.analysis.with_inputs`)."""
+    table = run.table
     if run.suppliers is not None:
         used = run.suppliers.filled(run.options)[["unique_id", "supplier"]]
         table = table.merge(used, on="unique_id", how="left")
-    keyed = None if stock is None else stock.set_index("unique_id")
-    for col, default in (("lead_time", run.options.lead_time), ("on_hand", np.nan)):
-        values = pd.Series(default, index=table.index, dtype=float)
-        if keyed is not None and col in keyed:
-            given = table["unique_id"].map(keyed[col]).astype(float)
-            values = given.where(given.notna(), values)
-        table[col] = values.to_numpy()
-    return table
-
-
-def _last_prices(frame: pd.DataFrame) -> pd.Series | None:
-    """Each product's last known selling price (the margin a budget protects)."""
-    if "price" not in frame or not frame["price"].notna().any():
-        return None
-    last = frame.dropna(subset=["price"]).sort_values("ds").groupby("unique_id")["price"].last()
-    return last.rename(index=str)
+    return with_inputs(table, stock, run.options)
 
 
 def _orders(args, run):
@@ -173,7 +167,7 @@ def _orders(args, run):
                                budget=args.budget, warehouse=args.warehouse,
                                buyer=args.buyer)  # fmt: skip
     orders = build_orders(run.table, run.suppliers, run.options, purchase,
-                          products=run.dataset.series, prices=_last_prices(run.frames.frame))  # fmt: skip
+                          products=run.dataset.series, prices=last_prices(run.frames.frame))  # fmt: skip
     return orders, layout
 
 

@@ -13,10 +13,15 @@ from __future__ import annotations
 
 import argparse
 
-import pandas as pd
-
 from core.cli.decide import add_advice_args, run_advice
-from core.recommend import PRESETS, PurchaseOptions, build_orders, read_layout, write_orders
+from core.recommend import (
+    PRESETS,
+    PurchaseOptions,
+    build_orders,
+    last_prices,
+    read_layout,
+    write_orders,
+)
 from core.text import pick
 
 __all__ = ["COMMANDS", "add_purchase_commands"]
@@ -50,7 +55,7 @@ def cmd_orders(args: argparse.Namespace) -> int:
                                budget=args.budget, warehouse=args.warehouse,
                                buyer=args.buyer)  # fmt: skip
     orders = build_orders(run.table, run.suppliers, run.options, purchase,
-                          products=dataset.series, prices=_last_prices(run.frames.frame))  # fmt: skip
+                          products=dataset.series, prices=last_prices(run.frames.frame))  # fmt: skip
     paths = write_orders(orders, args.out, layout, args.lang)
     for line in orders.describe(args.lang):
         print(line)
@@ -64,14 +69,6 @@ def cmd_orders(args: argparse.Namespace) -> int:
         print(pick(args.lang, "No stock figures given (--stock or a 库存 column): stock taken as 0.",
                    "未提供库存（--stock 或 库存 列）：库存按 0 计算。"))  # fmt: skip
     return 0
-
-
-def _last_prices(frame: pd.DataFrame) -> pd.Series | None:
-    """Each product's last known selling price (the margin a budget protects)."""
-    if "price" not in frame or not frame["price"].notna().any():
-        return None
-    last = frame.dropna(subset=["price"]).sort_values("ds").groupby("unique_id")["price"].last()
-    return last.rename(index=str)
 
 
 COMMANDS = {"orders": cmd_orders}

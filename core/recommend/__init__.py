@@ -29,7 +29,7 @@ from core.recommend.promotion import (
     recommend_promotion,
     with_partners,
 )
-from core.recommend.purchase import PurchaseOptions, PurchaseOrders, build_orders
+from core.recommend.purchase import PurchaseOptions, PurchaseOrders, build_orders, last_prices
 from core.recommend.purchase_files import PRESETS, read_layout, write_orders
 from core.recommend.simulate import PolicyResult, simulate_policy
 from core.recommend.suppliers import (
@@ -43,6 +43,7 @@ __all__ = [
     "AdviceError",
     "apply_budget",
     "build_orders",
+    "last_prices",
     "basket_pairs",
     "BasketOptions",
     "BasketResult",

@@ -35,6 +35,7 @@ __all__ = [
     "PurchaseOptions",
     "PurchaseOrders",
     "build_orders",
+    "last_prices",
 ]
 
 #: Fields of an order line -> (English, Chinese) header of the generic layout.
@@ -268,3 +269,12 @@ def _totals(lines: pd.DataFrame) -> pd.DataFrame:
                      "first_arrival": g["arrival_date"].min(),
                      "last_arrival": g["arrival_date"].max()})  # fmt: skip
     return pd.DataFrame(rows, columns=list(TOTAL_FIELDS))
+
+
+def last_prices(frame: pd.DataFrame) -> pd.Series | None:
+    """Each product's last known selling price (``unique_id`` index, as text), or None
+    when ``frame`` has no prices: what a budget protects and what stock is worth."""
+    if "price" not in frame or not frame["price"].notna().any():
+        return None
+    last = frame.dropna(subset=["price"]).sort_values("ds").groupby("unique_id")["price"].last()
+    return last.rename(index=str)

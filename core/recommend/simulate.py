@@ -34,6 +34,7 @@ from core.forecast import Forecaster
 from core.lifecycle import classify_lifecycle
 from core.periods import PeriodGrid
 from core.recommend.inventory import InventoryOptions, recommend_inventory
+from core.recommend.purchase import last_prices
 from core.text import pick
 
 __all__ = ["PolicyResult", "simulate_policy"]
@@ -236,9 +237,9 @@ def _unit_values(frame: pd.DataFrame, ids: list, given: pd.Series | None):
     if given is not None:
         values = pd.Series(given, dtype=float).rename(index=str)
         return values.reindex([str(i) for i in ids]).fillna(0).to_numpy(), "cost"
-    if "price" in frame and frame["price"].notna().any():
-        last = frame.dropna(subset=["price"]).sort_values("ds").groupby("unique_id")["price"].last()
-        return last.reindex(ids).fillna(0).to_numpy(float), "price"
+    prices = last_prices(frame)
+    if prices is not None:
+        return prices.reindex([str(i) for i in ids]).fillna(0).to_numpy(float), "price"
     return None, None
 
 
