@@ -27,8 +27,6 @@ do. The Overview's texts are the window's (its zh_CN translation); stage names a
 from __future__ import annotations
 
 import math
-import os
-import secrets
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -38,6 +36,7 @@ import pandas as pd
 from core.analysis.overview import Overview
 from core.analysis.report_charts import accuracy_svg, stage_mix_svg
 from core.analysis.report_texts import say, stage_name
+from core.data import replace_file
 from core.errors import InputError
 from core.forecast import display_name
 from core.recommend import PurchaseOrders
@@ -380,20 +379,10 @@ def write_report(path, report: WeeklyReport, lang: str = "en") -> Path:
     InputError
         When the folder cannot be written (nothing is left under ``path`` then).
     """
-    target = Path(path)
     text = report_html(report, lang)
-    # not mkstemp: its file is private (0600); this one gets the umask's mode, like any file
-    tmp = target.with_name(f".{target.stem}-{os.getpid()}-{secrets.token_hex(4)}.tmp")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with open(tmp, "x", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-            os.replace(tmp, target)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    except OSError as exc:
-        raise InputError(f"Cannot write {target}: {exc.strerror or exc}.",
-                         f"无法写入 {target}：{exc.strerror or exc}。") from exc  # fmt: skip
-    return target
+
+    def write(tmp: str) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+
+    return replace_file(Path(path), write)

@@ -34,8 +34,8 @@ from core.data.dataset import Dataset
 from core.errors import InputError
 from core.text import CELL, pick
 
-__all__ = ["excel_safe", "forecast_table", "ids_first", "not_forecast_table", "write_forecast",
-           "write_sheets", "write_table"]  # fmt: skip
+__all__ = ["excel_safe", "forecast_table", "ids_first", "not_forecast_table", "replace_file",
+           "write_forecast", "write_sheets", "write_table"]  # fmt: skip
 
 _RISKY = ("=", "+", "-", "@", "\t", "\r")
 #: Headers of a forecast's value columns in words: column -> (English, Chinese).
@@ -77,7 +77,7 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
         )
     if suffix == ".csv":
         safe = spreadsheet_cells(frame, csv=True)
-        return _replace(target, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig"))
+        return replace_file(target, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig"))
     return write_sheets({"Sheet1": frame}, target)
 
 
@@ -117,10 +117,10 @@ def write_sheets(sheets: dict[str, pd.DataFrame], path) -> Path:
             for name, frame in sheets.items():
                 spreadsheet_cells(frame).to_excel(writer, sheet_name=name[:31], index=False)
 
-    return _replace(target, write)
+    return replace_file(target, write)
 
 
-def _replace(target: Path, write) -> Path:
+def replace_file(target: Path, write) -> Path:
     """``write(tmp)`` into a temporary file beside ``target``, then swap it in: a reader
     never sees half a file and a failed write leaves the old one."""
     try:
