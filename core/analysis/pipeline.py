@@ -49,7 +49,7 @@ def run_backtest(frames: ModelFrames, freq: str, settings: TrainSettings,
     names = list(dict.fromkeys([settings.model, *settings.baselines]))
     given = factories or {}
     return backtest(
-        frames.full,
+        frames.history(),
         freq,
         {n: given.get(n) or settings.factory(n, freq) for n in names},
         horizon=settings.horizon_for(freq),

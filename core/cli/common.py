@@ -91,6 +91,12 @@ def add_import_args(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="keep postage, discount, fee and voucher lines (POST, D, 运费 ...) as products",
     )
+    g.add_argument(
+        "--merge-case-codes",
+        action="store_true",
+        help="read product codes that differ only in letter case (85123A, 85123a) as one "
+        "product (default: report them)",
+    )
 
 
 def add_cleaning_args(parser: argparse.ArgumentParser) -> None:
@@ -120,12 +126,23 @@ def add_cleaning_args(parser: argparse.ArgumentParser) -> None:
         default="none",
         help="clip outliers per product (default: none)",
     )
+    g.add_argument(
+        "--stockouts",
+        choices=["impute", "keep"],
+        default="impute",
+        help="stock-out days (stock 0, or zeros too long for the product): train on the "
+        "demand estimated from their neighbours, or on the sales as sold (default: impute)",
+    )
 
 
 def cleaning_options(args: argparse.Namespace):
     """Build :class:`~core.data.cleaning.CleaningOptions` from parsed arguments."""
     return CleaningOptions(
-        duplicates=args.duplicates, negatives=args.negatives, fill=args.fill, outliers=args.outliers
+        duplicates=args.duplicates,
+        negatives=args.negatives,
+        fill=args.fill,
+        outliers=args.outliers,
+        stockouts=getattr(args, "stockouts", "impute"),
     )
 
 
@@ -152,6 +169,7 @@ def import_options(args: argparse.Namespace):
         calendar=args.calendar,
         freq=args.freq,
         keep_non_products=getattr(args, "keep_non_products", False),
+        merge_case_codes=getattr(args, "merge_case_codes", False),
     )
 
 

@@ -189,7 +189,7 @@ def _model_list(text: str) -> list[str]:
 def cmd_backtest(args: argparse.Namespace) -> int:
     names = _model_list(args.models)
     dataset, frames = prepare(args)
-    frame = frames.frame
+    frame = frames.history()  # trains on the demand behind stock-outs, scores on sales
     factories = {n: model_factory(n, args, args.horizon, dataset.freq) for n in names}
     progress = terminal_progress(args)
     try:

@@ -8,6 +8,9 @@ carried forward, no promotion, other columns empty). A product with no row for l
 than ``inactive_periods`` (default: 90 days, 13 weeks or 3 months) is treated as
 discontinued: it is not forecast and is listed instead. Both are reported, never done
 silently.
+
+:func:`model_frames` also trains the models on demand rather than sales where the cleaning
+step ``stockouts`` marked stock-out periods (see :mod:`core.data.stockouts`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from core.data.dataset import Dataset
+from core.data.stockouts import as_sold, describe_stockouts, stockout_frames
 from core.errors import InputError
 from core.periods import PeriodGrid
 from core.text import pick
@@ -138,23 +142,46 @@ class ModelFrames:
     Attributes
     ----------
     frame : pandas.DataFrame
-        Active products aligned to the shop's last date (what models are fitted on).
+        Active products aligned to the shop's last date (what models are fitted on). Where
+        cleaning marked stock-outs, ``y`` holds the estimated demand on those rows, ``sales``
+        the sales as sold and ``stockout`` the mark.
     full : pandas.DataFrame
-        Every product as cleaned, discontinued ones included (lifecycle, charts).
+        Every product as cleaned, discontinued ones included, ``y`` as sold (lifecycle,
+        charts, the backtest's actuals); with the ``stockout`` mark where cleaning made one.
     alignment : Alignment
         What the alignment did (trailing periods added, products set aside).
     orders : pandas.DataFrame or None
         The dataset's products per order (:attr:`Dataset.orders`), for "bought together".
+    stockouts : pandas.DataFrame or None
+        The stock-out periods of the active products whose demand the models train on
+        (``unique_id, start, end, periods, days, sold, demand``); ``None`` or empty: none.
+    full_demand : numpy.ndarray or None
+        The estimated demand on ``full``'s stock-out rows (NaN elsewhere); ``None``: none.
     """
 
     frame: pd.DataFrame
     full: pd.DataFrame
     alignment: Alignment
     orders: pd.DataFrame | None = None
+    stockouts: pd.DataFrame | None = None
+    full_demand: np.ndarray | None = None
+
+    def history(self) -> pd.DataFrame:
+        """Every product as the backtest sees it: ``full`` with ``y`` the demand to train on.
+
+        On stock-out rows ``y`` is the estimated demand and ``sales`` what really sold,
+        which the backtest scores against; without stock-outs this is ``full`` itself.
+        """
+        if self.full_demand is None or "stockout" not in self.full:
+            return self.full
+        flag = self.full["stockout"].to_numpy(bool)
+        y = self.full["y"].to_numpy(np.float64)
+        return self.full.assign(sales=y, y=np.where(flag, self.full_demand, y))
 
     def describe(self, lang: str = "both") -> list[str]:
-        """The alignment's report lines (empty when nothing changed)."""
-        return self.alignment.describe(lang)
+        """The alignment's and the stock-outs' report lines (empty when nothing changed)."""
+        lines = self.alignment.describe(lang) if self.alignment is not None else []
+        return lines + describe_stockouts(self.stockouts, lang)
 
 
 def model_frames(dataset: Dataset) -> ModelFrames:
@@ -164,8 +191,10 @@ def model_frames(dataset: Dataset) -> ModelFrames:
     if attrs:
         frame = frame.merge(dataset.series[["unique_id", *attrs]], on="unique_id", how="left")
     aligned = align_to_end(frame, dataset.freq)
-    return ModelFrames(frame=aligned.frame, full=frame, alignment=aligned,
-                       orders=dataset.orders)  # fmt: skip
+    aligned.frame, periods = stockout_frames(aligned.frame, dataset.freq)
+    demand = frame["demand"].to_numpy(np.float64) if "demand" in frame else None
+    return ModelFrames(frame=aligned.frame, full=as_sold(frame), alignment=aligned,
+                       orders=dataset.orders, stockouts=periods, full_demand=demand)  # fmt: skip
 
 
 def require_active(frames: ModelFrames) -> None:

@@ -5,7 +5,7 @@ finding (Chinese and English, the column, the source rows, the counts) and one
 row per changed value to :attr:`CleaningResult.changes`. A step that finds
 nothing to do adds nothing.
 
-Steps, in order: duplicates, negatives, gaps, fill, outliers.
+Steps, in order: duplicates, negatives, gaps, fill, outliers, stockouts.
 
 Defaults and why
 ----------------
@@ -24,6 +24,14 @@ Defaults and why
     Promotion and shopping-festival peaks are real demand and must not be
     clipped. When enabled, ``iqr_k=3`` and ``sigma=4`` are deliberately loose so
     only values that are almost certainly errors are touched.
+``stockouts="impute"``
+    A day the shelf was empty sold nothing for want of stock, not of buyers. Periods
+    read as stock-outs (the stock column at 0, or a run of zeros the product's own rate
+    makes improbable: :mod:`core.data.stockouts`) get the columns ``stockout`` (True)
+    and ``demand`` (an estimate from the neighbouring periods); ``y`` stays as sold, so
+    the backtest scores and the charts show what really sold, and
+    :func:`core.data.model_frames` trains the models on ``demand``. ``"keep"`` adds
+    neither column: the models learn the sales as sold.
 
 Details: ``linear`` interpolates between neighbouring periods of a product and
 uses the nearest value at its edges; a product with no value at all is filled
@@ -48,6 +56,7 @@ import pandas as pd
 from core.data.cleaning_steps import CHANGE_COLUMNS, Cleaner
 from core.data.dataset import Dataset
 from core.data.report import Report
+from core.data.stockouts import STOCKOUT_CHOICES
 from core.errors import InputError
 
 __all__ = [
@@ -65,6 +74,7 @@ _CHOICES = {
     "negatives": ("zero", "keep"),
     "fill": ("zero", "ffill", "linear", "mean", "median"),
     "outliers": ("none", "iqr", "sigma"),
+    "stockouts": STOCKOUT_CHOICES,
 }
 
 
@@ -88,6 +98,9 @@ class CleaningOptions:
         Clip to ``mean ± sigma*std`` when ``outliers="sigma"``.
     fill_gaps : bool
         Insert missing periods between each product's first and last date.
+    stockouts : {"impute", "keep"}
+        Mark stock-out periods and estimate their demand for the models, or keep the
+        sales as sold.
     """
 
     duplicates: str = "sum"
@@ -97,6 +110,7 @@ class CleaningOptions:
     iqr_k: float = 3.0
     sigma: float = 4.0
     fill_gaps: bool = True
+    stockouts: str = "impute"
 
     def to_dict(self) -> dict:
         """Plain dictionary for JSON, with a ``schema_version``."""
@@ -180,7 +194,9 @@ def clean(dataset: Dataset, options: CleaningOptions | None = None) -> CleaningR
     options.validate()
     work = Cleaner(dataset, options)
     if not work.frame.empty:
-        for step in (work.duplicates, work.negatives, work.gaps, work.fill, work.outliers):
+        steps = (work.duplicates, work.negatives, work.gaps, work.fill, work.outliers,
+                 work.stockouts)  # fmt: skip
+        for step in steps:
             step()
     return CleaningResult(*work.finish())
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from core.data.dataset import Dataset
 from core.data.report import Report
+from core.data.stockouts import find_stockouts
 from core.errors import InputError
 from core.periods import PeriodGrid, bfill_index, ffill_index
 
@@ -240,6 +241,23 @@ class Cleaner:
                  f"{flat} 个商品未做截断：大部分销量相同（IQR = 0）。"),
                 ("left unchanged", "保持不变"), n=flat,
             )  # fmt: skip
+
+    def stockouts(self) -> None:
+        """Mark stock-out periods and add the demand estimated behind them."""
+        if self.options.stockouts != "impute" or "stockout" in self.frame:
+            return
+        found = find_stockouts(self.frame, self.dataset.freq)
+        mask = found.flag
+        if not mask.any():
+            return
+        self._log("stockouts", "demand", mask, self._col("y")[mask], found.demand[mask])
+        self.frame["stockout"], self.frame["demand"] = mask, found.demand
+        line_en, line_zh = found.describe("en")[0], found.describe("zh")[0]
+        self._note(
+            "clean_stockouts", "y", (line_en, line_zh),
+            ("sales kept as sold; demand estimated for training",
+             "销量保持不变；为训练估计需求"), mask=mask,
+        )  # fmt: skip
 
     def finish(self) -> tuple[Dataset, pd.DataFrame, Report]:
         """Drop helper columns; return the cleaned dataset, the changes and the new findings."""

@@ -4,8 +4,11 @@
 wide with one column per date, or order lines to be summed per product and
 day), detects or applies the column mapping (:mod:`core.data.schema`), parses the
 values (:mod:`core.data.parsing`), detects the frequency and checks the table
-(:mod:`core.data.validation`). Every problem lands in ``dataset.report``; a problem
-that makes the data unusable raises :class:`~core.errors.InputError`.
+(:mod:`core.data.validation`). Product names and codes are read as a user expects
+(:mod:`core.data.naming`) and the holiday region the data points to is kept in
+``dataset.roles["region"]`` (:mod:`core.data.region`). Every problem lands in
+``dataset.report``; a problem that makes the data unusable raises
+:class:`~core.errors.InputError`.
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ import pandas as pd
 from core.data.dataset import ID_SEP, ColumnMapping, Dataset
 from core.data.dates import report_dates
 from core.data.io import RawTable, ReadOptions, read_table
+from core.data.naming import report_spellings, usual_names
 from core.data.orders import order_baskets, screen_order_lines
 from core.data.parsing import parse_dates, parse_flags, parse_numbers
+from core.data.region import suggest_region
 from core.data.report import Report
 from core.data.schema import changed_roles, detect_mapping, role_name
 from core.data.validation import WEEKDAYS, check_table, detect_freq, snap_to_freq
@@ -31,7 +36,7 @@ from core.errors import InputError
 LAYOUTS = ("auto", "long", "wide", "orders")
 _SUMMARY = re.compile(r"^(合计|总计|小计|汇总|total|grand total|subtotal|sum)[:：]?$", re.I)
 _NOT_SOLD = re.compile(
-    r"关闭|取消|退款|已退|未付款|待付款|等待买家付款|cancel|refund|void|unpaid|"
+    r"关闭|關閉|不成立|取消|退款|已退|未付款|待付款|等待买家付款|cancel|refund|void|unpaid|"
     r"pending|closed",
     re.IGNORECASE,
 )
@@ -45,7 +50,8 @@ class ImportOptions:
     ``roles`` gives optional roles (price, revenue, promo, stock, name, category,
     brand) a column, or ``""`` for none (:func:`core.data.schema.check_roles`).
     ``keep_non_products`` keeps postage, discount and fee lines as products
-    (:mod:`core.data.orders`).
+    (:mod:`core.data.orders`). ``merge_case_codes`` reads codes that differ only in
+    letter case as one product (:mod:`core.data.naming`; by default they are reported).
     """
 
     encoding: str | None = None
@@ -62,6 +68,7 @@ class ImportOptions:
     calendar: str | None = None
     freq: str | None = None
     keep_non_products: bool = False
+    merge_case_codes: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -98,6 +105,8 @@ def load_dataset(path: str | Path, options: ImportOptions | None = None) -> Data
         raw.info.layout = "wide"
     else:
         frame, series, mapping, roles, orders = _long_table(raw, options, report)
+    region = suggest_region(raw.frame, mapping)
+    roles = {**roles, "region": region} if region else roles
     freq = freq or detect_freq(frame, report)
     frame["ds"] = snap_to_freq(frame["ds"], freq)
     check_table(frame, freq, report)
@@ -160,6 +169,12 @@ def _long_table(raw: RawTable, options: ImportOptions, report: Report):
     table, rownum = table.loc[keep.values], rownum[keep.to_numpy()]
     dates = keep.attrs["dates"][keep.to_numpy()]
     factors = {col: _factor(table[col]) for col in mapping.ids}  # shared with the screening
+    for col in mapping.ids:
+        merged = report_spellings(report, col, *factors[col], rownum, options.merge_case_codes)
+        if merged is not None:
+            codes = factors[col][0]
+            table = table.assign(**{col: np.where(codes >= 0, merged[codes], None)})
+            factors[col] = _factor(table[col])
     frame = pd.DataFrame(
         {
             "unique_id": _unique_ids(factors, mapping.ids, report, rownum, len(table)),
@@ -353,6 +368,9 @@ def _series_table(frame: pd.DataFrame, table: pd.DataFrame, mapping: ColumnMappi
     ]
     for key, col in roles:
         cols[key] = np.array([str(v).strip() for v in table[col].to_numpy()[last]], dtype=object)
+    if mapping.name:  # the name a product carries most often, never a stock note
+        names = usual_names(frame["unique_id"].to_numpy(), table[mapping.name].to_numpy())
+        cols["name"] = names.reindex(cols["unique_id"]).to_numpy(dtype=object)
     return pd.DataFrame(cols).sort_values("unique_id").reset_index(drop=True)
 
 

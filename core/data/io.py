@@ -17,6 +17,7 @@ import csv
 import gzip
 import io
 import os
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -147,7 +148,8 @@ def _binary(path: Path) -> InputError:
 def decode_bytes(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, str]:
     """Decode ``data``; return ``(text, encoding)``.
 
-    Order: explicit ``encoding``; BOM; strict UTF-8; GB18030 (a superset of GBK);
+    Order: explicit ``encoding``; BOM; strict UTF-8; GB18030 (a superset of GBK) unless
+    its text reads as Windows-1252 paired up (:func:`_latin_in_disguise`);
     charset-normalizer. A file with NUL bytes and no UTF-16 BOM is binary.
     """
     if encoding:
@@ -174,9 +176,15 @@ def decode_bytes(data: bytes, path: Path, encoding: str | None = None) -> tuple[
         raise _binary(path)
     for name in ("utf-8", "gb18030"):
         try:
-            return data.decode(name), name
+            text = data.decode(name)
         except UnicodeDecodeError:
-            pass
+            continue
+        if name == "gb18030" and _latin_in_disguise(text):
+            try:
+                return data.decode("cp1252"), "cp1252"
+            except UnicodeDecodeError:
+                pass
+        return text, name
 
     best = from_bytes(data[:200_000]).best()
     if best is not None:
@@ -189,6 +197,26 @@ def decode_bytes(data: bytes, path: Path, encoding: str | None = None) -> tuple[
         "(for Chinese exports usually gbk or utf-8).",
         f"无法识别“{path.name}”的文本编码。请手动选择编码（中文导出文件通常为 gbk 或 utf-8）。",
     )
+
+
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def _latin_in_disguise(text: str) -> bool:
+    """Whether GB18030 text is really Windows-1252 whose accented letters paired up.
+
+    An accented letter of a European word (``ö`` in ``Größe``) and the byte after it
+    decode as one Chinese character between two Latin letters (``Gr鲞e``); Chinese text
+    has runs of characters. True when most runs are one character inside a Latin word.
+    """
+    runs = lone = 0
+    for hit in _HAN_RUN.finditer(text[:200_000]):
+        runs += 1
+        a, b = hit.start(), hit.end()
+        if (b - a == 1 and a > 0 and b < len(text) and text[a - 1].isascii()
+                and text[a - 1].isalpha() and text[b].isascii() and text[b].isalnum()):  # fmt: skip
+            lone += 1
+    return runs >= 3 and lone >= 0.5 * runs
 
 
 def _looks_binary(text: str) -> bool:

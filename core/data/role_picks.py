@@ -15,6 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.data.dataset import ColumnMapping
+from core.data.headers import names_money, names_role
 from core.data.report import Report
 from core.data.roles import (
     REFUTED,
@@ -24,6 +25,7 @@ from core.data.roles import (
     content_scores,
     distinct_rows,
     header_strength,
+    splits,
 )
 from core.errors import InputError
 
@@ -168,6 +170,7 @@ class Context:
             # IDs that make (IDs, date) a key are borne out by the contents, codes or not
             key = self.key_share([c for c in (store, header) if c], date)
             content[header] = max(content[header], 0.8 * key if key >= 0.95 else 0.0)
+            header = self._finest(header, cands, content)
         choice = choose(
             "ids", self.header["item"], content, cands, header_pick=header, threshold=PRODUCT_FIT
         )
@@ -177,20 +180,56 @@ class Context:
         self.choices["ids"] = choice
         return ids
 
+    def _finest(self, pick: str, cands: list[str], content: dict[str, float]) -> str:
+        """The finest product-code column that divides ``pick`` (a variant's code, not its
+        style's): headed like a product code, recurring like one, each value within one of
+        ``pick``'s values."""
+        finer = [
+            c
+            for c in cands
+            if c != pick
+            and content[c] >= PRODUCT_FIT
+            and names_role(c, "item")
+            and splits(self.evidence[pick], self.evidence[c])
+        ]
+        best = max(finer, key=lambda c: self.evidence[c].distinct, default=pick)
+        if best != pick:
+            self.header["item"].update({pick: 0.6, best: 1.0})
+            self._finer_note(pick, best)
+        return best
+
+    def _finer_note(self, coarse: str, fine: str) -> None:
+        if self.report is not None:
+            self.report.add(
+                "info",
+                "variant_ids",
+                f"Column '{fine}' divides the codes of '{coarse}' further (the variants of "
+                f"each product): sales are forecast per '{fine}'",
+                f"列“{fine}”把“{coarse}”的编码进一步细分（每个商品的规格）：按“{fine}”预测销量",
+                column=fine,
+                action_en=f"to forecast per '{coarse}' instead, import with --id-cols {coarse}",
+                action_zh=f"如需按“{coarse}”预测，请用 --id-cols {coarse} 重新导入",
+            )
+
     def pick_target(self, target_col: str | None, taken: set, guessed: list[str]) -> str:
         if target_col:
             self.choices["target"] = RoleChoice("target", target_col, 1.0, source="user")
             return target_col
         header = self.found.get("target") if self.found.get("target") not in taken else None
         skip = taken | self._headed("target") | {self.order}
-        cands = [c for c in self.columns if c not in skip]
+        cands = [c for c in self.columns if c not in skip and (c == header or not names_money(c))]
         content = content_scores("target", self.evidence)
+        ids = self.choices["ids"].column if "ids" in self.choices else []
+        for c in cands:
+            if c != header and content[c] > 0 and self._per_product(c, ids):
+                content[c] = 0.0  # the same number on every row of a product: its ID or size
         choice = choose(
             "target", self.header["target"], content, cands, header_pick=header,
             threshold=QUANTITY_FIT,
         )  # fmt: skip
         if choice.column is None:
-            numeric = [c for c in cands if self.evidence[c].number >= 0.9]
+            numeric = [c for c in cands if self.evidence[c].number >= 0.9
+                       and not self._per_product(c, ids) and not self._line_ids(c)]  # fmt: skip
             if len(numeric) != 1:
                 raise no_target(cands)
             choice = RoleChoice("target", numeric[0], 0.5 * content[numeric[0]], source="content")
@@ -199,6 +238,23 @@ class Context:
         self._note("target", choice, header)
         self.choices["target"] = choice
         return choice.column
+
+    def _line_ids(self, col: str) -> bool:
+        """Whether ``col`` numbers the rows (an order-item ID): a value on every row, each once."""
+        ev = self.evidence[col]
+        return ev.rows >= 20 and ev.filled > 0.95 and ev.repeat < 1.05
+
+    def _per_product(self, col: str, ids: list[str]) -> bool:
+        """Whether ``col`` holds one value per product (and the products repeat): an
+        attribute of the product, never the quantity sold, which varies."""
+        ids = [c for c in ids if c in self.evidence]
+        ev = self.evidence[col]
+        if not ids or ev.distinct < 2:
+            return False
+        products, rows = distinct_rows([self.evidence[c].codes for c in ids])
+        if rows < 3 * products:
+            return False
+        return distinct_rows([*(self.evidence[c].codes for c in ids), ev.codes])[0] == products
 
     def describe(self, mapping: ColumnMapping, order: str | None) -> dict:
         """Role -> column, confidence and runner-up, JSON-ready, for ``inspect``."""
@@ -237,7 +293,7 @@ class Context:
 
 def warn_unused_codes(report: Report, ctx: Context, mapping: ColumnMapping) -> None:
     """Warn when a column of many repeating product codes is not among the product IDs."""
-    used = set(mapping.used_columns())
+    used = set(mapping.used_columns()) | ctx._headed("item")  # a buyer's nickname is no product
     fit = content_scores("item", ctx.evidence, mapping.date, ctx.order)
     series = ctx.n_series(mapping.ids)
     for col in sorted(fit, key=lambda c: -fit[c]):

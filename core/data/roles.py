@@ -35,6 +35,7 @@ __all__ = [
     "content_scores",
     "distinct_rows",
     "header_strength",
+    "splits",
 ]
 
 #: Rows looked at for the relations between columns (enough to see orders and repeats).
@@ -222,6 +223,17 @@ def _pairs(ev: ColumnEvidence, other: ColumnEvidence) -> int:
     return ev.pair_counts[other.name]
 
 
+def splits(coarse: ColumnEvidence, fine: ColumnEvidence) -> bool:
+    """Whether ``fine`` divides ``coarse`` further: more values, each within one of ``coarse``.
+
+    A style code and its variants' codes (有赞 商品编码 / 规格编码, Shopee's parent SKU
+    and SKU) relate this way; two codes for the same products (SKU and ASIN) do not.
+    """
+    if fine.distinct <= coarse.distinct or fine.filled < coarse.filled - 0.05:
+        return False
+    return _pairs(coarse, fine) == fine.distinct
+
+
 def _per_value(ev: ColumnEvidence, other: ColumnEvidence) -> float:
     """Mean number of distinct ``other`` values per value of ``ev`` (>= 1)."""
     return max(1.0, _pairs(ev, other) / max(1, ev.distinct))
@@ -248,8 +260,8 @@ def _date_fit(ev: ColumnEvidence) -> float:
 
 
 def _quantity_fit(ev: ColumnEvidence) -> float:
-    if ev.number < 0.9 or ev.date >= 0.9:
-        return 0.0
+    if ev.number < 0.9 or ev.date >= 0.9 or (ev.distinct <= 1 and ev.magnitude == 0):
+        return 0.0  # a column of zeros (wallet credit, fees waived) sells nothing
     low_card = 1.0 - min(1.0, ev.distinct / max(1.0, 0.5 * ev.rows * ev.filled))
     spread = max(ev.top_share, low_card)
     fit = ev.integer * _magnitude(ev.magnitude) * (1.0 - ev.lead_zero)

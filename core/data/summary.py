@@ -34,7 +34,8 @@ def dataset_summary(dataset: Dataset) -> dict:
         "errors": len(dataset.report.errors),
         "warnings": len(dataset.report.warnings),
         "report": dataset.report.to_dicts(),
-        "roles": dict(dataset.roles),
+        "roles": {k: v for k, v in dataset.roles.items() if k != "region"},
+        "region": dataset.roles.get("region"),
     }
 
 
@@ -94,6 +95,26 @@ def _role_lines(roles: dict) -> list[str]:
     return lines
 
 
+_SIGNALS = {
+    "country": "国家列 country column",
+    "currency": "币种列 currency column",
+    "symbol": "货币符号 currency signs in",
+    "headers": "表头 column names",
+}
+
+
+def _region_line(region: dict | None) -> list[str]:
+    """The holiday region the data suggests and why (``--region`` changes it)."""
+    if not region:
+        return []
+    where = f" '{region['column']}'" if region.get("column") else ""
+    signal = _SIGNALS.get(region["signal"], region["signal"])
+    return [
+        f"节假日地区 region: {region['region']}  (建议 suggested: {signal}{where}: "
+        f"{region['evidence']}; 更改 change: --region)"
+    ]
+
+
 def format_summary(summary: dict, lang: str = "both") -> str:
     """Human-readable text of :func:`dataset_summary` with the validation report."""
     en_freq, zh_freq = FREQ_NAMES[freq_kind(summary["frequency"])]
@@ -113,6 +134,7 @@ def format_summary(summary: dict, lang: str = "both") -> str:
             else []
         ),
         f"频率 frequency:   {zh_freq} / {en_freq} ({summary['frequency']})",
+        *_region_line(summary.get("region")),
         f"商品数 series:    {summary['series']}",
         f"日期 dates:       {summary['first_date']} .. {summary['last_date']}"
         f"  ({summary['rows']} rows after cleaning)",

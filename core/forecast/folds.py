@@ -1,7 +1,8 @@
 """Where a backtest cuts the history, and what each fold's models see.
 
 :func:`plan_cutoffs` places the cutoffs (see :mod:`core.forecast.backtest` for the rules);
-:func:`split_fold` gives one fold's training rows, the window's actuals and the window's
+:func:`split_fold` gives one fold's training rows, the window's actuals (the sales as sold,
+also where the models train on the demand estimated behind a stock-out) and the window's
 known future (planned promotions and prices), eligible products only, and lists the
 products left out and why (``too_short``, ``ended``).
 """
@@ -109,7 +110,19 @@ def split_fold(frame: pd.DataFrame, periods: np.ndarray, fold: int, cutoff, run:
     # a global model also learns from products that ended before the cutoff
     enough = frame["unique_id"].isin(n_train.index[n_train >= min_train]).to_numpy()
     train_all = frame.loc[enough & before].reset_index(drop=True)
-    return Fold(fold, cutoff, train, rows[["unique_id", "ds", "y"]], future, excluded, train_all)
+    return Fold(fold, cutoff, train, _actuals(rows), future, excluded, train_all)
+
+
+def _actuals(rows: pd.DataFrame) -> pd.DataFrame:
+    """The window's actuals: the sales as sold (``sales``) where the models train on demand.
+
+    On stock-out rows :func:`core.data.model_frames` puts the estimated demand in ``y``
+    and what really sold in ``sales``; a forecast is scored against what sold.
+    """
+    if "sales" not in rows:
+        return rows[["unique_id", "ds", "y"]]
+    sold = rows["sales"].where(rows["sales"].notna(), rows["y"])
+    return rows[["unique_id", "ds"]].assign(y=sold.to_numpy())
 
 
 def known_columns(frame: pd.DataFrame, future) -> list[str]:

@@ -82,11 +82,13 @@ def test_closed_refunded_and_unpaid_orders_are_not_sales(write_csv):
         ["3", "等待买家付款", "", "A01", "1"],
         ["4", "部分退款", "2024-01-10 09:00:00", "A01", "1"],
         ["5", "交易成功", "2024-01-10 12:00:00", "A01", "1"],
+        ["6", "交易關閉", "2024-01-10 13:00:00", "A01", "4"],  # traditional script (TW, HK)
+        ["7", "不成立", "2024-01-10 14:00:00", "A01", "3"],  # Shopee TW: order not formed
     ]
     ds = load_dataset(write_csv(rows))
     assert ds.frame["y"].tolist() == [2, 2]
     note = ds.report.by_code("orders_not_sold")
-    assert note.rows == [3, 4] and "交易关闭 (1)" in note.en and note.column == "订单状态"
+    assert note.rows == [3, 4, 7, 8] and "交易关闭 (1)" in note.en and note.column == "订单状态"
     assert ds.report.by_code("empty_dates") is None
 
 

@@ -1,0 +1,133 @@
+"""Which holiday calendar fits a shop, from what its sales file says (issue 15 item 5).
+
+The regions are those of :mod:`core.festivals`: ``CN``, ``US`` and ``intl``. The signals,
+strongest first: a country column (``Country``, ``ship-country``, 国家 ...: the country
+on most rows), a currency column (``CNY``, ``USD``, ``EUR`` ...), currency signs in the
+price and amount cells (``$12.99``, ``￥59``, ``£3.25``, ``€``), and Chinese column
+names. :func:`suggest_region` returns the first that speaks, with what it saw, so
+``inspect`` can say why and the user can choose otherwise (``--region``).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from core.data.dataset import ColumnMapping
+from core.data.headers import names_role, normalize_header
+
+__all__ = ["REGIONS", "suggest_region"]
+
+REGIONS = ("CN", "US", "intl")
+#: Share of rows (or cells) one region must reach to be suggested from a column.
+MAJORITY = 0.6
+_SAMPLE = 2000
+_CN = {"china", "中国", "中国大陆", "中华人民共和国", "cn", "chn", "prc", "mainland china",
+       "people's republic of china", "china mainland"}  # fmt: skip
+_US = {"united states", "united states of america", "usa", "us", "u.s.", "u.s.a.", "美国",
+       "america"}  # fmt: skip
+_CURRENCY_HEADERS = {"currency", "currencycode", "币种", "货币", "币别", "结算币种"}
+_CURRENCIES = {"cny": "CN", "rmb": "CN", "usd": "US"}
+#: Currency signs, the more specific first: ``NZ$`` and ``JP¥`` are not the US or China.
+_SIGNS = [
+    (re.compile(r"US\$"), "US"),
+    (re.compile(r"(?:NZ|AU|A|C|CA|S|SG|HK|NT|MX|R)\$|JP¥|円|£|€|₹|₩|₫|₱|฿|RM\s?\d"), "intl"),
+    (re.compile(r"\$"), "US"),
+    (re.compile(r"CN¥|RMB|[¥￥元]"), "CN"),
+]
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+
+
+def _country(value: str) -> str:
+    text = value.strip().casefold()
+    return "CN" if text in _CN else "US" if text in _US else "intl"
+
+
+def _majority(regions: pd.Series) -> tuple[str, int] | None:
+    """The region on most rows, when it has :data:`MAJORITY`; else ``intl`` (many markets)."""
+    if regions.empty:
+        return None
+    counts = regions.value_counts()
+    top = str(counts.index[0])
+    return (top, int(counts.iloc[0])) if counts.iloc[0] >= MAJORITY * len(regions) else ("intl", 0)
+
+
+def _cells(table: pd.DataFrame, col: str) -> pd.Series:
+    values = table[col].iloc[:: max(1, len(table) // _SAMPLE)].astype(str).str.strip()
+    return values[(values != "") & (values.str.casefold() != "nan")]
+
+
+def _by_country(table: pd.DataFrame, mapping: ColumnMapping) -> dict | None:
+    for col in table.columns:
+        norm = normalize_header(col)
+        if "country" not in norm and "国家" not in norm:
+            continue
+        values = _cells(table, col)
+        found = _majority(values.map(_country))
+        if found:
+            counts = values.value_counts()
+            seen = f"{counts.index[0]} on {counts.iloc[0]} of {len(values)} rows"
+            return _result(found[0], "country", col, seen)
+    return None
+
+
+def _by_currency(table: pd.DataFrame, mapping: ColumnMapping) -> dict | None:
+    for col in table.columns:
+        if normalize_header(col) not in _CURRENCY_HEADERS:
+            continue
+        values = _cells(table, col).str.casefold()
+        codes = values[values.str.fullmatch(r"[a-z]{3}")]
+        found = _majority(codes.map(lambda c: _CURRENCIES.get(c, "intl")))
+        if found:
+            return _result(found[0], "currency", col, codes.value_counts().index[0].upper())
+    return None
+
+
+def _sign(value: str) -> str | None:
+    return next((region for sign, region in _SIGNS if sign.search(value)), None)
+
+
+def _by_symbols(table: pd.DataFrame, mapping: ColumnMapping) -> dict | None:
+    money = [c for c in (mapping.price, mapping.revenue) if c]
+    money += [c for c in table.columns if c not in money and
+              (names_role(c, "price") or names_role(c, "revenue"))]  # fmt: skip
+    for col in money:
+        values = _cells(table, col)
+        signs = values.map(_sign).dropna()
+        if len(signs) < 0.5 * max(1, len(values)):
+            continue
+        found = _majority(signs)
+        if found:
+            sample = values[signs.index[0]]
+            return _result(found[0], "symbol", col, sample)
+    return None
+
+
+def _by_headers(table: pd.DataFrame, mapping: ColumnMapping) -> dict | None:
+    names = [str(c) for c in table.columns]
+    if any(_KANA.search(n) for n in names):
+        return _result("intl", "headers", None, "Japanese column names")
+    han = sum(bool(_HAN.search(n)) for n in names)
+    if han >= max(1, 0.3 * len(names)):
+        return _result("CN", "headers", None, f"{han} of {len(names)} column names in Chinese")
+    return None
+
+
+def _result(region: str, signal: str, column: str | None, evidence: str) -> dict:
+    return {"region": region, "signal": signal, "column": column, "evidence": evidence}
+
+
+def suggest_region(table: pd.DataFrame, mapping: ColumnMapping) -> dict | None:
+    """The holiday region the data points to, or ``None`` when nothing in it does.
+
+    Returns ``{"region": "CN" | "US" | "intl", "signal": "country" | "currency" |
+    "symbol" | "headers", "column": the column it came from (or None), "evidence": what
+    was seen}``.
+    """
+    for finder in (_by_country, _by_currency, _by_symbols, _by_headers):
+        found = finder(table, mapping)
+        if found:
+            return found
+    return None
