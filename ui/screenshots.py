@@ -4,7 +4,10 @@
 trains with the training view (default model, few epochs), forecasts, recommends and runs
 the policy backtest through their buttons, then saves a PNG of the window on every step
 in English and in Chinese: ``DIR/<n>_<step>_<lang>.png``, and of the Overview:
-``DIR/overview_<lang>.png``. Reviewers look at these; the
+``DIR/overview_<lang>.png``, its accuracy tab (``DIR/accuracy_<lang>.png``, from weekly
+forecasts kept in an archive first: :func:`archive_step`) and the Purchase orders window
+with a supplier table applied (``DIR/purchase_orders_<lang>.png``: :func:`purchase_step`).
+Reviewers look at these; the
 README shows the main ones. :func:`run_flow` (and its steps, which ``--self-test`` times one
 by one) is also what the end-to-end test uses.
 """
@@ -12,19 +15,23 @@ by one) is also what the end-to-end test uses.
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 from PySide6.QtCore import QCoreApplication, QEventLoop
 
-from core.forecast import TrainSettings
+from core.analysis import archive_path, save_run
+from core.forecast import TrainSettings, make_base_model
 from core.sample import SAMPLE_PATH
 from ui.main_window import make_window
 
 __all__ = [
     "FlowError", "run_flow", "take_screenshots", "wait_for",
     "import_step", "train_step", "forecast_step", "recommend_step", "backtest_step",
+    "archive_step", "purchase_step",
 ]  # fmt: skip
 
 STEP_NAMES = ("import", "features", "train", "forecast", "recommendations")
@@ -134,35 +141,110 @@ def _settle() -> None:
         time.sleep(0.05)
 
 
-def _grab_all(window, folder: Path, lang: str) -> list[Path]:
+#: The supplier table the screenshots use: one row per category of the sample, a default.
+SAMPLE_SUPPLIERS = {
+    "category": ["服装", "小家电", "食品", "数码配件", "家居", "美妆", ""],
+    "supplier": ["义乌优品服饰", "宁波小家电厂", "临沂食品批发", "深圳数码配件", "杭州家居用品",
+                 "广州美妆供应链", "杭州百货批发"],
+    "supplier_code": ["S01", "S02", "S03", "S04", "S05", "S06", "S00"],
+    "lead_time": [5.0, 14.0, 3.0, 10.0, 7.0, 6.0, 10.0],
+    "moq": [50.0, 20.0, 100.0, 30.0, 20.0, 24.0, None],
+    "pack_size": [12.0, 4.0, 24.0, 10.0, 6.0, 12.0, None],
+    "unit_cost": [22.0, 95.0, 6.5, 9.8, 18.0, 15.5, 12.0],
+}  # fmt: skip
+
+
+def archive_step(window, folder: Path, weeks: int = 4) -> Path:
+    """Keep ``weeks`` weekly ETS forecasts of the sample, made at successive past data
+    ends, in a forecast archive beside a project in ``folder`` (as ``python main.py
+    forecast --archive`` would have week after week): the Overview then scores them."""
+    s = window.session
+    sales = s.frames.full[["unique_id", "ds", "y"]]
+    last = sales["ds"].max()
+    ends = sales.groupby("unique_id")["ds"].max()
+    sales = sales[sales["unique_id"].isin(ends[ends == last].index)]
+    s.project_path = folder / "sample_shop.skucast"
+    path = archive_path(s.project_path)
+    path.unlink(missing_ok=True)
+    for week in range(weeks, 0, -1):
+        cut = last - pd.Timedelta(days=7 * week)
+        history = sales[sales["ds"] <= cut]
+        forecast = make_base_model("ets").fit(history, "D").predict(7, levels=(80,))
+        save_run(path, data_end=cut, model="ets", freq="D", forecast=forecast, history=history,
+                 source=s.source_path or "", settings={"horizon": 7})  # fmt: skip
+    window.overview_view.refresh()
+    return path
+
+
+def purchase_step(window, timeout: float = 300.0):
+    """Type :data:`SAMPLE_SUPPLIERS` into the Purchase orders window and apply it; returns
+    the window once the advice and the orders are made again."""
+    recs = window.recommendations_view
+    view = recs.open_purchase_orders()
+    before = window.session.recommendations
+    view.editor.set_rows(pd.DataFrame(SAMPLE_SUPPLIERS).assign(unique_id=""))
+    if not view.apply_rows():
+        raise FlowError("the supplier table was not applied")
+    wait_for(lambda: (window.session.recommendations is not before or view.last_error is not None)
+             and not recs.is_busy() and not view.is_busy() and view.orders is not None,
+             timeout, window, "purchase orders")  # fmt: skip
+    if view.last_error is not None and view.last_error.isVisible():
+        raise FlowError(f"purchase orders: {view.last_error.text()}")
+    return view
+
+
+def _grab_all(window, folder: Path, lang: str, only=None) -> list[Path]:
+    """Save the window on every step, the Overview, its accuracy panel and the Purchase
+    orders window in ``lang``; ``only``: the names (``overview``, ``accuracy``,
+    ``purchase_orders``, ``1_import`` ...) to save, default all."""
     window.set_language(lang)
     saved = []
+
+    def save(widget, name: str) -> None:
+        if only is None or name in only:
+            out = folder / f"{name}_{lang}.png"
+            widget.grab().save(str(out))
+            saved.append(out)
+
     for index, name in enumerate(STEP_NAMES):
         window.show_step(index)
         _settle()
-        out = folder / f"{index + 1}_{name}_{lang}.png"
-        window.grab().save(str(out))
-        saved.append(out)
+        save(window, f"{index + 1}_{name}")
     overview = window.overview_view
     window.show_overview()
     wait_for(lambda: overview.overview is not None and not overview.is_reading(), 120, window,
              "overview")  # fmt: skip
+    overview.bottom_tabs.setCurrentIndex(0)
     _settle()
-    out = folder / f"overview_{lang}.png"
-    window.grab().save(str(out))
-    return [*saved, out]
+    save(window, "overview")
+    overview.bottom_tabs.setCurrentWidget(overview.accuracy)
+    _settle()
+    save(window, "accuracy")
+    overview.bottom_tabs.setCurrentIndex(0)
+    purchase = window.recommendations_view.open_purchase_orders()
+    wait_for(lambda: not purchase.is_busy(), 120, window, "purchase orders")
+    _settle()
+    save(purchase, "purchase_orders")
+    purchase.hide()
+    return saved
 
 
-def take_screenshots(folder: str | Path, epochs: int = 8) -> int:
-    """Run the flow on the sample and save every view in both languages; exit code."""
+def take_screenshots(folder: str | Path, epochs: int = 8, only=None) -> int:
+    """Run the flow on the sample and save every view in both languages; exit code.
+
+    ``only`` (names as for :func:`_grab_all`) saves some of them only.
+    """
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     window = make_window("en")
     window.resize(1440, 900)
     window.show()
     try:
-        run_flow(window, settings=replace(TrainSettings(), epochs=epochs))
-        saved = _grab_all(window, out, "en") + _grab_all(window, out, "zh_CN")
+        with tempfile.TemporaryDirectory(prefix="skucast-shots-") as scratch:
+            run_flow(window, settings=replace(TrainSettings(), epochs=epochs))
+            purchase_step(window)
+            archive_step(window, Path(scratch))
+            saved = _grab_all(window, out, "en", only) + _grab_all(window, out, "zh_CN", only)
     except FlowError as exc:
         print(f"screenshots failed: {exc}", file=sys.stderr)
         return 1

@@ -41,7 +41,8 @@ from core.analysis.archive import archived_forecasts, list_runs, open_archive
 from core.errors import InputError
 from core.periods import default_season, period_days
 
-__all__ = ["ArchivedRun", "NEW_PRODUCT_DAYS", "load_run", "score_runs", "worst_products"]
+__all__ = ["ArchivedRun", "NEW_PRODUCT_DAYS", "load_run", "score_archive", "score_runs",
+           "worst_products"]  # fmt: skip
 
 KEYS = ["unique_id", "ds"]
 #: A product with fewer days of history than this at the data end counts as new.
@@ -263,3 +264,21 @@ def worst_products(per_product: pd.DataFrame, actuals: pd.DataFrame, n: int = 10
     return top.assign(reason=[",".join(r[0] for r in f) for f in found],
                       reason_en=["; ".join(r[1] for r in f) for f in found],
                       reason_zh=["；".join(r[2] for r in f) for f in found]).reset_index(drop=True)  # fmt: skip
+
+
+def score_archive(path, sales: pd.DataFrame, n: int = 10, *, on_progress=None,
+                  should_stop=None) -> tuple[pd.DataFrame, pd.DataFrame | None]:  # fmt: skip
+    """Every archived run scored on ``sales`` and the ``n`` worst-forecast products.
+
+    Each product is listed once, at its worst scored run, with the reason its sales show
+    (:func:`worst_products`; ``stock`` and ``promo`` columns of ``sales`` give the reasons).
+    What the weekly plan and the window's accuracy panel show; ``None`` for the products
+    when no run has been scored yet. ``on_progress``/``should_stop``: a worker's hooks.
+    """
+    per_run, per_product = score_runs(path, sales[["unique_id", "ds", "y"]])
+    scored = per_product[per_product["n"] > 0] if len(per_product) else per_product
+    if scored.empty:
+        return per_run, None
+    scored = scored.sort_values("mase", ascending=False, na_position="last")
+    reasons = [c for c in ("unique_id", "ds", "y", "stock", "promo") if c in sales]
+    return per_run, worst_products(scored.drop_duplicates("unique_id"), sales[reasons], n=n)

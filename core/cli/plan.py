@@ -60,13 +60,12 @@ from core.analysis import (
     list_runs,
     overview_task,
     save_run,
-    score_runs,
+    score_archive,
     with_inputs,
-    worst_products,
     write_report,
 )
 from core.cli.decide import add_advice_args, run_advice
-from core.data import ids_first, read_stock, stock_from_data, write_table
+from core.data import ids_first, product_names, read_stock, stock_from_data, write_table
 from core.errors import InputError
 from core.recommend import (
     PRESETS,
@@ -187,22 +186,11 @@ def _save(args, run, stages, table, path: Path) -> int:
 
 def _scores(path: Path, sales: pd.DataFrame):
     """``accuracy.csv``'s table and the worst products (each once, at its worst run)."""
-    per_run, per_product = score_runs(path, sales)
-    scored = per_product[per_product["n"] > 0].sort_values("mase", ascending=False,
-                                                           na_position="last")  # fmt: skip
-    worst = worst_products(scored.drop_duplicates("unique_id"), sales, n=WORST)
+    per_run, worst = score_archive(path, sales, WORST)
     accuracy = per_run[ACCURACY_COLUMNS].assign(
         data_end=per_run["data_end"].dt.strftime("%Y-%m-%d")
     )
     return per_run, accuracy, worst
-
-
-def _names(dataset) -> dict:
-    series = dataset.series
-    if "name" not in series:
-        return {}
-    return dict(zip(series["unique_id"].astype(str), series["name"].fillna("").astype(str),
-                    strict=True))  # fmt: skip
 
 
 def _write(out: Path, table, dataset, orders, layout, accuracy, report, lang) -> list[Path]:
@@ -247,7 +235,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     report = WeeklyReport(as_of=pd.Timestamp(run.frames.frame["ds"].max()),
                           source=Path(args.file).name, model=args.model, overview=overview,
                           orders=orders, suppliers_given=run.suppliers is not None,
-                          accuracy=per_run, worst=worst, names=_names(dataset),
+                          accuracy=per_run, worst=worst, names=product_names(dataset, ids_when_unnamed=False),
                           made_at=datetime.now().strftime("%Y-%m-%d %H:%M"))  # fmt: skip
     paths = _write(out, table, dataset, orders, layout, accuracy, report, args.lang)
     names = ", ".join(p.name for p in paths)

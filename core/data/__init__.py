@@ -29,6 +29,7 @@ from core.data.export import (
 from core.data.headers import normalize_header
 from core.data.importer import ImportOptions, load_dataset
 from core.data.io import read_csv_bytes, read_table, sniff_separator
+from core.data.naming import product_names
 from core.data.parsing import parse_dates, parse_numbers
 from core.data.peek import peek_columns
 from core.data.report import Report
@@ -85,6 +86,7 @@ __all__ = [
     "parse_dates",
     "peek_columns",
     "preview",
+    "product_names",
     "read_csv_bytes",
     "read_future",
     "read_stock",

@@ -20,7 +20,7 @@ import pandas as pd
 
 from core.data.report import Report
 
-__all__ = ["is_note", "report_spellings", "spelling_groups", "usual_names"]
+__all__ = ["is_note", "product_names", "report_spellings", "spelling_groups", "usual_names"]
 
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 #: A whole description that is a stock note, not a product's name.
@@ -128,3 +128,23 @@ def report_spellings(
         action_zh="统一为出现次数最多的写法",
     )
     return np.array([canon.get(u, u) for u in uniques], dtype=object)
+
+
+def product_names(dataset, *, ids_when_unnamed: bool = True) -> dict[str, str]:
+    """``unique_id`` -> the name a person reads, for tables and reports.
+
+    The name column where the file has one (an empty name stays empty); else the source's
+    first ID column (``ids_when_unnamed``), else nothing. ``dataset`` may be ``None``.
+    """
+    if dataset is None:
+        return {}
+    series = dataset.series
+    ids = [c for c in dataset.mapping.ids if c in series.columns]
+    if "name" in series.columns:
+        col = "name"
+    elif ids_when_unnamed:
+        col = ids[0] if ids else "unique_id"
+    else:
+        return {}
+    names = series[col].fillna("").astype(str)
+    return dict(zip(series["unique_id"].astype(str), names, strict=True))

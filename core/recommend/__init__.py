@@ -29,7 +29,13 @@ from core.recommend.promotion import (
     recommend_promotion,
     with_partners,
 )
-from core.recommend.purchase import PurchaseOptions, PurchaseOrders, build_orders, last_prices
+from core.recommend.purchase import (
+    NO_SUPPLIER,
+    PurchaseOptions,
+    PurchaseOrders,
+    build_orders,
+    last_prices,
+)
 from core.recommend.purchase_files import PRESETS, read_layout, write_orders
 from core.recommend.simulate import PolicyResult, simulate_policy
 from core.recommend.suppliers import (
@@ -52,6 +58,7 @@ __all__ = [
     "InventoryOptions",
     "MAX_COVER_DAYS",
     "MODEL_RHO",
+    "NO_SUPPLIER",
     "PAIR_COLUMNS",
     "PolicyResult",
     "PRESETS",

@@ -1,6 +1,78 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AccuracyPanel</name>
+    <message>
+        <source>MASE (lower is better)</source>
+        <extracomment>Model line colours, in the order models first appear. Worst-forecast products listed beside the chart.</extracomment>
+        <translation>MASE（越低越好）</translation>
+    </message>
+    <message>
+        <source>Each point is one archived run scored on the sales known now: its mean MASE over the products. Below the dashed line at 1 the forecast erred less than the seasonal naive does in sample; the grey line is the seasonal naive archived beside the runs.</source>
+        <translation>每个点是一次存档的预测，用现在已知的销量评分：各商品 MASE 的平均值。低于 1 处的虚线表示误差小于季节性朴素法的样本内误差；灰线是与各次预测一同存档的季节性朴素法。</translation>
+    </message>
+    <message>
+        <source>Worst-forecast products</source>
+        <translation>预测最差的商品</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Run (data end)</source>
+        <translation>预测（数据截止日）</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>MASE</source>
+        <translation>MASE</translation>
+    </message>
+    <message>
+        <source>Bias (%)</source>
+        <translation>偏差（%）</translation>
+    </message>
+    <message>
+        <source>Likely reason</source>
+        <translation>可能原因</translation>
+    </message>
+    <message>
+        <source>Accuracy over time needs a forecast archive ({name}, beside the project or sales file): forecasts kept there with python main.py forecast ... --archive are scored here once their sales are known.</source>
+        <translation>查看准确度变化需要预测存档（{name}，位于项目或销售文件旁）：用 python main.py forecast ... --archive 存档的预测，在销量已知后会在这里评分。</translation>
+    </message>
+    <message>
+        <source>The forecast archive holds {n} runs; the sales do not reach their forecast dates yet, so none can be scored.</source>
+        <translation>预测存档中有 {n} 次预测，但销售数据尚未覆盖其预测日期，暂时无法评分。</translation>
+    </message>
+    <message>
+        <source>The forecast archive cannot be read: {reason}</source>
+        <translation>无法读取预测存档：{reason}</translation>
+    </message>
+    <message>
+        <source>Seasonal naive</source>
+        <translation>季节性朴素法</translation>
+    </message>
+    <message>
+        <source>MASE 1</source>
+        <translation>MASE = 1</translation>
+    </message>
+    <message>
+        <source>stock-out (demand unseen)</source>
+        <translation>缺货（需求未被观察到）</translation>
+    </message>
+    <message>
+        <source>promotion in the window</source>
+        <translation>预测期内有促销</translation>
+    </message>
+    <message>
+        <source>new product</source>
+        <translation>新品</translation>
+    </message>
+</context>
+<context>
     <name>AdviceTable</name>
     <message>
         <source>Show:</source>
@@ -667,6 +739,26 @@ Open a sales file to see its rows here.</source>
         <source>Reset per-product edits</source>
         <translation>清除单品修改</translation>
     </message>
+    <message>
+        <source>Stock on hand: the last value of the sales file's stock column.</source>
+        <translation>现有库存：取销售文件库存列的最新值。</translation>
+    </message>
+    <message>
+        <source>Stock on hand: unknown (taken as 0); load a stock file or type it in.</source>
+        <translation>现有库存：未知（按 0 计算）；请导入库存文件或在表格中填写。</translation>
+    </message>
+    <message>
+        <source>{n} products with their own stock or settings.</source>
+        <translation>{n} 个商品有单独的库存或设置。</translation>
+    </message>
+    <message>
+        <source>Load stock file</source>
+        <translation>导入库存文件</translation>
+    </message>
+    <message>
+        <source>Tables (*.csv *.txt *.xlsx *.xlsm)</source>
+        <translation>表格文件 (*.csv *.txt *.xlsx *.xlsm)</translation>
+    </message>
 </context>
 <context>
     <name>LeaderboardPanel</name>
@@ -988,6 +1080,170 @@ Open a sales file to see its rows here.</source>
     </message>
 </context>
 <context>
+    <name>OrdersPanel</name>
+    <message>
+        <source>Orders by supplier</source>
+        <extracomment>Column layouts offered for the exports (``file``: a layout file).</extracomment>
+        <translation>按供应商的采购单</translation>
+    </message>
+    <message>
+        <source>Order date:</source>
+        <translation>下单日期：</translation>
+    </message>
+    <message>
+        <source>Cash budget:</source>
+        <translation>资金预算：</translation>
+    </message>
+    <message>
+        <source>No limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>Columns:</source>
+        <translation>列格式：</translation>
+    </message>
+    <message>
+        <source>Generic (bilingual)</source>
+        <translation>通用（中英双语）</translation>
+    </message>
+    <message>
+        <source>聚水潭 (Jushuitan)</source>
+        <translation>聚水潭</translation>
+    </message>
+    <message>
+        <source>旺店通 (Wangdiantong)</source>
+        <translation>旺店通</translation>
+    </message>
+    <message>
+        <source>From a layout file...</source>
+        <translation>从列格式文件...</translation>
+    </message>
+    <message>
+        <source>Warehouse:</source>
+        <translation>仓库：</translation>
+    </message>
+    <message>
+        <source>Buyer:</source>
+        <translation>采购员：</translation>
+    </message>
+    <message>
+        <source>Export CSV...</source>
+        <translation>导出 CSV...</translation>
+    </message>
+    <message>
+        <source>Export XLSX...</source>
+        <translation>导出 XLSX...</translation>
+    </message>
+    <message>
+        <source>by product</source>
+        <translation>按商品</translation>
+    </message>
+    <message>
+        <source>by category</source>
+        <translation>按类目</translation>
+    </message>
+    <message>
+        <source>by the default row</source>
+        <translation>按默认行</translation>
+    </message>
+    <message>
+        <source>settings</source>
+        <translation>库存设置</translation>
+    </message>
+    <message>
+        <source>Supplier</source>
+        <translation>供应商</translation>
+    </message>
+    <message>
+        <source>Supplier code</source>
+        <translation>供应商编码</translation>
+    </message>
+    <message>
+        <source>PO number</source>
+        <translation>采购单号</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <source>Units</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Lines without cost</source>
+        <translation>缺少单价的行数</translation>
+    </message>
+    <message>
+        <source>Order date</source>
+        <translation>下单日期</translation>
+    </message>
+    <message>
+        <source>First arrival</source>
+        <translation>最早到货</translation>
+    </message>
+    <message>
+        <source>Last arrival</source>
+        <translation>最晚到货</translation>
+    </message>
+    <message>
+        <source>Product ID</source>
+        <translation>商品编码</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Unit cost</source>
+        <translation>采购价</translation>
+    </message>
+    <message>
+        <source>Line value</source>
+        <translation>行金额</translation>
+    </message>
+    <message>
+        <source>Lead time (days)</source>
+        <translation>交货期（天）</translation>
+    </message>
+    <message>
+        <source>MOQ</source>
+        <translation>起订量</translation>
+    </message>
+    <message>
+        <source>Pack size</source>
+        <translation>箱规</translation>
+    </message>
+    <message>
+        <source>Expected arrival</source>
+        <translation>预计到货</translation>
+    </message>
+    <message>
+        <source>Supplier values</source>
+        <translation>供应商信息来源</translation>
+    </message>
+    <message>
+        <source>Cut by the budget</source>
+        <translation>预算削减数量</translation>
+    </message>
+    <message>
+        <source>{n} orders, {l} lines, {u} units, total value {v}.</source>
+        <translation>共 {n} 张采购单、{l} 行、{u} 件，总金额 {v}。</translation>
+    </message>
+    <message>
+        <source>Order lines (all orders):</source>
+        <translation>采购明细（全部采购单）：</translation>
+    </message>
+    <message>
+        <source>Order lines of {no}:</source>
+        <translation>{no} 的采购明细：</translation>
+    </message>
+</context>
+<context>
     <name>OverviewView</name>
     <message>
         <source>Overview</source>
@@ -1029,6 +1285,14 @@ Open a sales file to see its rows here.</source>
     <message>
         <source>Click a count to see those products.</source>
         <translation>点击数字查看这些商品。</translation>
+    </message>
+    <message>
+        <source>Stages and ABC x XYZ</source>
+        <translation>生命周期阶段与 ABC × XYZ</translation>
+    </message>
+    <message>
+        <source>Forecast accuracy over time</source>
+        <translation>预测准确度随时间变化</translation>
     </message>
     <message>
         <source>To order now</source>
@@ -1366,6 +1630,81 @@ Open a sales file to see its rows here.</source>
     </message>
 </context>
 <context>
+    <name>PurchaseView</name>
+    <message>
+        <source>Purchase orders</source>
+        <translation>采购单</translation>
+    </message>
+    <message>
+        <source>Load supplier table</source>
+        <translation>加载供应商表</translation>
+    </message>
+    <message>
+        <source>Tables (*.csv *.txt *.xlsx *.xlsm)</source>
+        <translation>表格文件 (*.csv *.txt *.xlsx *.xlsm)</translation>
+    </message>
+    <message>
+        <source>Import sales data first.</source>
+        <translation>请先导入销售数据。</translation>
+    </message>
+    <message>
+        <source>Reading the supplier table...</source>
+        <translation>正在读取供应商表...</translation>
+    </message>
+    <message>
+        <source>Supplier table applied: the advice is computed again.</source>
+        <translation>已应用供应商表：正在重新计算补货建议。</translation>
+    </message>
+    <message>
+        <source>No supplier table: one order without a supplier, no unit costs.</source>
+        <translation>未使用供应商表：所有商品合为一张无供应商、无单价的采购单。</translation>
+    </message>
+    <message>
+        <source>This table</source>
+        <translation>本表</translation>
+    </message>
+    <message>
+        <source>{name}: of {n} products, {p} by product, {c} by category, {d} by the default row, {o} by none (inventory settings).</source>
+        <translation>{name}：{n} 个商品中，按商品 {p} 个，按类目 {c} 个，按默认行 {d} 个，未匹配（使用库存设置）{o} 个。</translation>
+    </message>
+    <message>
+        <source>Making the orders...</source>
+        <translation>正在生成采购单...</translation>
+    </message>
+    <message>
+        <source>Compute the recommendations first (step 5): the orders are made from their order quantities.</source>
+        <translation>请先计算补货建议（第 5 步）：采购单根据建议订货量生成。</translation>
+    </message>
+    <message>
+        <source>Orders of the advice: choose an order to see its lines; export them for Excel or your ERP.</source>
+        <translation>根据补货建议生成的采购单：选择一张查看明细；可导出为 Excel 或 ERP 导入文件。</translation>
+    </message>
+    <message>
+        <source>Load column layout</source>
+        <translation>加载列格式</translation>
+    </message>
+    <message>
+        <source>Layouts (*.json *.csv *.xlsx)</source>
+        <translation>列格式文件 (*.json *.csv *.xlsx)</translation>
+    </message>
+    <message>
+        <source>CSV (Excel) (*.csv)</source>
+        <translation>CSV（Excel）(*.csv)</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Export purchase orders</source>
+        <translation>导出采购单</translation>
+    </message>
+    <message>
+        <source>Written: {path}</source>
+        <translation>已写入：{path}</translation>
+    </message>
+</context>
+<context>
     <name>RecommendationsView</name>
     <message>
         <source>Recommendations</source>
@@ -1397,28 +1736,12 @@ Open a sales file to see its rows here.</source>
         <translation>导出...</translation>
     </message>
     <message>
+        <source>Purchase orders...</source>
+        <translation>采购单...</translation>
+    </message>
+    <message>
         <source>Show all products</source>
         <translation>显示全部商品</translation>
-    </message>
-    <message>
-        <source>Stock on hand: the last value of the sales file's stock column.</source>
-        <translation>现有库存：取销售文件库存列的最新值。</translation>
-    </message>
-    <message>
-        <source>Stock on hand: unknown (taken as 0); load a stock file or type it in.</source>
-        <translation>现有库存：未知（按 0 计算）；请导入库存文件或在表格中填写。</translation>
-    </message>
-    <message>
-        <source>{n} products with their own stock or settings.</source>
-        <translation>{n} 个商品有单独的库存或设置。</translation>
-    </message>
-    <message>
-        <source>Load stock file</source>
-        <translation>导入库存文件</translation>
-    </message>
-    <message>
-        <source>Tables (*.csv *.txt *.xlsx *.xlsm)</source>
-        <translation>表格文件 (*.csv *.txt *.xlsx *.xlsm)</translation>
     </message>
     <message>
         <source>Stock of {n} products read from {name}.</source>
@@ -1684,6 +2007,66 @@ Open a sales file to see its rows here.</source>
     <message>
         <source>about {n} h left</source>
         <translation>还剩约 {n} 小时</translation>
+    </message>
+</context>
+<context>
+    <name>SupplierEditor</name>
+    <message>
+        <source>Supplier table</source>
+        <extracomment>Number column -&gt; (lowest value, whether the lowest itself is allowed).</extracomment>
+        <translation>供应商表</translation>
+    </message>
+    <message>
+        <source>Load file...</source>
+        <translation>加载文件...</translation>
+    </message>
+    <message>
+        <source>Add row</source>
+        <translation>添加行</translation>
+    </message>
+    <message>
+        <source>Remove rows</source>
+        <translation>删除行</translation>
+    </message>
+    <message>
+        <source>Apply to the advice</source>
+        <translation>应用到补货建议</translation>
+    </message>
+    <message>
+        <source>One row per product (its ID), per category, or with neither: the default row. An empty cell leaves the value to the category, the default row or the inventory settings.</source>
+        <translation>每行对应一个商品（填商品编码）、一个类目，或两者都不填作为默认行。留空的单元格依次使用类目行、默认行或库存设置中的值。</translation>
+    </message>
+    <message>
+        <source>Product ID</source>
+        <translation>商品编码</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类目</translation>
+    </message>
+    <message>
+        <source>Supplier</source>
+        <translation>供应商</translation>
+    </message>
+    <message>
+        <source>Supplier code</source>
+        <translation>供应商编码</translation>
+    </message>
+    <message>
+        <source>Lead time (days)</source>
+        <translation>交货期（天）</translation>
+    </message>
+    <message>
+        <source>MOQ</source>
+        <translation>起订量</translation>
+    </message>
+    <message>
+        <source>Pack size</source>
+        <translation>箱规</translation>
+    </message>
+    <message>
+        <source>Unit cost</source>
+        <translation>采购价</translation>
     </message>
 </context>
 <context>

@@ -6,8 +6,10 @@ and the view shows its items as cards (a number, what it counts, the money where
 applies and up to five products), a bar chart of the stage mix and the ABC x XYZ counts.
 Clicking a card or a cell asks, through ``sig_show_products(view, ids, title)``, for the
 Recommendations view narrowed to exactly those products (the accuracy card: the Forecast
-view on the worst product); the main window does it. Before there are recommendations the
-view says which step comes next, with a button to it.
+view on the worst product); the main window does it. A second tab beside the stage mix
+shows the accuracy of every archived run over time and the worst-forecast products (:class:`~ui.widgets.accuracy_panel.AccuracyPanel`,
+which scores the archive in a worker of its own), or one sentence on why there is none yet.
+Before there are recommendations the view says which step comes next, with a button to it.
 
 ``python -m ui.views.overview_view`` opens the view on the bundled sample shop.
 """
@@ -23,16 +25,25 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from core.analysis import ITEMS, archive_path, effective_stock, overview_task, recommend_task
+from core.analysis import (
+    ITEMS,
+    archive_path,
+    effective_stock,
+    overview_task,
+    recommend_task,
+)
+from core.data import product_names
 from core.forecast import display_name
 from core.lifecycle import STAGE_NAMES
 from ui.i18n import core_lang, pick
 from ui.preview import run_preview
 from ui.views.base import BaseView, heading
+from ui.widgets.accuracy_panel import AccuracyPanel
 from ui.widgets.overview_panels import AbcXyzTable, OverviewCard, StageMixChart
 from ui.workers.task_worker import TaskRunner
 
@@ -90,14 +101,21 @@ class OverviewView(BaseView):
         abc_layout = QVBoxLayout(self.abc_box)
         abc_layout.addWidget(self.abc_table, 1)
         abc_layout.addWidget(self.abc_note)
-        bottom = QHBoxLayout()
+        mix = QWidget()
+        bottom = QHBoxLayout(mix)
+        bottom.setContentsMargins(0, 4, 0, 0)
         bottom.addWidget(self.stage_box, 1)
         bottom.addWidget(self.abc_box, 1)
+        self.accuracy = AccuracyPanel()
+        # the stage mix and ABC x XYZ, or the accuracy of the archived runs over time
+        self.bottom_tabs = QTabWidget()
+        self.bottom_tabs.addTab(mix, "")
+        self.bottom_tabs.addTab(self.accuracy, "")
         content = QWidget()
         body = QVBoxLayout(content)
         body.setContentsMargins(0, 0, 0, 0)
         body.addLayout(grid, 3)
-        body.addLayout(bottom, 2)
+        body.addWidget(self.bottom_tabs, 2)
         self.stack = QStackedWidget()
         self.stack.addWidget(hint)
         self.stack.addWidget(content)
@@ -119,7 +137,7 @@ class OverviewView(BaseView):
         self.session.sig_recommendations_changed.connect(self.refresh)
 
     def runners(self) -> list:
-        return [self.runner]
+        return [self.runner, self.accuracy.runner]
 
     def is_busy(self) -> bool:
         """Never: the summary reads the analysis and holds nothing up (saving, closing);
@@ -127,7 +145,7 @@ class OverviewView(BaseView):
         return False
 
     def is_reading(self) -> bool:
-        return self.runner.is_running()
+        return self.runner.is_running() or self.accuracy.runner.is_running()
 
     # --------------------------------------------------------------- language
     def title(self) -> str:
@@ -142,6 +160,9 @@ class OverviewView(BaseView):
             [self.tr("X: steady (CV up to 0.5)"), self.tr("Y: variable (0.5 to 1)"),
              self.tr("Z: erratic (above 1, or new)")])  # fmt: skip
         self.abc_table.setToolTip(self.tr("Click a count to see those products."))
+        self.accuracy.retranslate()
+        self.bottom_tabs.setTabText(0, self.tr("Stages and ABC x XYZ"))
+        self.bottom_tabs.setTabText(1, self.tr("Forecast accuracy over time"))
         if self.overview is not None and self.session.recommendations is not None:
             self._show()
         else:
@@ -180,6 +201,7 @@ class OverviewView(BaseView):
                           archive=archive if archive is not None and archive.is_file() else None,
                           leaderboard=s.leaderboard, model=getattr(s.model, "name", None),
                           region=s.train_settings.region)  # fmt: skip
+        self.accuracy.read(archive, s.frames.full, product_names(s.dataset))
 
     @Slot(object)
     def _finished(self, overview) -> None:
@@ -220,7 +242,7 @@ class OverviewView(BaseView):
     # ---------------------------------------------------------------- showing
     def _show(self) -> None:
         ov, s = self.overview, self.session
-        self._names = _product_names(s.dataset)
+        self._names = product_names(s.dataset)
         self.subtitle.setText(self.tr("What needs attention now: {n} products, data up to "
                                       "{date}. Click a card or a count to see the products.")
                               .format(n=len(ov.table), date=f"{ov.as_of:%Y-%m-%d}"))  # fmt: skip
@@ -234,6 +256,22 @@ class OverviewView(BaseView):
         self._show_stages(ov.stage_mix)
         self._show_abc(ov)
         self.stack.setCurrentIndex(1)
+        self._fit_tabs()
+
+    def _fit_tabs(self) -> None:
+        """Leave the cards the height their lists need; the tabs below take the rest (the
+        layout alone shares the height by size hints and clips the cards' lists)."""
+        rows: dict[int, int] = {}
+        for n, card in enumerate(self.cards.values()):  # the grid's places (see _build)
+            if not card.isHidden():
+                rows[n // 4] = max(rows.get(n // 4, 0), card.sizeHint().height())
+        cards = sum(rows.values()) + 10 * max(len(rows) - 1, 0) + 8
+        self.bottom_tabs.setMaximumHeight(max(260, self.stack.height() - cards))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self.stack.currentIndex() == 1:
+            self._fit_tabs()
 
     def _number(self, item) -> str:
         if item.key == "accuracy":
@@ -271,7 +309,7 @@ class OverviewView(BaseView):
             return self.tr("{name} on {date}").format(
                 name=pick(f["festival_en"], f["festival_zh"]), date=f["festival_date"])  # fmt: skip
         if key == "accuracy":
-            source = (self.tr("Last run ({date})").format(date=f.get("data_end", ""))
+            source = (self.tr("Last run ({date})").format(date=str(f.get("data_end", ""))[:10])
                       if f.get("source") == "archive" else self.tr("Backtest"))  # fmt: skip
             return self.tr("{source}, {model}: MASE {mase}").format(
                 source=source, model=display_name(f.get("model", ""), core_lang()),
@@ -343,16 +381,6 @@ class OverviewView(BaseView):
 
 def _stage_name(code) -> str:
     return pick(*STAGE_NAMES.get(code, (str(code), str(code))))
-
-
-def _product_names(dataset) -> dict[str, str]:
-    """``unique_id`` -> the name a person reads (the source's ID where there is none)."""
-    if dataset is None:
-        return {}
-    series = dataset.series
-    ids = [c for c in dataset.mapping.ids if c in series.columns]
-    col = "name" if "name" in series.columns else (ids[0] if ids else "unique_id")
-    return dict(zip(series["unique_id"].astype(str), series[col].astype(str), strict=True))
 
 
 def _recommend(view) -> None:  # pragma: no cover - the preview

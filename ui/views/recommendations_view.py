@@ -45,6 +45,7 @@ from core.recommend import InventoryOptions
 from ui.i18n import error_text
 from ui.preview import run_preview
 from ui.views.base import BaseView
+from ui.views.purchase_view import PurchaseView, purchase_window
 from ui.widgets.advice_table import AdviceTable
 from ui.widgets.inventory_panels import InventoryForm, SimulationPanel, hbox
 from ui.widgets.step_progress import StepProgress
@@ -71,6 +72,7 @@ class RecommendationsView(BaseView):
         self._long_forecast: tuple[int, pd.DataFrame] | None = None
         self._again = False
         self._only: tuple[list[str], str] | None = None  # (ids, title): see show_products
+        self.purchase_view: PurchaseView | None = None  # made on first open
         self._build()
         self._connect()
         self.retranslate()
@@ -87,6 +89,7 @@ class RecommendationsView(BaseView):
         self.recommend_button, self.backtest_button = QPushButton(), QPushButton()
         self.recommend_button.setDefault(True)
         self.export_button, self.cancel_button = QPushButton(), QPushButton()
+        self.purchase_button = QPushButton()
         self.reviews = QSpinBox(minimum=2, maximum=26, value=4)
         self.progress = StepProgress(bar_width=140)
         for w in (self.progress, self.cancel_button):
@@ -108,7 +111,7 @@ class RecommendationsView(BaseView):
         layout.addLayout(hbox(self.recommend_button, self.reviews_label, self.reviews,
                                self.backtest_button, self.cancel_button, self.progress, None,
                                self.advice.filter_label, self.filter_combo,
-                               self.export_button))  # fmt: skip
+                               self.export_button, self.purchase_button))  # fmt: skip
         layout.addLayout(hbox(self.status_label, self.goto_button))
         layout.addLayout(hbox(self.only_label, self.show_all_button, None))
         layout.addWidget(self.advice, 1)
@@ -118,6 +121,7 @@ class RecommendationsView(BaseView):
         self.recommend_button.clicked.connect(self.run_recommend)
         self.backtest_button.clicked.connect(self.run_backtest)
         self.export_button.clicked.connect(self.export_dialog)
+        self.purchase_button.clicked.connect(self.open_purchase_orders)
         self.stock_button.clicked.connect(self.stock_file_dialog)
         self.reset_button.clicked.connect(self.reset_overrides)
         self.goto_button.clicked.connect(self._goto_forecast)
@@ -125,7 +129,7 @@ class RecommendationsView(BaseView):
         self.show_all_button.clicked.connect(self.clear_products)
         for runner in (self.runner, self.long_runner, self.sim_runner):
             runner.sig_running.connect(self._running)
-            runner.sig_progress.connect(self._progress)
+            runner.sig_progress.connect(self.progress.show_progress)
             runner.sig_failed.connect(self.fail)
             runner.sig_cancelled.connect(self._cancelled)
         self.runner.sig_finished.connect(self._recommended)
@@ -150,6 +154,7 @@ class RecommendationsView(BaseView):
         self.cancel_button.setText(self.tr("Cancel"))
         self.goto_button.setText(self.tr("Go to forecast"))
         self.export_button.setText(self.tr("Export..."))
+        self.purchase_button.setText(self.tr("Purchase orders..."))
         self.show_all_button.setText(self.tr("Show all products"))
         self._refresh()
 
@@ -167,23 +172,10 @@ class RecommendationsView(BaseView):
         :class:`~core.errors.InputError` for values that make no sense."""
         return self.settings_box.options(self.session.inventory_options)
 
-    def _stock_text(self) -> str:
-        s = self.session
-        in_file = s.frames is not None and has_stock(s.frames.full)
-        text = (self.tr("Stock on hand: the last value of the sales file's stock column.")
-                if in_file else
-                self.tr("Stock on hand: unknown (taken as 0); load a stock file or type it in."))  # fmt: skip
-        if s.stock is not None and len(s.stock):
-            text += " " + self.tr("{n} products with their own stock or settings.").format(
-                n=len(s.stock))  # fmt: skip
-        return text
-
     @Slot()
     def stock_file_dialog(self) -> None:
         """Ask for a stock file (CSV/XLSX) and use it."""
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Load stock file"), "",
-                                              self.tr("Tables (*.csv *.txt *.xlsx *.xlsm)"))  # fmt: skip
-        if path:
+        if path := self.settings_box.ask_stock_file():
             self.load_stock(path)
 
     def load_stock(self, path) -> bool:
@@ -315,10 +307,6 @@ class RecommendationsView(BaseView):
         if not busy:
             self.status_label.setText(self._summary())
 
-    @Slot(object)
-    def _progress(self, event) -> None:
-        self.progress.show_progress(event)
-
     @Slot()
     def _cancel(self) -> None:
         for runner in self.runners():
@@ -348,11 +336,13 @@ class RecommendationsView(BaseView):
     @Slot()
     def _refresh(self) -> None:
         s = self.session
-        self.stock_label.setText(self._stock_text())
+        own = 0 if s.stock is None else len(s.stock)
+        self.settings_box.show_stock(s.frames is not None and has_stock(s.frames.full), own)
         busy = self.is_busy()
         self.recommend_button.setEnabled(s.forecast is not None and not busy)
         self.backtest_button.setEnabled(s.frames is not None and not busy)
         self.export_button.setEnabled(s.recommendations is not None)
+        self.purchase_button.setEnabled(s.has_data)
         self.goto_button.setVisible(s.forecast is None)
         if not busy:
             self.status_label.setText(self._summary())
@@ -361,7 +351,7 @@ class RecommendationsView(BaseView):
             table = table[table["unique_id"].astype(str).isin(only[0])]
         self.advice.show_advice(table, s.dataset)
         self._show_only()
-        self._show_simulation()
+        self.sim_box.show_result(s.simulation, s.meta)
 
     # ------------------------------------------------------- narrowed to some products
     def show_products(self, ids, title: str) -> None:
@@ -388,9 +378,6 @@ class RecommendationsView(BaseView):
             self.only_label.setText(self.tr("Filtered: {title} ({n} products).").format(
                 title=self._only[1], n=len(self._only[0])))  # fmt: skip
 
-    def _show_simulation(self) -> None:
-        self.sim_box.show_result(self.session.simulation, self.session.meta)
-
     # ------------------------------------------------------------------ export
     def export_table(self, path) -> Path:
         """Write the rows shown to a CSV or XLSX file (see :class:`AdviceTable`)."""
@@ -413,6 +400,18 @@ class RecommendationsView(BaseView):
             return
         self.sig_status.emit(self.tr("Written: {path}").format(path=str(written)))
 
+    # ---------------------------------------------------------- purchase orders
+    @Slot()
+    def open_purchase_orders(self) -> PurchaseView:
+        """Show the Purchase orders window; its supplier table's lead times, MOQs, pack
+        sizes and unit costs come back through :meth:`_set_stock`."""
+        self.purchase_view = purchase_window(self, self.purchase_view, self._set_stock)
+        return self.purchase_view
+
+    def shutdown(self, msecs: int = 30000) -> None:
+        super().shutdown(msecs)
+        if self.purchase_view is not None:
+            self.purchase_view.shutdown(msecs)
 
 if __name__ == "__main__":  # pragma: no cover - python -m ui.views.recommendations_view
     raise SystemExit(run_preview(RecommendationsView, stage="forecast",

@@ -16,6 +16,7 @@ import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
+    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -92,6 +93,22 @@ class InventoryForm(QGroupBox):
             label.setText(text)
         self.stock_button.setText(self.tr("Load stock file..."))
         self.reset_button.setText(self.tr("Reset per-product edits"))
+
+    def show_stock(self, in_file: bool, own: int) -> None:
+        """Say where the stock on hand comes from: the sales file's stock column
+        (``in_file``) or nothing, and ``own`` products with stock or settings of their own."""
+        text = (self.tr("Stock on hand: the last value of the sales file's stock column.")
+                if in_file else
+                self.tr("Stock on hand: unknown (taken as 0); load a stock file or type it in."))  # fmt: skip
+        if own:
+            text += " " + self.tr("{n} products with their own stock or settings.").format(n=own)
+        self.stock_label.setText(text)
+
+    def ask_stock_file(self) -> str:
+        """The stock file (CSV/XLSX) the user picks; empty when cancelled."""
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Load stock file"), "",
+                                              self.tr("Tables (*.csv *.txt *.xlsx *.xlsm)"))  # fmt: skip
+        return path
 
     def load(self, options: InventoryOptions) -> None:
         """Show ``options`` in the form."""

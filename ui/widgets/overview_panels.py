@@ -97,7 +97,7 @@ class StageMixChart(pg.PlotWidget):
         self.setMouseEnabled(x=False, y=False)
         self.hideButtons()
         self.setMenuEnabled(False)
-        self.setMinimumHeight(190)
+        self.setMinimumHeight(150)
         self.bars = pg.BarGraphItem(x=[0], height=[0], width=0.62, pen=None)
         self.addItem(self.bars)
         self.labels: list[pg.TextItem] = []
