@@ -8,8 +8,14 @@ cannot be read here: Linux counts a spawned child's peak from its parent's size 
 moment it started), and the time of each step (import, training, forecast, lifecycle, advice),
 timed by wrapping the CLI's pipeline functions.
 
+``--mem-steps`` also reports the peak resident memory of the main process inside each step
+and inside the feature, scaling, panel, training and forecast functions of the deep model
+(:data:`MEM_STEPS`). It is exact, not sampled: Linux's peak (``VmHWM``) is read on entering
+and leaving each function and reset in between (``/proc/self/clear_refs``), and a function's
+peak is the larger of its own and its callees'.
+
     python -m benchmarks.bench_scale --products 1000,4000 --runs 3 [--commands lifecycle,recommend]
-        [--jobs N] [--extra "--model ets"]
+        [--jobs N] [--extra "--model ets"] [--mem-steps]
 """
 
 from __future__ import annotations
@@ -21,11 +27,29 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from functools import wraps
 from pathlib import Path
 
 from benchmarks.scale_shop import write_shop
 
 ROOT = Path(__file__).resolve().parents[1]
+
+#: ``(module, function or Class.method)`` whose peak memory ``--mem-steps`` reports.
+MEM_STEPS = (
+    ("core.cli.common", "prepare"),
+    ("core.forecast.features", "build_features"),
+    ("core.forecast.features", "future_frame"),
+    ("core.forecast.models.lstm_inputs", "feature_stats"),
+    ("core.forecast.models.lstm_inputs", "scale_features"),
+    ("core.forecast.models.windowing", "build_panel"),
+    ("core.forecast.models.lstm", "LSTMForecaster._prepare"),
+    ("core.forecast.models.lstm", "LSTMForecaster._validation"),
+    ("core.forecast.models.lstm", "LSTMForecaster._train"),
+    ("core.forecast.models.lstm", "LSTMForecaster._predict"),
+    ("core.forecast.models.lstm", "LSTMForecaster.predict_quantiles"),
+    ("core.analysis", "lifecycle_tables"),
+    ("core.recommend", "recommendations"),
+)
 
 CHILD = """
 import json, resource, sys, time
@@ -41,6 +65,9 @@ def timed(name, fn):
         finally:
             steps[name] = steps.get(name, 0.0) + time.perf_counter() - t
     return run
+if {mem_steps!r}:
+    from benchmarks.bench_scale import watch_memory
+    mem = watch_memory()
 for name, attr in (("import", "prepare"), ("train", "fit_model"), ("forecast", "make_forecast"),
                    ("lifecycle", "lifecycle_tables"), ("advice", "recommendations")):
     setattr(decide, attr, timed(name, getattr(decide, attr)))
@@ -52,14 +79,93 @@ import core.parallel
 core.parallel.shutdown()
 kids = resource.getrusage(resource.RUSAGE_CHILDREN)
 cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
-print(json.dumps(dict(code=code, wall=wall, cpu=cpu, peak_mb=me.ru_maxrss / 1024,
-                      steps=steps)))
+mem = mem.report() if {mem_steps!r} else {{}}
+peak = max(me.ru_maxrss / 1024, mem.get("(process)", [0, 0])[1])  # resets lower ru_maxrss
+print(json.dumps(dict(code=code, wall=wall, cpu=cpu, peak_mb=peak, steps=steps, mem=mem)))
 """
 
 
-def run_once(command: str, shop: Path, out: Path, extra: list[str]) -> dict:
+def _kib(field: str) -> float:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith(field):
+                return float(line.split()[1])
+    return 0.0
+
+
+class _PeakWatch:
+    """Peak resident memory per watched function, from Linux's resettable peak (module doc).
+
+    ``peaks`` holds MB per function; the whole process' peak is kept too, since resetting
+    ``VmHWM`` also resets what ``getrusage`` reports.
+    """
+
+    def __init__(self) -> None:
+        self.peaks: dict[str, float] = {}
+        self.stack: list[list] = [["(process)", _kib("VmHWM:")]]
+        self.entry: dict[str, float] = {}
+
+    def _reset(self) -> None:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")
+
+    def enter(self, name: str) -> None:
+        top = self.stack[-1]
+        top[1] = max(top[1], _kib("VmHWM:"))
+        self._reset()
+        rss = _kib("VmRSS:")
+        self.entry.setdefault(name, rss / 1024)
+        self.stack.append([name, rss])
+
+    def leave(self) -> None:
+        name, peak = self.stack.pop()
+        peak = max(peak, _kib("VmHWM:"))
+        self.peaks[name] = max(self.peaks.get(name, 0.0), peak / 1024)
+        self.stack[-1][1] = max(self.stack[-1][1], peak)
+
+    def report(self) -> dict[str, list[float]]:
+        """``{name: [MB on first entry, peak MB]}``, the whole process as ``(process)``."""
+        self.stack[0][1] = max(self.stack[0][1], _kib("VmHWM:"))
+        out = {name: [round(self.entry[name]), round(mb)] for name, mb in self.peaks.items()}
+        out["(process)"] = [0, round(self.stack[0][1] / 1024)]
+        return out
+
+
+def watch_memory() -> _PeakWatch:
+    """Wrap every function of :data:`MEM_STEPS` (wherever it was imported by name) to
+    record its peak memory; returns the watch (call in the benchmark's child process)."""
+    import importlib
+
+    watch = _PeakWatch()
+    for module_name, qualname in MEM_STEPS:
+        owner = importlib.import_module(module_name)
+        *path, attr = qualname.split(".")
+        for part in path:
+            owner = getattr(owner, part)
+        original = getattr(owner, attr)
+
+        def wrapped(*a, _fn=original, _name=qualname, **k):
+            watch.enter(_name)
+            try:
+                return _fn(*a, **k)
+            finally:
+                watch.leave()
+
+        wrapped = wraps(original)(wrapped)
+        if path:
+            setattr(owner, attr, wrapped)
+            continue
+        for module in list(sys.modules.values()):  # names imported elsewhere, too
+            if getattr(module, attr, None) is original:
+                setattr(module, attr, wrapped)
+    return watch
+
+
+def run_once(
+    command: str, shop: Path, out: Path, extra: list[str], mem_steps: bool = False
+) -> dict:
     argv = [command, str(shop), "--out", str(out), "--lang", "en", *extra]
-    code = CHILD.format(root=str(ROOT), argv=argv)
+    code = CHILD.format(root=str(ROOT), argv=argv, mem_steps=mem_steps)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=ROOT, check=False)  # fmt: skip
     if done.returncode:
@@ -77,6 +183,8 @@ def main() -> None:
     parser.add_argument("--commands", default="lifecycle,recommend")
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--extra", default="", help="more CLI flags, e.g. '--model ets'")
+    parser.add_argument("--mem-steps", action="store_true",
+                        help="also print the peak memory (MB) inside each step")  # fmt: skip
     args = parser.parse_args()
     extra = shlex.split(args.extra) + ([] if args.jobs is None else ["--jobs", str(args.jobs)])
     print(
@@ -88,8 +196,8 @@ def main() -> None:
         for n in (int(p) for p in args.products.split(",")):
             shop = write_shop(n, Path(tmp) / f"shop{n}.csv")
             for command in args.commands.split(","):
-                runs = [run_once(command, shop, Path(tmp) / f"{command}.csv", extra)
-                        for _ in range(args.runs)]  # fmt: skip
+                runs = [run_once(command, shop, Path(tmp) / f"{command}.csv", extra,
+                                 args.mem_steps) for _ in range(args.runs)]  # fmt: skip
                 wall = statistics.median(r["wall"] for r in runs)
                 util = statistics.median(r["cpu"] / r["wall"] for r in runs)
                 steps = {k: statistics.median(r["steps"].get(k, 0.0) for r in runs)
@@ -102,6 +210,8 @@ def main() -> None:
                     f"{max(r['peak_mb'] for r in runs):.0f} | {step_text} |",
                     flush=True,
                 )
+                for r in runs if args.mem_steps else ():
+                    print("  peak MB per step [on entry, peak]:", json.dumps(r["mem"]), flush=True)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,12 @@ Each group in :data:`FEATURE_GROUPS` has a stable key, display names and a one-l
 in English and Chinese (the GUI lists them as a checklist). :func:`build_features` adds the
 chosen groups' columns to the canonical long frame (see :mod:`core.data.dataset`);
 :func:`future_frame` builds the rows of the forecast horizon with every feature that is
-known in advance (all but ``lags``).
+known in advance (all but ``lags``), from each product's last periods only.
+
+Memory (issue 18: a 4,000-product shop of two years of days has 2.9 million rows): the
+feature columns are ``float32`` (computed in ``float64``, then stored), written one by one
+into a single block that the returned frame wraps without a copy; the static codes are
+``int64``.
 
 No feature of a row uses a target value of that row or a later one: lags and rolling
 windows are shifted before they are taken, the usual price is the median of past prices,
@@ -28,7 +33,15 @@ import pandas as pd
 from core.data import load_event_calendar
 from core.errors import InputError
 from core.festivals import REGIONS, date_features
-from core.periods import PeriodGrid, ffill_index
+from core.forecast.feature_columns import (
+    Block,
+    age_columns,
+    dense_positions,
+    first_sale,
+    lag_columns,
+    promo_price_columns,
+)
+from core.periods import PeriodGrid
 
 __all__ = [
     "FEATURE_GROUPS",
@@ -138,9 +151,10 @@ class FeatureFrame:
     Attributes
     ----------
     frame : pandas.DataFrame
-        The input rows sorted by ``unique_id`` and ``ds`` (fresh index) plus feature columns.
+        The input rows sorted by ``unique_id`` and ``ds`` (fresh index) plus feature columns
+        (``float32``, the static ones ``int64`` and last).
     columns : list of str
-        All feature columns, static ones included.
+        All feature columns, static ones included, in their model order.
     static_columns : list of str
         Integer-coded static columns (for embeddings); 0 means unknown.
     cardinalities : dict
@@ -166,76 +180,15 @@ def default_lags(freq: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     return (7, 14, 28), (7, 28)
 
 
+def _lags_windows(freq: str, config: FeatureConfig) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    lags, windows = default_lags(freq)
+    return config.lags or lags, config.windows or windows
+
+
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
     out["unique_id"] = out["unique_id"].astype(str)
     return out
-
-
-def _dense_positions(codes: np.ndarray, periods: np.ndarray, pad: int) -> tuple[np.ndarray, int]:
-    """Place each series on its own run of consecutive periods in one long array.
-
-    Every series is preceded by ``pad`` empty slots, so shifts and rolling windows of up to
-    ``pad`` periods never reach into the series before it; gaps in a series stay empty.
-    """
-    n = int(codes.max()) + 1 if codes.size else 0
-    pmin = np.full(n, np.iinfo(np.int64).max)
-    pmax = np.full(n, np.iinfo(np.int64).min)
-    np.minimum.at(pmin, codes, periods)
-    np.maximum.at(pmax, codes, periods)
-    span = pmax - pmin + 1 + pad
-    start = np.cumsum(span) - span
-    pos = start[codes] + pad + (periods - pmin[codes])
-    if np.unique(pos).size != pos.size:
-        raise InputError(
-            "Some product has two rows for the same period; clean the data first.",
-            "有商品在同一周期有多行数据，请先清洗数据。",
-        )
-    return pos, int(span.sum())
-
-
-def _on_dense(values: np.ndarray, pos: np.ndarray, size: int) -> pd.Series:
-    dense = np.full(size, np.nan)
-    dense[pos] = values
-    return pd.Series(dense)
-
-
-def _lag_features(y, pos, size, lags, windows) -> dict[str, np.ndarray]:
-    dense = _on_dense(y, pos, size)
-    cols = {f"lag_{k}": dense.shift(k).to_numpy()[pos] for k in lags}
-    past = dense.shift(1)
-    for w in windows:
-        roll = past.rolling(w, min_periods=1)
-        cols[f"roll_mean_{w}"] = roll.mean().to_numpy()[pos]
-        cols[f"roll_std_{w}"] = past.rolling(w, min_periods=2).std().to_numpy()[pos]
-    return cols
-
-
-def _promo_price(frame, codes, pos, size, window: int) -> dict[str, np.ndarray]:
-    cols: dict[str, np.ndarray] = {}
-    if "promo" in frame:
-        promo = pd.to_numeric(frame["promo"], errors="coerce").fillna(0).to_numpy(float)
-        cols["pp_promo"] = (promo > 0).astype(float)
-    if "price" in frame:
-        raw = pd.to_numeric(frame["price"], errors="coerce").to_numpy(float)
-        last = ffill_index(np.isfinite(raw) & (raw > 0), codes)
-        price = np.where(last >= 0, raw[np.maximum(last, 0)], np.nan)
-        usual = _on_dense(price, pos, size).shift(1).rolling(window, min_periods=1).median()
-        rel = price / usual.to_numpy()[pos]
-        cols["pp_price"] = price
-        cols["pp_rel_price"] = np.where(np.isfinite(rel), rel, 1.0)
-    return cols
-
-
-def _age(y: np.ndarray, codes: np.ndarray, periods: np.ndarray) -> dict[str, np.ndarray]:
-    """Periods since the first sale strictly before each row (0 before it)."""
-    first = np.full(int(codes.max()) + 1 if codes.size else 0, np.iinfo(np.int64).max)
-    sold = np.nan_to_num(y) > 0
-    np.minimum.at(first, codes[sold], periods[sold])
-    age = periods - first[codes]
-    started = age > 0
-    age = np.where(started, age, 0).astype(float)
-    return {"age_periods": age, "age_log": np.log1p(age), "age_started": started.astype(float)}
 
 
 def _static(frame: pd.DataFrame, series: pd.DataFrame | None):
@@ -254,14 +207,15 @@ def _static(frame: pd.DataFrame, series: pd.DataFrame | None):
     return cols, cards
 
 
-def _date_columns(frame: pd.DataFrame, freq: str, config: FeatureConfig) -> pd.DataFrame:
+def _date_table(frame: pd.DataFrame, freq: str, config: FeatureConfig):
+    """``(codes, table)``: the calendar and festival features of each distinct date and
+    each row's date in it (the table is mapped onto the rows column by column)."""
     cal, hol = "calendar" in config.groups, "holidays" in config.groups
     if not (cal or hol):
-        return pd.DataFrame(index=frame.index)
+        return None, pd.DataFrame()
     codes, uniques = pd.factorize(frame["ds"])
     events = load_event_calendar(config.events_path) if hol and config.events_path else None
-    table = date_features(uniques, freq, cal, hol, config.region, events)
-    return table.iloc[codes].set_axis(frame.index)
+    return codes, date_features(uniques, freq, cal, hol, config.region, events)
 
 
 def build_features(
@@ -271,6 +225,9 @@ def build_features(
     config: FeatureConfig | None = None,
 ) -> FeatureFrame:
     """Add the chosen feature groups' columns to a canonical long frame.
+
+    The feature columns are ``float32`` (one block, built in place), the static codes
+    ``int64``; every value is computed in ``float64`` first.
 
     Parameters
     ----------
@@ -294,25 +251,44 @@ def build_features(
     InputError
         For an unsupported ``freq``, a bad event calendar or duplicate periods.
     """
-    config = config or FeatureConfig()
-    out = _sorted(frame)
-    codes = pd.factorize(out["unique_id"])[0]
+    return _build(_sorted(frame), series, freq, config or FeatureConfig())
+
+
+def _build(out, series, freq, config: FeatureConfig, carry: dict | None = None) -> FeatureFrame:
+    """:func:`build_features` on a sorted frame; ``carry`` (see :func:`_tails`) holds what
+    the rows before ``out`` left: each product's first sale and last price."""
+    groups = config.groups
+    codes, ids = pd.factorize(out["unique_id"])
+    if carry is not None:  # its products, sorted by ID, onto this frame's codes
+        carry = {k: v[pd.Index(carry["ids"]).get_indexer(ids)] for k, v in carry.items()}
     periods = PeriodGrid.from_freq(freq).periods(out["ds"])
-    lags, windows = default_lags(freq)
-    lags, windows = config.lags or lags, config.windows or windows
-    pos, size = _dense_positions(codes, periods, max(*lags, *windows) + 1)
+    lags, windows = _lags_windows(freq, config)
+    pos, size = dense_positions(codes, periods, max(*lags, *windows) + 1)
     y = out["y"].to_numpy(float)
-    cols: dict[str, np.ndarray] = dict(_date_columns(out, freq, config).items())
-    if "promo_price" in config.groups:
-        cols.update(_promo_price(out, codes, pos, size, max(windows)))
-    lag_cols = _lag_features(y, pos, size, lags, windows) if "lags" in config.groups else {}
-    cols.update(lag_cols)
-    static, cards = _static(out, series) if "static" in config.groups else ({}, {})
-    cols.update(static)
-    if "age" in config.groups:
-        cols.update(_age(y, codes, periods))
-    out = pd.concat([out, pd.DataFrame(cols, index=out.index)], axis=1)
-    return FeatureFrame(out, list(cols), list(static), cards, list(lag_cols))
+    date_codes, dates = _date_table(out, freq, config)
+    n_pp = ("promo" in out) + 2 * ("price" in out) if "promo_price" in groups else 0
+    n_lags = len(lags) + 2 * len(windows) if "lags" in groups else 0
+    block = Block(len(out), dates.shape[1] + n_pp + n_lags + 3 * ("age" in groups))
+    for col in dates:
+        block.put(col, dates[col].to_numpy(), date_codes)
+    if n_pp:
+        price_before = None if carry is None else carry.get("last_price")
+        promo_price_columns(block.put, out, codes, pos, size, max(windows), price_before)
+    n_known = len(block.names)
+    if n_lags:
+        lag_columns(block.put, y, pos, size, lags, windows)
+    lag_cols = block.names[n_known:]
+    static, cards = _static(out, series) if "static" in groups else ({}, {})
+    n_before_age = len(block.names)
+    if "age" in groups:
+        first = first_sale(y, codes, periods, len(ids)) if carry is None else carry["first_sale"]
+        age_columns(block.put, periods, codes, first)
+    columns = [*block.names[:n_before_age], *static, *block.names[n_before_age:]]
+    parts = [out, block.frame(out.index)]
+    if static:
+        parts.append(pd.DataFrame(static, index=out.index))
+    out = pd.concat(parts, axis=1, copy=False)
+    return FeatureFrame(out, columns, list(static), cards, lag_cols)
 
 
 def future_frame(
@@ -324,6 +300,10 @@ def future_frame(
     future: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Known-in-advance features of the ``horizon`` periods after each product's last date.
+
+    Only each product's last periods (as many as the longest lag or rolling window reads)
+    are built again, with its first sale and its last price before them carried over:
+    the rows equal those a build of the whole history with the horizon appended gives.
 
     Parameters
     ----------
@@ -345,31 +325,58 @@ def future_frame(
     known = FeatureConfig(
         **{**asdict(config), "groups": tuple(g for g in config.groups if g != "lags")}
     )
-    hist = _sorted(frame)
-    rows = _horizon_rows(hist, freq, horizon)
+    _check_horizon(horizon)
+    tail, carry, last = _tails(frame, freq, known)
+    rows = _horizon_rows(carry["ids"], last, freq, horizon)
     for col in ("promo", "price"):
-        if col in hist:
+        if col in tail:
             rows[col] = _planned(rows, future, col)
     rows["y"] = np.nan
-    both = pd.concat([hist, rows.assign(_future=True)], ignore_index=True)
+    both = pd.concat([tail, rows.assign(_future=True)], ignore_index=True)
     both["_future"] = both["_future"].astype("boolean").fillna(False).astype(bool)
-    built = build_features(both, series, freq, known)
-    keep = ["unique_id", "ds", *[c for c in ("promo", "price") if c in hist], *built.columns]
+    built = _build(_sorted(both), series, freq, known, carry)
+    keep = ["unique_id", "ds", *[c for c in ("promo", "price") if c in tail], *built.columns]
     return built.frame.loc[built.frame["_future"], keep].reset_index(drop=True)
 
 
-def _horizon_rows(hist: pd.DataFrame, freq: str, horizon: int) -> pd.DataFrame:
+def _tails(frame: pd.DataFrame, freq: str, config: FeatureConfig):
+    """``(tail, carry, last)``: the rows of each product's last ``max(lags, windows)``
+    periods, what the rows before them leave (``carry``: ``ids`` sorted, ``first_sale``
+    period and ``last_price`` before the tail, per product) and each last period."""
+    lags, windows = _lags_windows(freq, config)
+    codes, ids = pd.factorize(frame["unique_id"].astype(str), sort=True)
+    periods = PeriodGrid.from_freq(freq).periods(frame["ds"])
+    dense_positions(codes, periods, 0)  # duplicate periods are refused, as by a full build
+    last = np.full(len(ids), np.iinfo(np.int64).min)
+    np.maximum.at(last, codes, periods)
+    in_tail = periods > last[codes] - max(*lags, *windows)
+    carry = {"ids": np.asarray(ids, dtype=object)}
+    carry["first_sale"] = first_sale(frame["y"].to_numpy(float), codes, periods, len(ids))
+    if "price" in frame:
+        raw = pd.to_numeric(frame["price"], errors="coerce").to_numpy(float)
+        valid = np.isfinite(raw) & (raw > 0) & ~in_tail
+        latest = np.full(len(ids), np.iinfo(np.int64).min)
+        np.maximum.at(latest, codes[valid], periods[valid])
+        hit = valid & (periods == latest[codes])
+        carry["last_price"] = np.full(len(ids), np.nan)
+        carry["last_price"][codes[hit]] = raw[hit]
+    keep = ["unique_id", "ds", "y", *[c for c in ("promo", "price") if c in frame]]
+    return frame.loc[in_tail, keep], carry, last
+
+
+def _check_horizon(horizon: int) -> None:
     if horizon < 0:
         raise InputError(
             f"The horizon must be 0 or more periods, not {horizon}.",
             f"预测期数必须大于或等于 0，而不是 {horizon}。",
         )
-    grid = PeriodGrid.from_freq(freq)
-    last = hist.groupby("unique_id", sort=True)["ds"].max()
-    start = grid.periods(last.to_numpy())
+
+
+def _horizon_rows(ids: np.ndarray, last: np.ndarray, freq: str, horizon: int) -> pd.DataFrame:
+    """The ``horizon`` periods after each product's ``last`` period."""
     steps = np.arange(1, horizon + 1)
-    ds = grid.dates((start[:, None] + steps[None, :]).ravel())
-    return pd.DataFrame({"unique_id": np.repeat(last.index.to_numpy(), horizon), "ds": ds})
+    ds = PeriodGrid.from_freq(freq).dates((last[:, None] + steps[None, :]).ravel())
+    return pd.DataFrame({"unique_id": np.repeat(ids, horizon), "ds": ds})
 
 
 def _planned(rows: pd.DataFrame, future: pd.DataFrame | None, col: str) -> np.ndarray:

@@ -9,6 +9,7 @@ import pytest
 from core.data import load_event_calendar
 from core.errors import InputError
 from core.forecast import FEATURE_GROUPS, FeatureConfig, build_features, future_frame
+from core.periods import PeriodGrid
 
 DAYS = pd.date_range("2023-01-01", "2024-12-31", freq="D")
 
@@ -238,3 +239,110 @@ def test_future_frame_continues_history():
     hist_age = at(built, "A", "2024-10-31")["age_periods"]
     assert list(a["age_periods"].iloc[:3]) == [hist_age + 1, hist_age + 2, hist_age + 3]
     assert (a["st_category"] == 1).all()
+
+
+KNOWN = FeatureConfig(groups=("calendar", "holidays", "promo_price", "static", "age"))
+
+
+def shop_with_gaps(freq: str) -> pd.DataFrame:
+    """Five products that start and end on different dates, with gaps, prices missing
+    or zero for long stretches (also across the tail) and a product that never sold."""
+    rng = np.random.default_rng(3)
+    dates = pd.date_range("2023-01-02", periods=400 if freq == "D" else 120, freq=freq)
+    n = len(dates)
+    parts = []
+    for k, uid in enumerate(["A", "B", "C", "D", "E"]):
+        keep = np.arange(n) >= 7 * k  # later starts
+        keep &= np.arange(n) < n - 3 * (k % 3)  # different last dates
+        y = rng.poisson(3, n).astype(float)
+        y[: n // 3] = 0 if uid == "C" else y[: n // 3]  # C sells first a third in
+        y[:] = 0 if uid == "E" else y  # E never sells
+        price = np.where(rng.random(n) < 0.2, 9.9, 12.5) + k
+        price[rng.random(n) < 0.1] = np.nan
+        if uid == "B":
+            price[n // 4 :] = np.nan  # only an old price: carried into the future
+            keep &= rng.random(n) > 0.25  # and many gaps
+        if uid == "D":
+            price[-20:] = 0.0  # not a price: the one before holds
+            keep[n - 12 : n - 5] = False  # a gap inside the tail
+        promo = (rng.random(n) < 0.1).astype(float)
+        part = pd.DataFrame({"unique_id": uid, "ds": dates, "y": y, "price": price,
+                             "promo": promo})  # fmt: skip
+        parts.append(part[keep])
+    frame = pd.concat(parts, ignore_index=True)
+    return frame.sample(frac=1.0, random_state=1).reset_index(drop=True)  # any row order
+
+
+def rebuilt_future(frame, series, freq, horizon, plan) -> pd.DataFrame:
+    """The future rows as a build of the whole history with the horizon appended."""
+    grid = PeriodGrid.from_freq(freq)
+    last = frame.groupby("unique_id")["ds"].max()
+    steps = grid.periods(last.to_numpy())[:, None] + np.arange(1, horizon + 1)[None, :]
+    rows = pd.DataFrame({"unique_id": np.repeat(last.index.to_numpy(), horizon),
+                         "ds": grid.dates(steps.ravel())})  # fmt: skip
+    rows = rows.merge(plan, on=["unique_id", "ds"], how="left")
+    rows = rows.assign(promo=rows["promo"].fillna(0.0), y=np.nan, _future=True)
+    both = pd.concat([frame.assign(_future=False), rows], ignore_index=True)
+    built = build_features(both, series, freq, KNOWN)
+    keep = ["unique_id", "ds", "promo", "price", *built.columns]
+    return built.frame.loc[built.frame["_future"], keep].reset_index(drop=True)
+
+
+@pytest.mark.parametrize("freq", ["D", "W-MON"])
+def test_future_rows_from_tails_equal_a_full_rebuild(freq):
+    frame = shop_with_gaps(freq)
+    series = pd.DataFrame({"unique_id": list("ABCDE"), "category": list("xyxzy")})
+    step = pd.tseries.frequencies.to_offset(freq)
+    last_a = frame.loc[frame["unique_id"] == "A", "ds"].max()
+    plan = pd.DataFrame({"unique_id": ["A", "A", "C"], "ds": [last_a + step, last_a + 3 * step,
+                         frame.loc[frame["unique_id"] == "C", "ds"].max() + 2 * step],
+                         "promo": [1.0, 0.0, 1.0], "price": [7.5, np.nan, 20.0]})  # fmt: skip
+    fut = future_frame(frame, series, freq, 30, KNOWN, future=plan)
+    expected = rebuilt_future(frame, series, freq, 30, plan)
+    pd.testing.assert_frame_equal(fut, expected, check_exact=True)
+    # the cases the tails must carry are really there
+    b = fut[fut["unique_id"] == "B"]
+    old_price = frame.loc[frame["unique_id"] == "B"].dropna(subset=["price"])
+    old_price = old_price.sort_values("ds")["price"].iloc[-1]
+    assert (b["pp_price"] == np.float32(old_price)).all()
+    d = fut[fut["unique_id"] == "D"]
+    assert d["pp_price"].notna().all() and (d["pp_price"] > 0).all()
+    a = fut[fut["unique_id"] == "A"].set_index("ds")
+    assert a.loc[last_a + step, "pp_price"] == np.float32(7.5)
+    assert a.loc[last_a + 2 * step, "pp_price"] == np.float32(7.5)  # the plan's price holds
+    assert a.loc[last_a + step, "pp_rel_price"] != 1.0
+    c = fut[fut["unique_id"] == "C"]
+    c_first = frame.loc[(frame["unique_id"] == "C") & (frame["y"] > 0), "ds"].min()
+    c_last = frame.loc[frame["unique_id"] == "C", "ds"].max()
+    periods = PeriodGrid.from_freq(freq).periods(pd.DatetimeIndex([c_first, c_last]))
+    assert c["age_periods"].iloc[0] == periods[1] - periods[0] + 1
+    e = fut[fut["unique_id"] == "E"]
+    assert (e["age_periods"] == 0).all() and (e["age_started"] == 0).all()
+
+
+def test_feature_columns_are_float32(built):
+    frame = built.frame
+    floats = [c for c in built.columns if c not in built.static_columns]
+    assert len(floats) > 30 and all(frame[c].dtype == np.float32 for c in floats)
+    assert all(frame[c].dtype == np.int64 for c in built.static_columns)
+    assert frame[floats].to_numpy().dtype == np.float32
+    source = make_frame()
+    a = source[source["unique_id"] == "A"]
+    day = a.loc[a["price"] == 8.0, "ds"].iloc[0]  # price 8.0 is exact in float32
+    assert at(built, "A", day.strftime("%F"))["pp_price"] == 8.0
+    row = at(built, "A", "2024-01-03")  # a Wednesday: sin(2 pi 2 / 7), rounded to float32
+    assert row["cal_dow_sin"] == np.float32(np.sin(2 * np.pi * 2 / 7))
+    lags = built.frame.loc[built.frame["unique_id"] == "B", "lag_7"].to_numpy()
+    y = source.loc[source["unique_id"] == "B", "y"].to_numpy()
+    np.testing.assert_array_equal(lags[7:], y[:-7].astype(np.float32))
+    fut = future_frame(source, SERIES, "D", 5)
+    assert all(fut[c].dtype == np.float32 for c in floats if c not in built.lag_columns)
+
+
+def test_duplicate_periods_are_refused():
+    frame = make_frame(days=pd.date_range("2024-01-01", periods=60, freq="D"))
+    twice = pd.concat([frame, frame.iloc[[10]]], ignore_index=True)
+    with pytest.raises(InputError):
+        build_features(twice, SERIES, "D")
+    with pytest.raises(InputError):
+        future_frame(twice, SERIES, "D", 7)

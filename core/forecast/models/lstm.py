@@ -213,7 +213,7 @@ class LSTMForecaster(Forecaster):
             self.feature_stats_ = {k: list(v) for k, v in donor.feature_stats_.items()}
         self.vocabulary_, self.static_codes_ = static_codes(feats, self.static_columns_)
         scaled = self._scale(feats.frame)
-        del feats  # the unscaled float64 features: not needed beside the panel
+        del feats  # the unscaled features: not needed beside the panel
         panel = build_panel(scaled, freq, self.feature_columns_, self.static_codes_,
                             self.lookback_, self.horizon_)  # fmt: skip
         self.ids_ = panel.ids
@@ -252,8 +252,11 @@ class LSTMForecaster(Forecaster):
         if not self.model_.compiled:  # a taken-over network keeps its traced functions
             self.model_.compile(
                 optimizer=keras.optimizers.Adam(float(self.learning_rate), clipnorm=1.0),
-                loss=(net.QuantileMeanLoss(QUANTILES) if has_mean_head(self.model_)
-                      else net.PinballLoss(QUANTILES)),  # fmt: skip
+                loss=(
+                    net.QuantileMeanLoss(QUANTILES)
+                    if has_mean_head(self.model_)
+                    else net.PinballLoss(QUANTILES)
+                ),
                 steps_per_execution=min(_STEPS_PER_CALL, len(feed)),
             )
         progress = net.ProgressCallback(epochs, len(feed), on_progress, should_stop)
@@ -262,8 +265,11 @@ class LSTMForecaster(Forecaster):
             patience=int(self.patience),
             restore_best_weights=True,
         )
-        self.model_.fit(feed, validation_data=val, epochs=epochs, verbose=0,
-                        callbacks=[progress, stopper])  # fmt: skip
+        try:
+            self.model_.fit(feed, validation_data=val, epochs=epochs, verbose=0,
+                            callbacks=[progress, stopper])  # fmt: skip
+        finally:
+            feed.release()
         if progress.cancelled:
             raise CancelledError()
         if progress.diverged:

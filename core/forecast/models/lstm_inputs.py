@@ -94,7 +94,11 @@ def scale_features(frame: pd.DataFrame, columns: list[str], stats: dict) -> pd.D
         "ds": frame["ds"],
         "y": frame["y"].to_numpy(dtype="float64") if "y" in frame else np.full(len(frame), np.nan),
     }
-    for col in columns:  # built at once: inserting column by column fragments the frame
+    # written column by column into one float32 block laid out as pandas keeps it, so the
+    # frame takes it without a copy (a dict of columns is copied once more to consolidate)
+    block = np.empty((len(columns), len(frame)), np.float32)
+    for row, col in zip(block, columns, strict=True):
         mean, std = stats[col]
-        data[col] = ((_values(frame, col) - mean) / std).astype("float32")
-    return pd.DataFrame(data, index=frame.index)
+        row[:] = (_values(frame, col) - mean) / std
+    scaled = pd.DataFrame(block.T, index=frame.index, columns=columns, copy=False)
+    return pd.concat([pd.DataFrame(data, index=frame.index), scaled], axis=1, copy=False)

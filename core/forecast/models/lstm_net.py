@@ -182,6 +182,11 @@ class WindowFeed(keras.utils.PyDataset):
     def on_epoch_end(self) -> None:
         self._draw()
 
+    def release(self) -> None:
+        """Drop the panel and the windows once training is over: the ``tf.data``
+        generator Keras wraps this feed in keeps the feed alive after ``fit``."""
+        self.panel = self.series = self.ends = self.known = self.order = None
+
 
 class ProgressCallback(keras.callbacks.Callback):
     """Reports progress, honours cancellation within a batch and stops on NaN loss.

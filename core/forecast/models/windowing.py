@@ -136,9 +136,9 @@ def build_panel(
     y[pos[known]] = values[known]
     observed[pos[known]] = 1.0
     x = np.zeros((size, len(feature_columns)), np.float32)
-    if feature_columns:
-        feats = frame[feature_columns].to_numpy(dtype="float32")
-        x[pos] = np.nan_to_num(feats, nan=0.0, posinf=0.0, neginf=0.0)
+    for j, col in enumerate(feature_columns):  # by column: no copy of the whole table
+        feats = frame[col].to_numpy(dtype="float32")
+        x[pos, j] = np.nan_to_num(feats, nan=0.0, posinf=0.0, neginf=0.0)
     static = np.asarray(static_codes, dtype=np.int32).reshape(n, -1)
     return Panel(np.asarray(ids, dtype=object), start, length, first, y, observed, x, static,
                  int(lookback), int(horizon))  # fmt: skip
