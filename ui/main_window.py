@@ -144,6 +144,9 @@ class MainWindow(QMainWindow):
             view.sig_status.connect(self.show_status)
             view.sig_goto.connect(self.show_step)
         self.overview_view.sig_show_products.connect(self.show_products)
+        # a training is followed by its forecast, and the forecast by the advice
+        self.training_view.sig_trained.connect(self.forecast_view.follow_training)
+        self.forecast_view.sig_followed.connect(self.recommendations_view.run_recommend)
         self.session.sig_data_changed.connect(self.update_data_label)
         self.session.sig_dirty_changed.connect(self.setWindowModified)
 

@@ -93,19 +93,21 @@ def train_step(window, settings=None, timeout: float = 900.0) -> None:
 
 
 def forecast_step(window, timeout: float = 900.0) -> None:
-    """Forecast every product with the trained model through the forecast view."""
+    """Forecast every product with the trained model through the forecast view (or wait
+    for the forecast that followed the training)."""
     s, view = window.session, window.forecast_view
     window.show_step(3)
-    if not view.run_forecast():
+    if not view.is_busy() and s.forecast is None and not view.run_forecast():
         raise FlowError("forecast did not start")
     wait_for(lambda: s.forecast is not None and not view.is_busy(), timeout, window, "forecast")
 
 
 def recommend_step(window, timeout: float = 900.0) -> None:
-    """Compute the order and promotion advice through the recommendations view."""
+    """Compute the order and promotion advice through the recommendations view (or wait
+    for the advice that followed the forecast)."""
     s, view = window.session, window.recommendations_view
     window.show_step(4)
-    if not view.run_recommend():
+    if not view.is_busy() and s.recommendations is None and not view.run_recommend():
         raise FlowError("recommendations did not start")
     wait_for(lambda: s.recommendations is not None and not view.is_busy(), timeout, window,
              "recommendations")  # fmt: skip

@@ -542,6 +542,10 @@
         <translation>正在预测...</translation>
     </message>
     <message>
+        <source>Forecasting with the new model...</source>
+        <translation>正在用新模型预测...</translation>
+    </message>
+    <message>
         <source>Forecast cancelled.</source>
         <translation>预测已取消。</translation>
     </message>

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
@@ -13,6 +15,7 @@ from core.sample import SAMPLE_PATH
 from tests.ui.conftest import load_into
 from ui import i18n
 from ui.main_window import MainWindow
+from ui.screenshots import train_step, wait_for
 
 
 def _dispose(win: MainWindow) -> None:
@@ -143,3 +146,17 @@ def test_close_with_unsaved_work_asks_first(window, monkeypatch):
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a, **k: QMessageBox.StandardButton.Discard)  # fmt: skip
     assert window.close()
+
+
+def test_a_training_is_followed_by_its_forecast_and_the_advice(window):
+    # issue 14 item 12: after training, forecast and recommend follow without a press
+    load_into(window.session)
+    s = window.session
+    train_step(window, replace(TrainSettings(), model="ets", baselines=[], folds=1))
+    assert s.model.name == "ets"
+    wait_for(lambda: s.recommendations is not None and not window.forecast_view.is_busy()
+             and not window.recommendations_view.is_busy(), 300, window, "the follow-on")  # fmt: skip
+    active = s.frames.frame["unique_id"].nunique()
+    assert s.forecast["unique_id"].nunique() == active == len(s.recommendations)
+    assert set(s.recommendations["unique_id"]) == set(s.forecast["unique_id"])
+    assert window.forecast_view.forecast_button.isEnabled()

@@ -5,7 +5,9 @@ model's forecast for ``train_settings`` horizon and levels, reading the session'
 of promotions and prices, then the lifecycle stages) in a child process, as training
 does: the life-curve fits are seconds of Python that would hold the window's interpreter
 from a thread, and a packed model is loaded there, so Keras never enters the window's
-process. The result is stored in the session. A product picker on the left, the
+process. The result is stored in the session; after a training the forecast starts by itself
+(:meth:`ForecastView.follow_training`) and, once made, ``sig_followed`` lets the
+recommendations follow it. A product picker on the left, the
 chart (:class:`~ui.widgets.forecast_plot.ForecastPlot`) in the middle and the product's
 lifecycle stage, its reason and the next stage on the right. Exports: the forecasts as
 CSV/XLSX (:func:`core.data.export.write_forecast`; both the expected sales and the median,
@@ -20,7 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -56,9 +58,13 @@ _SPANS = (91, 182, 365, None)
 class ForecastView(BaseView):
     """The Forecast step (see module doc)."""
 
+    # emitted when a forecast that followed a training is in the session (the advice follows)
+    sig_followed = Signal()
+
     def __init__(self, session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         self.runner = ProcessRunner(self)
+        self._following = False  # the running forecast follows a training
         self._ranking: pd.DataFrame | None = None
         self._job_plan: str | None = None  # the plan file the running forecast reads
         self._build()
@@ -300,6 +306,14 @@ class ForecastView(BaseView):
             self.status_label.setText(self.tr("Forecasting..."))
         return started
 
+    @Slot()
+    def follow_training(self) -> bool:
+        """Forecast with the model just trained (no button press needed)."""
+        self._following = self.run_forecast()
+        if self._following:
+            self.status_label.setText(self.tr("Forecasting with the new model..."))
+        return self._following
+
     @Slot(bool)
     def _running(self, running: bool) -> None:
         if running:
@@ -320,12 +334,17 @@ class ForecastView(BaseView):
         self.session.set_forecast(result.forecast, result.stages, result.stage_history,
                                   plan_used=used)  # fmt: skip
         self.sig_status.emit(self._summary())
+        if self._following:
+            self._following = False
+            self.sig_followed.emit()
 
     @Slot()
     def _cancelled(self) -> None:
+        self._following = False
         self.status_label.setText(self.tr("Forecast cancelled."))
 
     def fail(self, message: str, details: str = "") -> None:
+        self._following = False
         self.status_label.setText(self._summary())
         super().fail(message, details)
 

@@ -19,7 +19,7 @@ import threading
 import time
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -57,7 +57,11 @@ class TrainingView(BaseView):
         (``windows_per_epoch``, ``patience``): tests and benchmarks train tiny models.
     importance_repeats : int
         Shuffles per feature group for the importance (0 skips it).
+    sig_trained
+        A training finished and its model is the session's (the forecast follows).
     """
+
+    sig_trained = Signal()
 
     def __init__(self, session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -322,6 +326,7 @@ class TrainingView(BaseView):
                                history_log=result.history)  # fmt: skip
         self._show_stage(lambda: self.tr("Finished in {time}.").format(time=self._time(seconds)))
         self.sig_status.emit(self.tr("Training finished in {time}.").format(time=took))
+        self.sig_trained.emit()
 
     def _apply_tuning(self, outcome: TuneOutcome, seconds: float) -> None:
         values = {k: outcome.params[k] for k in TUNED_KEYS if k in outcome.params}
