@@ -5,6 +5,15 @@ the cost of showing a table does not grow with its length. ``data`` answers the 
 it does not serve before reading a cell (a view asks for ten roles per cell it paints
 or measures), and a column's alignment is worked out once from its dtype. Sorting is
 done by pandas on the whole column.
+
+:class:`DataFrameModel` is read-only and does not override ``flags``: Qt asks for the
+flags of every cell of a selection (Ctrl+A on a million rows is millions of calls), and
+a Python override turns each into a Python call (4.2 s at 100,000 rows). Editable
+columns are :class:`EditableDataFrameModel`'s; ``DataFrameModel(editable=...)`` returns
+one. :meth:`DataFrameModel.match_prefix` finds the next row whose text starts with what
+was typed with numpy on the column's distinct values, for a view's keyboard search
+(:class:`~ui.widgets.big_table.BigTableView`), where Qt's own search reads every row
+through ``data``.
 """
 
 from __future__ import annotations
@@ -13,9 +22,10 @@ import math
 
 import numpy as np
 import pandas as pd
+from numpy.dtypes import StringDType
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-__all__ = ["DataFrameModel"]
+__all__ = ["DataFrameModel", "EditableDataFrameModel", "format_cell"]
 
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole)
@@ -49,7 +59,7 @@ def format_cell(value) -> str:
 
 
 class DataFrameModel(QAbstractTableModel):
-    """Read-only (by default) table model over a DataFrame.
+    """Read-only table model over a DataFrame (editable when given ``editable``).
 
     Parameters
     ----------
@@ -57,11 +67,22 @@ class DataFrameModel(QAbstractTableModel):
     headers : dict, optional
         Column name -> header text shown instead of the name.
     editable : iterable of str, optional
-        Columns the user may edit (non-negative numbers only).
+        Columns the user may edit (non-negative numbers only). ``DataFrameModel`` itself
+        then makes an :class:`EditableDataFrameModel`; a subclass with editable columns
+        must derive from that one.
     on_edit : callable, optional
         Edits call ``on_edit(row, column, value)`` (``row``: the edited row as a Series)
         when given and are written into the frame.
     """
+
+    def __new__(cls, *args, **kwargs):
+        editable = kwargs.get("editable", args[2] if len(args) > 2 else ())
+        if editable and not issubclass(cls, EditableDataFrameModel):
+            if cls is not DataFrameModel:
+                raise TypeError(f"{cls.__name__} has editable columns: derive it from "
+                                "EditableDataFrameModel")  # fmt: skip
+            cls = EditableDataFrameModel
+        return super().__new__(cls)
 
     def __init__(self, frame: pd.DataFrame | None = None, headers: dict | None = None,
                  editable=(), on_edit=None, parent=None) -> None:  # fmt: skip
@@ -72,6 +93,8 @@ class DataFrameModel(QAbstractTableModel):
         self._on_edit = on_edit
         self._cache: dict[int, np.ndarray] = {}
         self._align: dict[int, int | None] = {}  # None: by value (an object column)
+        #: Column -> (its cached values, row codes, lower-case texts of the distinct values).
+        self._keys: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     # ----------------------------------------------------------------- data
     @property
@@ -85,6 +108,7 @@ class DataFrameModel(QAbstractTableModel):
             self._headers = dict(headers)
         self._cache.clear()
         self._align.clear()
+        self._keys.clear()
         self.endResetModel()
 
     def set_headers(self, headers: dict) -> None:
@@ -96,6 +120,49 @@ class DataFrameModel(QAbstractTableModel):
         if col not in self._cache:
             self._cache[col] = self._frame.iloc[:, col].to_numpy()
         return self._cache[col]
+
+    def match_prefix(self, col: int, text: str, start: int = 0) -> int:
+        """The first row from ``start`` on (then from the top) whose cell in column ``col``
+        reads as ``text`` or longer, case-insensitively, as Qt's ``match`` would
+        (``MatchStartsWith | MatchWrap``); -1 if none does.
+
+        The texts of the column's distinct values are worked out once per column (until
+        the frame changes or is sorted), so a keystroke costs a few numpy passes over
+        the rows, not a ``data`` call per row.
+        """
+        if not 0 <= col < self.columnCount() or not len(self._frame):
+            return -1
+        codes, keys = self._search_keys(col)
+        wanted = np.strings.startswith(keys, text.lower())
+        if not wanted.any():
+            return -1
+        hits = wanted[codes]
+        start = min(max(start, 0), len(hits) - 1)
+        for offset, part in ((start, hits[start:]), (0, hits[:start])):
+            if len(part) and part[first := int(part.argmax())]:
+                return offset + first
+        return -1
+
+    def _search_keys(self, col: int) -> tuple[np.ndarray, np.ndarray]:
+        values = self._column(col)
+        kept = self._keys.get(col)
+        if kept is not None and kept[0] is values:
+            return kept[1], kept[2]
+        try:
+            codes, uniques = pd.factorize(values)  # a missing value: code -1
+        except TypeError:  # unhashable cells (lists): one text per row
+            codes, uniques = np.arange(len(values)), values
+        uniques = np.asarray(uniques)
+        kind = uniques.dtype.kind
+        if kind == "f" and np.all((np.trunc(uniques) == uniques) & (np.abs(uniques) < 1e15)):
+            uniques, kind = uniques.astype(np.int64), "i"  # format_cell shows them as ints
+        if kind in "iu":  # no case to fold and no Python call per value
+            keys = uniques.astype(StringDType())
+        else:
+            keys = np.array([format_cell(v).lower() for v in uniques], dtype=StringDType())
+        keys = np.append(keys, np.array([""], dtype=StringDType()))  # code -1 reads ""
+        self._keys[col] = (values, codes, keys)
+        return codes, keys
 
     # ------------------------------------------------------------ Qt model
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
@@ -134,6 +201,28 @@ class DataFrameModel(QAbstractTableModel):
             return self._headers.get(name, name)
         return str(section + 1)
 
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self._frame.columns):
+            return
+        self.layoutAboutToBeChanged.emit()
+        name = self._frame.columns[column]
+        self._frame = self._frame.sort_values(
+            name, ascending=order == Qt.SortOrder.AscendingOrder, kind="stable",
+            na_position="last",
+        ).reset_index(drop=True)  # fmt: skip
+        self._cache.clear()
+        self._align.clear()
+        self._keys.clear()
+        self.layoutChanged.emit()
+
+
+class EditableDataFrameModel(DataFrameModel):
+    """A :class:`DataFrameModel` whose ``editable`` columns the user may edit.
+
+    Overrides ``flags``, so selecting many cells costs a Python call per cell: use it for
+    tables of a few thousand rows, never for an imported file.
+    """
+
     def flags(self, index: _Index):
         base = super().flags(index)
         if index.isValid() and str(self._frame.columns[index.column()]) in self._editable:
@@ -159,16 +248,3 @@ class DataFrameModel(QAbstractTableModel):
             self._on_edit(self._frame.iloc[index.row()], column, number)
         self.dataChanged.emit(index, index)
         return True
-
-    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(self._frame.columns):
-            return
-        self.layoutAboutToBeChanged.emit()
-        name = self._frame.columns[column]
-        self._frame = self._frame.sort_values(
-            name, ascending=order == Qt.SortOrder.AscendingOrder, kind="stable",
-            na_position="last",
-        ).reset_index(drop=True)  # fmt: skip
-        self._cache.clear()
-        self._align.clear()
-        self.layoutChanged.emit()

@@ -18,25 +18,24 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from core.analysis import ImportResult, run_import
 from core.data import ImportOptions, freq_kind, peek_columns
+from ui.i18n import products
 from ui.models.dataframe_model import DataFrameModel
 from ui.preview import run_preview
 from ui.views.base import BaseView, heading, placeholder_stack
+from ui.widgets.big_table import BigTableView
 from ui.widgets.import_panels import MappingPanel, SourcePanel
 from ui.widgets.import_report import ReportTable
 from ui.workers.task_worker import TaskRunner
@@ -150,19 +149,14 @@ class ImportView(BaseView):
     def _build_preview(self) -> QGroupBox:
         self.preview_box = QGroupBox()
         self.model = DataFrameModel(parent=self)
-        self.table = QTableView()
+        self.table = BigTableView()  # a whole file: rows selected, searched, sorted at once
         self.table.setObjectName("previewTable")
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.horizontalHeader().setMinimumSectionSize(96)
-        self.table.horizontalHeader().setResizeContentsPrecision(100)  # widths from 100 rows
-        vertical = self.table.verticalHeader()
-        vertical.hide()  # "Row in file" is the number that means something
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # constant cost per row
-        vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.verticalHeader().hide()  # "Row in file" is the number that means something
         self.placeholder, self.preview_stack = placeholder_stack(self.preview_box, self.table)
         return self.preview_box
 
@@ -202,8 +196,8 @@ class ImportView(BaseView):
         first, last = data.date_range
         freq = {"D": self.tr("daily"), "W": self.tr("weekly"), "M": self.tr("monthly")}
         name = html.escape(Path(str(self.session.source_path or "")).name)
-        self.summary.setText(self.tr("<b>{name}</b>: {n} products, {rows} rows, {a} to {b}, "
-                                     "{freq}").format(name=name, n=data.n_series,
+        self.summary.setText(self.tr("<b>{name}</b>: {products}, {rows} rows, {a} to {b}, "
+                                     "{freq}").format(name=name, products=products(data.n_series),
                                      rows=f"{len(data.frame):,}", a=f"{first:%Y-%m-%d}",
                                      b=f"{last:%Y-%m-%d}", freq=freq[freq_kind(data.freq)]))  # fmt: skip
 
@@ -282,8 +276,8 @@ class ImportView(BaseView):
         self._pending = None
         self.session.set_data(result.path, result.source_bytes, result.options, result.raw,
                               result.cleaning)  # fmt: skip
-        self.sig_status.emit(self.tr("Imported {name}: {n} products.").format(
-            name=Path(result.path).name, n=result.raw.n_series))  # fmt: skip
+        self.sig_status.emit(self.tr("Imported {name}: {products}.").format(
+            name=Path(result.path).name, products=products(result.raw.n_series)))  # fmt: skip
 
     @Slot(str, str)
     def _on_failed(self, message: str, details: str) -> None:

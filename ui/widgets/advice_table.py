@@ -26,7 +26,8 @@ from core.data import write_table
 from core.errors import InputError
 from core.lifecycle import STAGE_NAMES
 from ui.i18n import core_lang, pick
-from ui.models.dataframe_model import DataFrameModel
+from ui.models.dataframe_model import EditableDataFrameModel
+from ui.widgets.big_table import SortArrowHeader
 
 __all__ = ["AdviceTable"]
 
@@ -46,8 +47,9 @@ class AdviceTable(QWidget):
         self.filter_label = QLabel()
         self.filter_combo = QComboBox()
         self.filter_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.model = DataFrameModel(editable=INPUTS, on_edit=on_edit)
+        self.model = EditableDataFrameModel(editable=INPUTS, on_edit=on_edit)
         self.table = QTableView()
+        self.table.setHorizontalHeader(SortArrowHeader(self.table))  # ▲ ascending on every style
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.setAlternatingRowColors(True)

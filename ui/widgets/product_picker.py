@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from core.lifecycle import STAGE_NAMES, STAGES
 from ui.i18n import pick
 from ui.models.dataframe_model import DataFrameModel
+from ui.widgets.big_table import SortArrowHeader
 from ui.widgets.forecast_plot import STAGE_COLORS
 
 __all__ = ["ProductInfo", "ProductPicker"]
@@ -65,6 +66,7 @@ class ProductPicker(QWidget):
         self.count_label.setObjectName("hint")
         self.model = DataFrameModel(pd.DataFrame(columns=_COLUMNS))
         self.table = QTableView()
+        self.table.setHorizontalHeader(SortArrowHeader(self.table))  # ▲ ascending on every style
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
