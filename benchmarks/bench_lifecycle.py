@@ -14,11 +14,14 @@ Measurements (Markdown for docs/BENCHMARKS.md; ``--json`` writes them all):
   future: share whose called decline date is within 4 weeks of it; false alarms:
   products that stay mature 16 weeks or more but get a decline called within 8 weeks.
   Growth products: share whose called peak is within 4 weeks of the true one.
+* **The ceiling of that dating**: the same rule fed the true plateau starts and the
+  true lengths of the category's finished plateaus (:func:`plateau_ceiling`).
 * **Sample shop**: the shipped sample judged at its last date, against its own truth
   file (share-of-peak thresholds) and against the operator's reading of its curves.
 * **Speed**: seconds per product of a whole-shop run (median of ``--runs``).
 
-    python -m benchmarks.bench_lifecycle [--tuning 101,102,103] [--holdout 201,...] [--json OUT]
+    python -m benchmarks.bench_lifecycle [--tuning 101,102,103] [--holdout 201,...]
+        [--freqs D,W-SUN,MS] [--per-stage 25] [--json OUT]
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.lifecycle_bed import HOLDOUT_SEEDS, TUNING_SEEDS, make_bed, one_product
+from benchmarks.lifecycle_bed_rules import Features, plateau
 from core.data import load_dataset
 from core.lifecycle import STAGES, classify_lifecycle
 from core.sample import SAMPLE_PATH
@@ -60,6 +64,10 @@ def score(truth: pd.Series, pred: pd.Series) -> dict:
     }
 
 
+#: Scored products per stage in each bed (``--per-stage``; fewer while iterating).
+PER_STAGE = 25
+
+
 def judged(bed, alone: bool) -> pd.DataFrame:
     """The classifier's table for the scored products of ``bed``, merged with the truth."""
     truth = bed.truth[bed.truth["scored"]]
@@ -71,10 +79,10 @@ def judged(bed, alone: bool) -> pd.DataFrame:
     return out.merge(truth, on="unique_id", suffixes=("", "_true"))
 
 
-def bed_runs(seeds: list[int], freq: str, alone: bool) -> pd.DataFrame:
+def bed_runs(seeds: list[int], freq: str, alone: bool, per_stage: int = PER_STAGE) -> pd.DataFrame:
     parts = []
     for seed in seeds:
-        bed = make_bed(seed, 25, freq=freq)
+        bed = make_bed(seed, per_stage, freq=freq)
         parts.append(judged(bed, alone).assign(seed=seed))
     return pd.concat(parts, ignore_index=True)
 
@@ -120,6 +128,46 @@ def next_stage(rows: pd.DataFrame) -> dict:
         "growth_n": int(len(growth)),
         "peak_within_4w": float((peak_err <= 28).mean()) if len(growth) else float("nan"),
     }
+
+
+def _true_plateaus(bed) -> dict:
+    """``uid -> (start, end, age)`` in days since launch, from the true trend: the first
+    day of the segment at 90 % of its peak, the plateau's end (None if it never ends)."""
+    out = {}
+    for uid, row in bed.truth.set_index("unique_id").iterrows():
+        level = bed.curves[uid].to_numpy()
+        seg = (row["segment_start"] - row["launch"]).days
+        feats = Features.of(level, seg)
+        _, end = plateau(feats)
+        out[uid] = (seg + int(np.argmax(level[seg:] >= 0.9 * feats.peak)), end, row["age_days"])
+    return out
+
+
+def plateau_ceiling(seeds: list[int], per_stage: int = PER_STAGE) -> dict:
+    """The best a decline date from category durations can do on these beds.
+
+    Each maturity product whose plateau ends later gets the median length of its
+    category's *true* finished plateaus (other products whose plateau ended before the
+    cut) that outlasted its own *true* plateau so far, or 8 weeks when none did: the
+    rule of :mod:`core.lifecycle.ahead` with every estimate replaced by the truth.
+    Returns the share within 4 weeks of the true end, per family too.
+    """
+    hits = []
+    for seed in seeds:
+        bed = make_bed(seed, per_stage)
+        spans, truth = _true_plateaus(bed), bed.truth.set_index("unique_id")
+        mature = truth[truth["scored"] & (truth["stage"] == "maturity") & (truth["mature_weeks_left"] > 0)]
+        for uid, row in mature.iterrows():
+            start, _, age = spans[uid]
+            so_far = (age - start) / 7
+            same = truth.index[(truth["category"] == row["category"]) & (truth.index != uid)]
+            cases = np.array([(e - s) / 7 for s, e, a in (spans[v] for v in same) if e is not None and e < a])
+            longer = cases[cases > so_far]
+            left = float(np.median(longer)) - so_far if len(longer) >= 2 else 8.0
+            hits.append((row["family"], abs(left - row["mature_weeks_left"]) <= 4))
+    table = pd.DataFrame(hits, columns=["family", "hit"])
+    return {"n": len(table), "within_4w": float(table["hit"].mean()),
+            "by_family": table.groupby("family")["hit"].mean().round(2).to_dict()}  # fmt: skip
 
 
 def sample_shop() -> dict:
@@ -172,13 +220,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--freqs", default="D,W-SUN,MS")
     parser.add_argument("--runs", type=int, default=3, help="runs of the speed measurement")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--per-stage", type=int, default=PER_STAGE,
+                        help="scored products per stage in each bed (fewer: a quicker run)")  # fmt: skip
     args = parser.parse_args(argv)
     results: dict = {"sample_shop": sample_shop()}
     print(markdown("Sample shop at its last date (its truth file)", results["sample_shop"]))
     for part, text in (("tuning", args.tuning), ("held-out", args.holdout)):
         seeds = _seeds(text)
         for freq in args.freqs.split(","):
-            rows = bed_runs(seeds, freq, alone=False)
+            rows = bed_runs(seeds, freq, alone=False, per_stage=args.per_stage)
             key = f"{part} {freq} shop"
             results[key] = score(rows["stage_true"], rows["stage"])
             print(markdown(f"Test bed, {part} seeds {text}, {freq}, judged as a shop", results[key]))
@@ -187,7 +237,9 @@ def main(argv: list[str] | None = None) -> int:
                 results[f"{part} next stage"] = next_stage(rows)
                 print(reliability_markdown(results[f"{part} reliability"]))
                 print(json.dumps(results[f"{part} next stage"], indent=1), "\n")
-        alone = bed_runs(seeds, "D", alone=True)
+                results[f"{part} plateau ceiling"] = plateau_ceiling(seeds, args.per_stage)
+                print("Ceiling of dating by category durations:", results[f"{part} plateau ceiling"])
+        alone = bed_runs(seeds, "D", alone=True, per_stage=args.per_stage)
         results[f"{part} D alone"] = score(alone["stage_true"], alone["stage"])
         print(markdown(f"Test bed, {part} seeds {text}, daily, one product per file", results[f"{part} D alone"]))
     results["speed"] = speed(_seeds(args.holdout)[0], args.runs)

@@ -4,10 +4,11 @@
 shop's calendar taken out), reads the stage off it as an operator would
 (:mod:`.reading`: rising, flat near the peak, falling from it), words the reason
 (:mod:`.reasons`) and calls the next stage from what the shop's finished products did
-(:mod:`.ahead`).
+(:mod:`.ahead`: the plateau of a product and of the shop's finished ones measured
+alike, :func:`plateau_span`).
 """
 
-from core.lifecycle.ahead import MIN_CASES, ShopHistory
+from core.lifecycle.ahead import MIN_CASES, OVERDUE_WEEKS, PLATEAU_BAND, ShopHistory, plateau_span
 from core.lifecycle.product import NEW_DAYS, STAGE_NAMES, STAGES, stage_labels
 from core.lifecycle.rates import PeriodRates, period_rates, quiet_runs, working_grid
 from core.lifecycle.reading import (
@@ -30,8 +31,11 @@ __all__ = [
     "lifecycle_with_history",
     "MIN_CASES",
     "NEW_DAYS",
+    "OVERDUE_WEEKS",
     "period_rates",
     "PeriodRates",
+    "PLATEAU_BAND",
+    "plateau_span",
     "quiet_runs",
     "read_levels",
     "Reading",

@@ -1,19 +1,24 @@
 """The next stage, called ahead: when a rising product peaks, when a mature one declines.
 
 What the shop's own products did is the evidence (:class:`ShopHistory`): from every
-product's reading over its history (hindsight), how many weeks launches seen in the
-data kept rising before their plateau, and how many weeks plateaus lasted before a
-decline, per category where the data has categories (with at least :data:`MIN_CASES`
-finished cases; else the whole shop's), never from the product itself. A product's
-next stage is then dated by the median of the cases that lasted longer than it has so
-far (a plateau 20 weeks old is compared with plateaus that lasted more than 20 weeks):
+product's level over its history (hindsight), how many weeks launches seen in the
+data kept rising before their plateau, and how many weeks plateaus lasted, per category
+where the data has categories (with at least :data:`MIN_CASES` finished cases; else the
+whole shop's), never from the product itself. A product's next stage is then dated by
+the median of the cases that lasted longer than it has so far (a plateau 20 weeks old
+is compared with plateaus that lasted more than 20 weeks):
 
 * **introduction -> growth**: at :data:`~core.lifecycle.reading.INTRO_WEEKS` weeks after
   launch, while it keeps rising;
 * **growth -> maturity**: the end of the rise, from the rises' typical length; without
   cases, the current weekly growth run down at the rate it slowed over 4 weeks;
-* **maturity -> decline**: the start of the decline, from the plateaus' typical length;
-  without cases, a forecast whose de-seasonalised level falls below
+* **maturity -> decline**: the end of the plateau. A plateau is measured on the level
+  itself, the same way for the product and for the shop's finished cases
+  (:func:`plateau_span`): from the first period the level came within
+  :data:`PLATEAU_BAND` of its peak to the last one before it fell away for good (a
+  noisy dip inside it does not end it). A plateau older than every finished case is
+  overdue: its end is called :data:`OVERDUE_WEEKS` ahead. Without cases, a forecast
+  whose de-seasonalised level falls below
   :data:`~core.lifecycle.reading.DECLINE_SHARE` of the peak dates it; with neither,
   nothing is said.
 """
@@ -28,10 +33,21 @@ import pandas as pd
 from core.lifecycle.product import Product
 from core.lifecycle.reading import DECLINE_SHARE, INTRO_WEEKS, RISE
 
-__all__ = ["MIN_CASES", "ShopHistory", "next_transition", "plateaus", "rise_end"]
+__all__ = [
+    "MIN_CASES", "OVERDUE_WEEKS", "PLATEAU_BAND", "ShopHistory", "next_transition",
+    "plateau_span", "rise_end",
+]  # fmt: skip
 
 #: Finished cases a category needs before its own durations are used.
 MIN_CASES = 3
+#: A plateau is the time the level spends within this share of its peak.
+PLATEAU_BAND = 0.85
+#: Weeks ahead a plateau end is called when the plateau outlasted every finished case.
+OVERDUE_WEEKS = 8.0
+# A finished plateau's product fell below this share of its peak after it, and its
+# rise was seen (its level before the plateau was once under _SEEN_RISE of the peak).
+_FALLEN = 0.75
+_SEEN_RISE = 0.5
 _DAY = pd.Timedelta(days=1).value
 _NEXT = {"introduction": "growth", "growth": "maturity", "maturity": "decline"}
 
@@ -43,11 +59,23 @@ def _runs(stage: np.ndarray) -> list[tuple[str, int, int]]:
     return [(stage[a], int(a), int(b)) for a, b in zip(starts, stops, strict=True)]
 
 
-def plateaus(stage: np.ndarray) -> list[tuple[int, int]]:
-    """``(first, stop)`` of each maturity run that a decline ended, its start in the data."""
-    runs = _runs(stage)
-    return [(a, b) for (s, a, b), nxt in zip(runs[:-1], runs[1:], strict=True)
-            if s == "maturity" and nxt[0] == "decline" and a > 0]  # fmt: skip
+def plateau_span(level: np.ndarray) -> tuple[int, int, bool]:
+    """``(first, stop, finished)`` of the plateau of a log ``level``.
+
+    ``first`` is the first period within :data:`PLATEAU_BAND` of the peak, ``stop`` the
+    period after the last one within it (``len(level)`` when the level is still
+    there). ``finished``: the level fell below :data:`_FALLEN` of the peak after it
+    and the rise to it was seen, so ``stop - first`` is the whole plateau.
+    """
+    top = float(np.max(level))
+    above = np.flatnonzero(level >= top + np.log(PLATEAU_BAND))
+    first, stop = int(above[0]), int(above[-1]) + 1
+    finished = (
+        stop < len(level)
+        and level[-1] <= top + np.log(_FALLEN)
+        and float(np.min(level[: first + 1])) <= top + np.log(_SEEN_RISE)
+    )
+    return first, stop, bool(finished)
 
 
 def rise_end(stage: np.ndarray) -> int | None:
@@ -74,9 +102,10 @@ class ShopHistory:
                 continue
             weeks = prod.trend.t / 7.0
             end = rise_end(rd.stage)
+            first, stop, finished = plateau_span(prod.trend.level)
             for key in (prod.category, None):
-                for a, b in plateaus(rd.stage):
-                    out.plateaus.setdefault(key, []).append((prod.uid, weeks[b] - weeks[a]))
+                if finished:
+                    out.plateaus.setdefault(key, []).append((prod.uid, weeks[stop] - weeks[first]))
                 if end is not None and prod.seen_launch:
                     out.rises.setdefault(key, []).append((prod.uid, float(rd.age[end])))
         return out
@@ -93,10 +122,16 @@ class ShopHistory:
         return np.asarray(own if len(own) >= MIN_CASES else weeks(None), dtype=float)
 
 
-def _conditional(cases: np.ndarray, so_far: float) -> float | None:
-    """Median of the cases longer than ``so_far``, minus ``so_far`` (weeks left)."""
+def _conditional(cases: np.ndarray, so_far: float, overdue: float | None = None) -> float | None:
+    """Median of the cases longer than ``so_far``, minus ``so_far`` (weeks left).
+
+    With too few longer cases: ``overdue`` weeks when the cases themselves are enough
+    (the product outlasted them), else ``None``.
+    """
     longer = cases[cases > so_far]
     if len(longer) < max(2, MIN_CASES - 1):
+        if overdue is not None and len(cases) >= MIN_CASES and not len(longer):
+            return overdue
         return None
     return float(np.median(longer) - so_far)
 
@@ -119,10 +154,14 @@ def next_transition(prod: Product, stage: str, history: ShopHistory, forecast: p
         if left is None:
             left = _run_down(rd)
         return (nxt, _date(t_now + 7 * max(left, 1.0))) if left is not None else (None, pd.NaT)
-    runs = [r for r in _runs(rd.stage) if r[0] == "maturity"]
-    start = runs[-1][1] if runs else len(rd.stage) - 1
-    so_far = (t_now - float(prod.trend.t[start])) / 7.0
-    left = _conditional(history.cases("plateau", prod.category, prod.uid), so_far)
+    # the plateau of the current rise (a relaunch's, not its first life's)
+    t = prod.trend.t
+    rise = int(np.searchsorted(t, t_now - 7 * float(rd.age[-1])))
+    rise = min(rise, len(t) - 1)
+    first, _, _ = plateau_span(prod.trend.level[rise:])
+    so_far = (t_now - float(t[rise + first]) + 3.5) / 7.0
+    cases = history.cases("plateau", prod.category, prod.uid)
+    left = _conditional(cases, so_far, OVERDUE_WEEKS)
     if left is not None:
         return nxt, _date(t_now + 7 * max(left, 1.0))
     when = _forecast_fall(prod, forecast)

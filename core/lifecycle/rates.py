@@ -78,19 +78,34 @@ def working_grid(freq: str, end: pd.Timestamp) -> tuple[PeriodGrid, bool]:
 
 
 def _daily_rows(rows: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
-    """Every day from the first row to ``end``: missing days as 0 sales."""
-    days = pd.date_range(rows["ds"].min().normalize(), end.normalize(), freq="D")
-    # built-in reductions only: a Python lambda per day cost ~10 % of a shop's CPU time
-    by_day = rows.groupby(rows["ds"].dt.normalize())
-    daily = pd.DataFrame({"y": by_day["y"].sum(min_count=1)})
-    daily["stock"] = by_day["stock"].min() if "stock" in rows else np.nan
-    daily["promo"] = by_day["promo"].max() if "promo" in rows else 0.0
-    daily = daily.reindex(days)
+    """Every day from the first row to ``end``: missing days as 0 sales.
+
+    Several rows of a day are pooled (sales summed, NaN when all are NaN; the lowest
+    stock; the highest promotion share). Plain array reductions: a pandas group-by per
+    product cost about a fifth of a shop's CPU time.
+    """
+    day_ns = rows["ds"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    first, last = day_ns.min(), np.datetime64(end.normalize(), "D")
+    n = max(int((last - first).astype(int)) + 1, 1)
+    code = (day_ns - first).astype(int)
+    keep = code < n
+    code = code[keep]
+    y = rows["y"].to_numpy(dtype=float)[keep]
+    ok = np.isfinite(y)
+    total = np.bincount(code, weights=np.where(ok, y, 0.0), minlength=n)
+    present = np.bincount(code, minlength=n) > 0
+    counted = np.bincount(code, weights=ok.astype(float), minlength=n) > 0
+    # a day without a row sold nothing; a day whose rows all lack a figure is unknown
+    daily_y = np.where(present & ~counted, np.nan, total)
+    out = {"ds": pd.DatetimeIndex(first + np.arange(n)).as_unit("ns"), "y": daily_y}
+    for col, pool in (("stock", np.fmin), ("promo", np.fmax)):
+        values = np.full(n, np.nan)
+        if col in rows:
+            pool.at(values, code, rows[col].to_numpy(dtype=float)[keep])
+        out[col] = values
     if "promo" not in rows:
-        daily["promo"] = 0.0
-    missing = ~days.isin(rows["ds"].dt.normalize())
-    daily.loc[missing, "y"] = 0.0
-    return daily.rename_axis("ds").reset_index()
+        out["promo"] = np.zeros(n)
+    return pd.DataFrame(out)
 
 
 def _native_rows(rows: pd.DataFrame, grid: PeriodGrid, end: pd.Timestamp) -> pd.DataFrame:

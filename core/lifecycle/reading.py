@@ -146,7 +146,11 @@ def read_levels(trend: Trend, first_day: float, first_rate: float | None = None)
     # take-off and the words of the reason.
     long, long_sd = _slope(trend, 2 * _SLOPE_DAYS)
     # the take-off: the first weeks, or near the end of them still rising steeply
-    young = launched & ((age <= TAKEOFF_WEEKS) | ((age <= INTRO_WEEKS) & (growth >= TAKEOFF)))
+    # (a product whose rows began only weeks ago was launched recently, whatever its
+    # first rows sold: a slow first fortnight need not be a third of the level now)
+    fresh = (trend.t + 3.5 - first_day) / 7.0 <= TAKEOFF_WEEKS
+    soon = (age <= TAKEOFF_WEEKS) | ((age <= INTRO_WEEKS) & (growth >= TAKEOFF))
+    young = (launched | fresh) & soon
     rising = (long >= RISE) & (growth >= RISE_NOW)
     # a launch in its first weeks rises unless its sales show it does not
     flat = growth + EVIDENCE * growth_se < RISE

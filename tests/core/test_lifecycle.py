@@ -6,15 +6,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import core.lifecycle.stages as lifecycle
+from benchmarks.lifecycle_bed import make_bed
+from core.data import load_dataset
 from core.errors import InputError
 from core.lifecycle import (
     STAGE_NAMES,
     STAGES,
     classify_lifecycle,
     lifecycle_with_history,
+    period_rates,
+    plateau_span,
+    quiet_runs,
     stage_history,
 )
-
+from core.sample import SAMPLE_PATH
 
 END = pd.Timestamp("2025-12-30")
 
@@ -199,8 +205,6 @@ def test_stage_history_agrees_with_last_date(shop, result):
 
 def test_both_tables_from_one_fit_equal_the_two_calls(shop, result, monkeypatch):
     """What the forecast step uses: the same stages and history, curves fitted once."""
-    import core.lifecycle.stages as lifecycle
-
     calls, real = [], lifecycle._products
     monkeypatch.setattr(lifecycle, "_products", lambda *a, **k: calls.append(1) or real(*a, **k))
     stages, hist = lifecycle_with_history(shop, "D")
@@ -235,9 +239,6 @@ def test_bad_input():
 
 
 def test_sample_shop_accuracy():
-    from core.data import load_dataset
-    from core.sample import SAMPLE_PATH
-
     stages_path = SAMPLE_PATH.with_name("sample_shop_stages.csv")
     if not SAMPLE_PATH.exists() or not stages_path.exists():
         pytest.skip("sample shop not shipped")
@@ -332,8 +333,6 @@ def test_slow_mover_drop_to_a_quarter_is_decline_with_the_numbers():
 
 def test_reasons_never_contradict_the_stage():
     """On a shop of the independent test bed every reason follows its stage."""
-    from benchmarks.lifecycle_bed import make_bed
-
     bed = make_bed(101, 10)
     out = classify_lifecycle(bed.frame, bed.freq)
     words = {"introduction": "rising", "growth": "rising", "maturity": "of its peak level",
@@ -358,10 +357,43 @@ def test_uncounted_stock_out_inside_steady_sales_is_not_decline():
 
 
 def test_quiet_runs_only_where_the_rate_makes_zeros_unlikely():
-    from core.lifecycle import quiet_runs
-
     y = np.r_[np.full(40, 5.0), np.zeros(5), np.full(40, 5.0)]
     assert quiet_runs(y).sum() == 5
     slow = np.r_[np.full(40, 0.2), np.zeros(5), np.full(40, 0.2)]
     assert quiet_runs(slow).sum() == 0  # at 0.2 a day, 5 quiet days are ordinary
     assert quiet_runs(np.r_[np.full(40, 5.0), np.zeros(2), np.full(40, 5.0)]).sum() == 0
+
+
+def test_launch_with_a_busy_first_fortnight_is_introduction():
+    """Six weeks of rows rising ~13 %/week, the first fortnight at 40 % of today's rate."""
+    days = pd.date_range(END - pd.Timedelta(days=41), END)
+    y = np.random.default_rng(7).poisson(20 + 1.2 * np.arange(len(days))).astype(float)
+    out = classify_lifecycle(pd.DataFrame({"unique_id": "f", "ds": days, "y": y}), "D").iloc[0]
+    assert out["stage"] == "introduction" and "rising" in out["reason_en"]
+
+
+def test_rows_of_a_day_pooled_a_dry_day_left_out_a_missing_day_sold_nothing():
+    ds = pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-03", "2024-01-04"])
+    rows = pd.DataFrame({"ds": ds, "y": [1.0, 2, np.nan, 4], "stock": [5.0, 0, np.nan, 1]})
+    # one week, Jan 1-7: Jan 1 ran dry (lowest stock 0), Jan 3 has no figure
+    r = period_rates(rows, "D", pd.Timestamp("2024-01-07"))
+    assert (r.days.tolist(), r.units.tolist()) == ([5.0], [4.0])
+
+
+def test_plateau_span_runs_through_a_noisy_dip():
+    """First to last period near the peak; finished once fallen away after a seen rise."""
+    flat = np.r_[np.zeros(8), -0.3, np.zeros(11)]  # a dip under the band (log 0.85 = -0.16)
+    rise, fall = np.linspace(-3, 0, 10), np.linspace(0, -1.5, 10)
+    assert plateau_span(np.concatenate([rise, flat, fall])) == (9, 31, True)
+    assert plateau_span(np.concatenate([rise, flat])) == (9, 30, False)  # still on it
+    assert plateau_span(np.concatenate([flat, fall]))[2] is False  # its start unseen
+
+
+def test_plateau_older_than_every_finished_case_is_called_overdue():
+    """The shop's plateaus lasted ~20-30 weeks; one 60 weeks on: decline ~8 weeks ahead."""
+    done = [product(f"old{i}", 700 - 20 * i, 90, plateau=150 + 14 * i, seed=60 + i,
+                    promos=False, yearly=0) for i in range(5)]  # fmt: skip
+    mature = product("m", 90 + 420, 90, plateau=2000, seed=70, promos=False, yearly=0)
+    out = classify_lifecycle(pd.concat([*done, mature]), "D").set_index("unique_id").loc["m"]
+    assert out["stage"] == "maturity" and out["next_stage"] == "decline"
+    assert 49 <= (out["next_stage_date"] - END).days <= 63
