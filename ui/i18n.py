@@ -47,6 +47,12 @@ def pick(en: str, zh: str) -> str:
     return pick_lang(core_lang(), en, zh)
 
 
+def products(n: int) -> str:
+    """``n`` products in the UI language: "1 product", "2,000 products", "2,000 个商品"."""
+    n = int(n)
+    return pick(f"{n:,} product" if n == 1 else f"{n:,} products", f"{n:,} 个商品")
+
+
 def error_text(exc: BaseException) -> str:
     """A user-readable message for ``exc`` in the UI language."""
     if hasattr(exc, "en") and hasattr(exc, "zh"):

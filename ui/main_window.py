@@ -194,9 +194,9 @@ class MainWindow(QMainWindow):
         else:
             first, last = data.date_range
             self.data_label.setText(
-                self.tr("{name}: {n} products, {a} to {b}").format(
+                self.tr("{name}: {products}, {a} to {b}").format(
                     name=self.session.source_path.name if self.session.source_path else "",
-                    n=data.n_series, a=f"{first:%Y-%m-%d}", b=f"{last:%Y-%m-%d}",
+                    products=i18n.products(data.n_series), a=f"{first:%Y-%m-%d}", b=f"{last:%Y-%m-%d}",
                 )
             )  # fmt: skip
         self._update_title()

@@ -56,9 +56,11 @@ FILTERS = {
 }
 #: Per-product inputs of the advice table.
 INPUTS = ("on_hand", "lead_time", "service_level")
-_SHOWN = ("name", "stage_name", "on_hand", "lead_time", "service_level", "forecast_lead_time",
-          "safety_stock", "reorder_point", "order_qty", "days_of_cover", "stockout_date",
-          "promotion_name", "promotion_window", "discount", "reason")  # fmt: skip
+# the decisions first (what to order, what to do, why), then the figures behind them, so
+# they are on screen at the window's default size (issue 14 item 17)
+_SHOWN = ("name", "stage_name", "order_qty", "promotion_name", "discount", "reason",
+          "on_hand", "days_of_cover", "stockout_date", "lead_time", "service_level",
+          "forecast_lead_time", "safety_stock", "reorder_point", "promotion_window")  # fmt: skip
 
 
 @dataclass

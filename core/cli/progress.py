@@ -82,7 +82,10 @@ class TerminalProgress:
             share = (e["epoch"] - 1 + e["batch"] / max(e["batches"], 1)) / max(e["epochs"], 1)
             return f"{label} {_bar(share, 1)} epoch {e['epoch']}/{e['epochs']}"
         if "total" in e and "done" in e:
-            what = f" {e['model']} fold {e.get('fold')}/{e.get('folds')}" if "model" in e else ""
+            fold, folds = e.get("fold"), e.get("folds")
+            what = f" {e['model']}" if "model" in e else ""
+            if what and fold is not None and folds:  # a final fit has no fold
+                what += f" fold {fold}/{folds}"
             return f"{label} {_bar(e['done'], e['total'])}{what}"
         if stage == "tune":
             best = e.get("best")

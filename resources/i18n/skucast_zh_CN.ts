@@ -510,8 +510,8 @@
         <translation>将同时使用计划 {name}。</translation>
     </message>
     <message>
-        <source>{n} products forecast {h} periods ahead ({levels}% intervals).</source>
-        <translation>已预测 {n} 个商品未来 {h} 期（{levels}% 预测区间）。</translation>
+        <source>{products} forecast {h} periods ahead ({levels}% intervals).</source>
+        <translation>已预测 {products}未来 {h} 期（{levels}% 预测区间）。</translation>
     </message>
     <message>
         <source>Planned promotions and prices from {name} used.</source>
@@ -672,8 +672,12 @@ Open a sales file to see its rows here.</source>
         <translation>按月</translation>
     </message>
     <message>
-        <source>&lt;b&gt;{name}&lt;/b&gt;: {n} products, {rows} rows, {a} to {b}, {freq}</source>
-        <translation>&lt;b&gt;{name}&lt;/b&gt;：{n} 个商品，{rows} 行，{a} 至 {b}，{freq}</translation>
+        <source>&lt;b&gt;{name}&lt;/b&gt;: {products}, {rows} rows, {a} to {b}, {freq}</source>
+        <translation>&lt;b&gt;{name}&lt;/b&gt;：{products}，{rows} 行，{a} 至 {b}，{freq}</translation>
+    </message>
+    <message>
+        <source>Imported {name}: {products}.</source>
+        <translation>已导入 {name}：{products}。</translation>
     </message>
     <message>
         <source>Open sales file</source>
@@ -698,10 +702,6 @@ Open a sales file to see its rows here.</source>
     <message>
         <source>Cleaning...</source>
         <translation>正在清洗...</translation>
-    </message>
-    <message>
-        <source>Imported {name}: {n} products.</source>
-        <translation>已导入 {name}：{n} 个商品。</translation>
     </message>
     <message>
         <source>Import cancelled; the previous data is kept.</source>
@@ -752,8 +752,8 @@ Open a sales file to see its rows here.</source>
         <translation>现有库存：未知（按 0 计算）；请导入库存文件或在表格中填写。</translation>
     </message>
     <message>
-        <source>{n} products with their own stock or settings.</source>
-        <translation>{n} 个商品有单独的库存或设置。</translation>
+        <source>{products} with their own stock or settings.</source>
+        <translation>{products}有单独的库存或设置。</translation>
     </message>
     <message>
         <source>Load stock file</source>
@@ -875,6 +875,10 @@ Open a sales file to see its rows here.</source>
         <translation>概览</translation>
     </message>
     <message>
+        <source>{name}: {products}, {a} to {b}</source>
+        <translation>{name}：{products}，{a} 至 {b}</translation>
+    </message>
+    <message>
         <source>Sales files (*.csv *.txt *.tsv *.gz *.xlsx *.xlsm);;All files (*)</source>
         <translation>销售文件 (*.csv *.txt *.tsv *.gz *.xlsx *.xlsm);;所有文件 (*)</translation>
     </message>
@@ -949,10 +953,6 @@ Open a sales file to see its rows here.</source>
     <message>
         <source>No data loaded</source>
         <translation>尚未导入数据</translation>
-    </message>
-    <message>
-        <source>{name}: {n} products, {a} to {b}</source>
-        <translation>{name}：{n} 个商品，{a} 至 {b}</translation>
     </message>
     <message>
         <source>Open sales file</source>
@@ -1359,8 +1359,8 @@ Open a sales file to see its rows here.</source>
         <translation>前往</translation>
     </message>
     <message>
-        <source>What needs attention now: {n} products, data up to {date}. Click a card or a count to see the products.</source>
-        <translation>当前需要处理的事项：共 {n} 个商品，数据截至 {date}。点击卡片或数字可查看对应商品。</translation>
+        <source>What needs attention now: {products}, data up to {date}. Click a card or a count to see the products.</source>
+        <translation>当前需要处理的事项：共 {products}，数据截至 {date}。点击卡片或数字可查看对应商品。</translation>
     </message>
     <message>
         <source>Click to see these products.</source>
@@ -1534,8 +1534,8 @@ Open a sales file to see its rows here.</source>
         <translation>价格</translation>
     </message>
     <message>
-        <source>{name}: {products} products, {dates} dates ({first} to {last}); columns: {columns}.</source>
-        <translation>{name}：{products} 个商品，{dates} 个日期（{first} 至 {last}）；列：{columns}。</translation>
+        <source>{name}: {products}, {dates} dates ({first} to {last}); columns: {columns}.</source>
+        <translation>{name}：{products}，{dates} 个日期（{first} 至 {last}）；列：{columns}。</translation>
     </message>
     <message>
         <source>, </source>
@@ -1748,8 +1748,12 @@ Open a sales file to see its rows here.</source>
         <translation>显示全部商品</translation>
     </message>
     <message>
-        <source>Stock of {n} products read from {name}.</source>
-        <translation>已从 {name} 读取 {n} 个商品的库存。</translation>
+        <source>{products}: {o} to order now, {c} to clear, {p} to promote.</source>
+        <translation>共 {products}：{o} 个需立即订货，{c} 个建议清仓，{p} 个建议促销。</translation>
+    </message>
+    <message>
+        <source>Filtered: {title} ({products}).</source>
+        <translation>已筛选：{title}（{products}）。</translation>
     </message>
     <message>
         <source>That value cannot be used; nothing was changed.</source>
@@ -1762,6 +1766,10 @@ Open a sales file to see its rows here.</source>
     <message>
         <source>A sales file is being imported…</source>
         <translation>正在导入销售文件…</translation>
+    </message>
+    <message>
+        <source>Stock of {products} read from {name}.</source>
+        <translation>已从 {name} 读取 {products}的库存。</translation>
     </message>
     <message>
         <source>Computing the advice...</source>
@@ -1782,14 +1790,6 @@ Open a sales file to see its rows here.</source>
     <message>
         <source>Set lead time and service level, then press Recommend.</source>
         <translation>设置交货期和服务水平后，点击“生成建议”。</translation>
-    </message>
-    <message>
-        <source>{n} products: {o} to order now, {c} to clear, {p} to promote.</source>
-        <translation>共 {n} 个商品：{o} 个需立即订货，{c} 个建议清仓，{p} 个建议促销。</translation>
-    </message>
-    <message>
-        <source>Filtered: {title} ({n} products).</source>
-        <translation>已筛选：{title}（{n} 个商品）。</translation>
     </message>
     <message>
         <source>Export recommendations</source>
@@ -2467,6 +2467,10 @@ Open a sales file to see its rows here.</source>
     <message>
         <source>Current model: {model}</source>
         <translation>当前模型：{model}</translation>
+    </message>
+    <message>
+        <source>best epoch {best} of {epochs}: {before} up to the backtest cutoff, then {after} on all the data</source>
+        <translation>最佳轮次 {best}/{epochs}：回测截止前 {before} 轮，之后在全部数据上 {after} 轮</translation>
     </message>
     <message>
         <source>best epoch {best} of {epochs}</source>

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from core.cli import main
+from core.cli.progress import TerminalProgress
 from tests.core.conftest import TAOBAO_DAILY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -158,3 +160,14 @@ def test_role_flags_set_or_clear_optional_columns(write_csv, capsys):
     assert main(["inspect", str(path), "--price-col", "价钱"]) == 2
     err = capsys.readouterr().err
     assert "--price-col" in err and "单价" in err
+
+
+def test_progress_names_the_fold_only_where_there_is_one():
+    out = io.StringIO()
+    bar = TerminalProgress("en", stream=out)
+    bar({"stage": "backtest", "model": "lstm", "fold": 2, "folds": 3, "done": 2, "total": 6})
+    bar({"stage": "backtest", "model": "lstm", "fold": None, "folds": None, "done": 6,
+         "total": 6})  # fmt: skip
+    first, final = out.getvalue().splitlines()
+    assert first.endswith("lstm fold 2/3") and final.endswith("] 100% lstm")
+    assert "None" not in final

@@ -82,7 +82,7 @@ def test_a_plan_chosen_in_the_features_view_changes_the_forecast(qtbot, shop, fe
     with qtbot.waitSignal(features.sig_status) as status:
         assert panel.load(shop.plan)
     text = panel.state.text()
-    assert text.startswith("plan.csv: 1 products, 10 dates") and "columns: promotion." in text
+    assert text.startswith("plan.csv: 1 product, 10 dates") and "columns: promotion." in text
     assert status.args[0] == text and panel.clear_button.isEnabled()
     assert session.plan_name == "plan.csv" and session.plan_bytes == shop.plan.read_bytes()
     assert session.plan["promo"].tolist() == [1.0] * 3 + [0.0] * 7
@@ -145,7 +145,7 @@ def test_new_sales_data_reads_the_plan_again_or_drops_it(features, shop, tmp_pat
     assert panel.load(shop.plan)
     session.set_data(shop.path, shop.path.read_bytes(), ImportOptions(), shop.raw, shop.cleaning)
     assert session.plan_status == "rechecked" and len(session.plan) == HORIZON
-    assert panel.state.text().startswith("Read again for the new sales data. plan.csv: 1 products")
+    assert panel.state.text().startswith("Read again for the new sales data. plan.csv: 1 product")
     # the same shop exported with another ID column: the plan's 商品编码 no longer names it
     table = pd.read_csv(shop.path, encoding="gb18030", dtype=str, keep_default_na=False)
     other = tmp_path / "renamed.csv"

@@ -258,3 +258,28 @@ def test_reorder_points_use_the_rho_measured_for_the_forecaster(forecast_session
     assert selling.sum() >= 10
     ratio = rops["lstm"][selling] / rops["snaive"][selling]
     assert (ratio < 1).mean() > 0.8 and ratio.median() < 0.92
+
+
+def test_the_decisions_are_on_screen_at_the_default_window_size(view, qtbot):
+    # issue 14 item 17: at 1280 x 800 (the main window's default, less its step list) the
+    # order, the action, its discount and the reason are the first columns after the name
+    view.resize(1080, 700)
+    _recommend(view, qtbot)
+    shown = list(view.model.frame.columns)
+    assert shown[:7] == ["商品编码", "name", "stage_name", "order_qty", "promotion_name",
+                         "discount", "reason"]  # fmt: skip
+    header, width = view.table.horizontalHeader(), view.table.viewport().width()
+    for name in ("order_qty", "promotion_name", "discount"):
+        col = _column(view, name)
+        assert header.sectionViewportPosition(col) + header.sectionSize(col) <= width, name
+    assert header.sectionViewportPosition(_column(view, "reason")) < width - 150
+
+
+def test_one_product_is_not_one_products(view, qtbot):
+    table = _recommend(view, qtbot)
+    uid = str(table["unique_id"].iloc[0])
+    view.show_products([uid], "To order now")
+    assert view.only_label.text() == "Filtered: To order now (1 product)."
+    assert view.status_label.text().startswith(f"{len(table)} products: ")
+    view.show_products([uid, "x"], "To clear")
+    assert view.only_label.text() == "Filtered: To clear (2 products)."

@@ -114,7 +114,8 @@ def test_form_settings_train_backtest_and_explain(qtbot, sample_session):
     log = sample_session.history_log
     assert [r["part"] for r in log] == ["cutoff", "cutoff", "final", "final"]
     assert [r["epoch"] for r in log] == [1, 2, 3, 4]
-    best = re.search(r"best epoch (\d+) of 4", view.summary.text())
+    best = re.search(r"best epoch (\d+) of 4: 2 up to the backtest cutoff, then 2 on all the "
+                     r"data", view.summary.text())  # fmt: skip
     assert best and int(best.group(1)) in (3, 4)
     assert "LSTM" in view.summary.text() and view.next_btn.isEnabled()
     assert view.progress.value() == 1000 and view.start_btn.isEnabled()

@@ -41,7 +41,7 @@ from core.errors import InputError
 from core.lifecycle import stage_labels
 from core.periods import period_days
 from core.recommend import festival_calendar
-from ui.i18n import core_lang, error_text
+from ui.i18n import core_lang, error_text, products
 from ui.preview import run_preview
 from ui.views.base import BaseView
 from ui.widgets.forecast_plot import ForecastPlot
@@ -210,8 +210,8 @@ class ForecastView(BaseView):
             return text
         periods = int(s.forecast.groupby("unique_id").size().max())
         levels = "/".join(str(c[3:]) for c in s.forecast.columns if c.startswith("lo_"))
-        text = self.tr("{n} products forecast {h} periods ahead ({levels}% intervals).").format(
-            n=s.forecast["unique_id"].nunique(), h=periods, levels=levels)  # fmt: skip
+        text = self.tr("{products} forecast {h} periods ahead ({levels}% intervals).").format(
+            products=products(s.forecast["unique_id"].nunique()), h=periods, levels=levels)  # fmt: skip
         return text + self._plan_note()
 
     def _plan_note(self) -> str:

@@ -40,7 +40,7 @@ from core.analysis import (
 from core.data import product_names
 from core.forecast import display_name
 from core.lifecycle import STAGE_NAMES
-from ui.i18n import core_lang, pick
+from ui.i18n import core_lang, pick, products
 from ui.preview import run_preview
 from ui.views.base import BaseView, heading
 from ui.widgets.accuracy_panel import AccuracyPanel
@@ -243,9 +243,9 @@ class OverviewView(BaseView):
     def _show(self) -> None:
         ov, s = self.overview, self.session
         self._names = product_names(s.dataset)
-        self.subtitle.setText(self.tr("What needs attention now: {n} products, data up to "
+        self.subtitle.setText(self.tr("What needs attention now: {products}, data up to "
                                       "{date}. Click a card or a count to see the products.")
-                              .format(n=len(ov.table), date=f"{ov.as_of:%Y-%m-%d}"))  # fmt: skip
+                              .format(products=products(len(ov.table)), date=f"{ov.as_of:%Y-%m-%d}"))  # fmt: skip
         for key, card in self.cards.items():
             item = ov.item(key)
             card.setVisible(item is not None)

@@ -42,7 +42,7 @@ from core.analysis import (
 from core.data import has_stock, read_stock
 from core.errors import InputError
 from core.recommend import InventoryOptions
-from ui.i18n import error_text
+from ui.i18n import error_text, products
 from ui.preview import run_preview
 from ui.views.base import BaseView
 from ui.views.purchase_view import PurchaseView, purchase_window
@@ -186,8 +186,8 @@ class RecommendationsView(BaseView):
             self.fail(error_text(exc))
             return False
         self._set_stock(merge_stock(self.session.stock, table, list(table.columns[1:])))
-        self.sig_status.emit(self.tr("Stock of {n} products read from {name}.").format(
-            n=len(table), name=Path(path).name))  # fmt: skip
+        self.sig_status.emit(self.tr("Stock of {products} read from {name}.").format(
+            products=products(len(table)), name=Path(path).name))  # fmt: skip
         return True
 
     def _set_stock(self, stock: pd.DataFrame | None) -> None:
@@ -328,8 +328,8 @@ class RecommendationsView(BaseView):
             return self.tr("Make a forecast first (step 4), then come back for advice.")
         if table is None:
             return self.tr("Set lead time and service level, then press Recommend.")
-        return self.tr("{n} products: {o} to order now, {c} to clear, {p} to promote.").format(
-            n=len(table), o=int((table["order_qty"] > 0).sum()),
+        return self.tr("{products}: {o} to order now, {c} to clear, {p} to promote.").format(
+            products=products(len(table)), o=int((table["order_qty"] > 0).sum()),
             c=int(table["promotion"].eq("clear").sum()),
             p=int(table["promotion"].eq("promote").sum()))  # fmt: skip
 
@@ -375,8 +375,8 @@ class RecommendationsView(BaseView):
         self.only_label.setVisible(self._only is not None)
         self.show_all_button.setVisible(self._only is not None)
         if self._only is not None:
-            self.only_label.setText(self.tr("Filtered: {title} ({n} products).").format(
-                title=self._only[1], n=len(self._only[0])))  # fmt: skip
+            self.only_label.setText(self.tr("Filtered: {title} ({products}).").format(
+                title=self._only[1], products=products(len(self._only[0]))))  # fmt: skip
 
     # ------------------------------------------------------------------ export
     def export_table(self, path) -> Path:

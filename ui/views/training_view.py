@@ -382,9 +382,12 @@ class TrainingView(BaseView):
         if best is not None and log:
             # a network trained on after its backtest: its epochs follow the cutoff's
             before = sum(1 for r in log if r.get("part") == "cutoff")
-            text += " · " + self.tr("best epoch {best} of {epochs}").format(
-                best=before + int(best), epochs=len(log)
-            )
+            text += " · " + (self.tr("best epoch {best} of {epochs}: {before} up to the "
+                                     "backtest cutoff, then {after} on all the data")
+                             if before and len(log) > before
+                             else self.tr("best epoch {best} of {epochs}")).format(
+                best=before + int(best), epochs=len(log), before=before,
+                after=len(log) - before)  # fmt: skip
         seconds = getattr(model, "train_seconds_", None)
         if seconds:
             text += " · " + self.tr("trained in {time}").format(time=self._time(seconds))

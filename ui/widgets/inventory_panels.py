@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from core.analysis import simulation_view
 from core.recommend import InventoryOptions
-from ui.i18n import pick
+from ui.i18n import pick, products
 
 __all__ = ["FORM", "InventoryForm", "SimulationPanel", "hbox"]
 
@@ -101,7 +101,8 @@ class InventoryForm(QGroupBox):
                 if in_file else
                 self.tr("Stock on hand: unknown (taken as 0); load a stock file or type it in."))  # fmt: skip
         if own:
-            text += " " + self.tr("{n} products with their own stock or settings.").format(n=own)
+            text += " " + self.tr("{products} with their own stock or settings.").format(
+                products=products(own))
         self.stock_label.setText(text)
 
     def ask_stock_file(self) -> str:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPush
 
 from core.analysis import PlanSummary, load_plan, summarize_plan
 from core.errors import InputError
-from ui.i18n import error_text
+from ui.i18n import error_text, products
 
 __all__ = ["PlanPanel"]
 
@@ -114,9 +114,9 @@ class PlanPanel(QGroupBox):
     def summary_text(self, name: str, summary: PlanSummary) -> str:
         """What a plan holds, in words: products, dates, columns and its gaps."""
         names = {"promo": self.tr("promotion"), "price": self.tr("price")}
-        text = self.tr("{name}: {products} products, {dates} dates ({first} to {last}); "
+        text = self.tr("{name}: {products}, {dates} dates ({first} to {last}); "
                        "columns: {columns}.").format(
-            name=name, products=summary.matched, dates=summary.dates,
+            name=name, products=products(summary.matched), dates=summary.dates,
             first=_day(summary.first), last=_day(summary.last),
             columns=self.tr(", ").join(names[c] for c in summary.columns))  # fmt: skip
         missing = summary.products - summary.matched
