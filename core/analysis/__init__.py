@@ -62,6 +62,7 @@ from core.analysis.pipeline import (
     make_forecast,
     run_backtest,
     train_with_backtest,
+    write_forecast_file,
 )
 from core.analysis.plan_file import (
     PLAN_FEATURES,
@@ -207,6 +208,7 @@ __all__ = [
     "WeeklyReport",
     "with_inputs",
     "worst_products",
+    "write_forecast_file",
     "write_report",
     "XYZ",
 ]

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from core.analysis.archive import save_run
 from core.analysis.pipeline import lifecycle_tables, make_forecast
 from core.analysis.plan_file import plan_columns
 from core.data import stock_from_data
@@ -68,13 +69,17 @@ class ForecastResult:
     """What :func:`forecast_task` made: the forecast and the lifecycle tables.
 
     ``plan_columns`` are the columns of the plan (``future``) the model read: ``promo``
-    and/or ``price``, empty without a plan or for a model that reads none.
+    and/or ``price``, empty without a plan or for a model that reads none. ``archived`` is
+    the run's ``run_id`` in the forecast archive it was kept in, ``archive_error`` the
+    archive's refusal (``(en, zh)``; the forecast stands without it).
     """
 
     forecast: pd.DataFrame
     stages: pd.DataFrame
     stage_history: pd.DataFrame | None
     plan_columns: list[str] = field(default_factory=list)
+    archived: int | None = None
+    archive_error: tuple[str, str] | None = None
 
 
 @dataclass
@@ -148,7 +153,8 @@ def _check(should_stop) -> None:
 
 
 def forecast_task(model, frames, freq: str, horizon: int, levels, *, future=None,
-                  on_progress=None, should_stop=None) -> ForecastResult:  # fmt: skip
+                  archive=None, source: str = "", on_progress=None,
+                  should_stop=None) -> ForecastResult:  # fmt: skip
     """Forecast ``horizon`` periods with ``model`` and classify the lifecycle stages.
 
     Parameters
@@ -163,6 +169,11 @@ def forecast_task(model, frames, freq: str, horizon: int, levels, *, future=None
     future : pandas.DataFrame, optional
         Planned ``promo``/``price`` per ``unique_id`` and ``ds``
         (:func:`core.analysis.plan_file.read_plan`).
+    archive : str or Path, optional
+        Keep the run (forecast, seasonal naive, stages) in this forecast archive
+        (:func:`core.analysis.save_run`), where the runs of later imports score it.
+    source : str
+        The sales file's name, stored with the run.
     on_progress, should_stop : callable, optional
 
     Returns
@@ -179,7 +190,17 @@ def forecast_task(model, frames, freq: str, horizon: int, levels, *, future=None
     stages, history = lifecycle_tables(frames, freq, forecast=forecast, history=True,
                                        on_progress=_relay(on_progress, should_stop))  # fmt: skip
     _check(should_stop)
-    return ForecastResult(forecast, stages, history, plan_columns(model, future))
+    result = ForecastResult(forecast, stages, history, plan_columns(model, future))
+    if archive is not None:
+        sales = frames.frame[["unique_id", "ds", "y"]]
+        try:
+            result.archived = save_run(archive, data_end=sales["ds"].max(), model=model.name,
+                                       freq=freq, forecast=forecast, stages=stages,
+                                       history=sales, source=source,
+                                       settings={"horizon": int(horizon)})  # fmt: skip
+        except InputError as exc:  # a newer or damaged archive: the forecast stands
+            result.archive_error = (exc.en, exc.zh)
+    return result
 
 
 def effective_stock(frames, stock_file: pd.DataFrame | None,

@@ -14,10 +14,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.data import ModelFrames, require_active
+from core.data import (
+    ModelFrames,
+    forecast_table,
+    not_forecast_table,
+    require_active,
+    write_forecast,
+)
 from core.errors import InputError
 from core.forecast import DEEP_MODELS, TrainSettings, backtest, check_levels
-from core.lifecycle import classify_lifecycle, lifecycle_with_history
+from core.lifecycle import classify_lifecycle, lifecycle_with_history, stage_labels
 
 __all__ = [
     "fit_model",
@@ -25,6 +31,7 @@ __all__ = [
     "make_forecast",
     "run_backtest",
     "train_with_backtest",
+    "write_forecast_file",
 ]
 
 
@@ -135,3 +142,22 @@ def lifecycle_tables(frames: ModelFrames, freq: str, forecast: pd.DataFrame | No
         return lifecycle_with_history(frames.full, freq, forecast=forecast,
                                       on_progress=on_progress)  # fmt: skip
     return classify_lifecycle(frames.full, freq, forecast=forecast, on_progress=on_progress), None
+
+
+def write_forecast_file(forecast: pd.DataFrame, stages: pd.DataFrame | None,
+                        frames: ModelFrames | None, dataset, path, lang: str, *,
+                        headers_in_words: bool = True) -> list:  # fmt: skip
+    """Write the forecast file as the CLI and the window do; return the paths written.
+
+    The source's IDs, name and lifecycle stage (in ``lang``) first, then a ``date`` and the
+    values, headed in words in ``lang`` (``headers_in_words``; else the column names); the
+    products not forecast (stopped selling) with the reason in a second sheet, or a second
+    CSV beside the first (:func:`core.data.write_forecast`).
+    """
+    named = stage_labels(stages, lang) if stages is not None else None
+    table = forecast_table(forecast, dataset, lang=lang if headers_in_words else None,
+                           stages=named)  # fmt: skip
+    skipped = None
+    if frames is not None:
+        skipped = not_forecast_table(frames.alignment.inactive, dataset, lang=lang)
+    return write_forecast(table, skipped, path, lang=lang)

@@ -16,7 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.analysis import fit_model, lifecycle_tables, make_forecast, save_run
+from core.analysis import (
+    fit_model,
+    lifecycle_tables,
+    make_forecast,
+    save_run,
+    write_forecast_file,
+)
 from core.cli.common import (
     add_cleaning_args,
     add_import_args,
@@ -29,10 +35,7 @@ from core.cli.common import (
     train_settings,
 )
 from core.data import (
-    forecast_table,
-    not_forecast_table,
     read_future,
-    write_forecast,
     write_table,
 )
 from core.errors import InputError
@@ -46,7 +49,6 @@ from core.forecast import (
     save_params,
     tune,
 )
-from core.lifecycle import stage_labels
 from core.text import pick
 
 __all__ = ["COMMANDS", "add_forecast_commands"]
@@ -112,9 +114,8 @@ def cmd_forecast(args: argparse.Namespace) -> int:
             progress.close()
     fc = make_forecast(model, args.horizon, levels=levels, future=future)
     stages, _ = lifecycle_tables(frames, dataset.freq, forecast=fc, history=False)
-    table = forecast_table(fc, dataset, stages=stage_labels(stages, args.lang))
-    skipped = not_forecast_table(frames.alignment.inactive, dataset, lang=args.lang)
-    written = write_forecast(table, skipped, out_path, lang=args.lang)
+    written = write_forecast_file(fc, stages, frames, dataset, out_path, args.lang,
+                                  headers_in_words=False)  # fmt: skip
     if args.archive:  # with the seasonal naive of the same data, to be scored later
         save_run(args.archive, data_end=frames.frame["ds"].max(), model=model.name,
                  freq=dataset.freq, forecast=fc, history=frames.frame, source=args.file,
@@ -124,7 +125,8 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     if args.importance:
         _write_importance(args, model)
     print(_forecast_summary(args, model, fc, dataset))
-    if not skipped.empty:
+    skipped = frames.alignment.inactive
+    if len(skipped):
         en_where = written[-1] if len(written) > 1 else f"the 'not forecast' sheet of {out_path}"
         zh_where = written[-1] if len(written) > 1 else f"{out_path} 的“未预测”工作表"
         print(pick(args.lang, f"{len(skipped)} products that stopped selling are not forecast: "

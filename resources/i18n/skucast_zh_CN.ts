@@ -546,6 +546,10 @@
         <translation>正在用新模型预测...</translation>
     </message>
     <message>
+        <source>Kept in the forecast archive beside the project.</source>
+        <translation>已存入项目旁的预测存档。</translation>
+    </message>
+    <message>
         <source>Forecast cancelled.</source>
         <translation>预测已取消。</translation>
     </message>

@@ -35,13 +35,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.analysis import forecast_task, sendable
-from core.data import forecast_table, not_forecast_table, sales_ranking, write_forecast
+from core.analysis import archive_path, forecast_task, sendable, write_forecast_file
+from core.data import sales_ranking
 from core.errors import InputError
-from core.lifecycle import stage_labels
 from core.periods import period_days
 from core.recommend import festival_calendar
-from ui.i18n import core_lang, error_text, products
+from ui.i18n import core_lang, error_text, pick, products
 from ui.preview import run_preview
 from ui.views.base import BaseView
 from ui.widgets.forecast_plot import ForecastPlot
@@ -299,8 +298,12 @@ class ForecastView(BaseView):
             return False
         ts = s.train_settings
         horizon = ts.horizon_for(s.freq)
+        # a saved project keeps every run in the archive beside it, scored by later imports
+        archive = archive_path(s.project_path) if s.project_path is not None else None
+        source = s.source_path.name if s.source_path is not None else ""
         started = self.runner.start(forecast_task, sendable(s.model), s.frames, s.freq, horizon,
-                                    list(ts.levels), future=s.plan)  # fmt: skip
+                                    list(ts.levels), future=s.plan, archive=archive,
+                                    source=source)  # fmt: skip
         if started:
             self._job_plan = s.plan_name if s.plan is not None else None
             self.status_label.setText(self.tr("Forecasting..."))
@@ -333,7 +336,11 @@ class ForecastView(BaseView):
         used = None if name is None else {"name": name, "columns": list(result.plan_columns)}
         self.session.set_forecast(result.forecast, result.stages, result.stage_history,
                                   plan_used=used)  # fmt: skip
-        self.sig_status.emit(self._summary())
+        kept = "" if result.archived is None else " " + self.tr(
+            "Kept in the forecast archive beside the project.")  # fmt: skip
+        if result.archive_error is not None:
+            kept = " " + pick(*result.archive_error)
+        self.sig_status.emit(self._summary() + kept)
         if self._following:
             self._following = False
             self.sig_followed.emit()
@@ -361,14 +368,8 @@ class ForecastView(BaseView):
         session = self.session
         if session.forecast is None:
             raise InputError("There is no forecast to export yet.", "还没有可导出的预测。")
-        lang = core_lang()
-        stages = stage_labels(session.stages, lang) if session.stages is not None else None
-        table = forecast_table(session.forecast, session.dataset, lang=lang, stages=stages)
-        skipped = None
-        if session.frames is not None:
-            skipped = not_forecast_table(session.frames.alignment.inactive, session.dataset,
-                                         lang=lang)  # fmt: skip
-        return write_forecast(table, skipped, path, lang=lang)[0]
+        return write_forecast_file(session.forecast, session.stages, session.frames,
+                                   session.dataset, path, core_lang())[0]  # fmt: skip
 
     def export_chart(self, path) -> Path:
         """Write the chart shown to a PNG or SVG file (by the suffix)."""
