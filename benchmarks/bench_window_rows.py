@@ -163,9 +163,10 @@ def bench_advice(n: int, runs: int) -> dict[str, list[float]]:
 
 
 def bench_chart(n: int, periods: int, runs: int) -> dict[str, list[float]]:
-    """Choosing a product in the Forecast view: its rows looked up as the view does (a
-    mask over each table), as a per-product row index would (built once per data), then
-    drawn."""
+    """Choosing a product in the Forecast view: its rows looked up by a mask over each
+    table (the view before), by the view's :class:`core.data.ProductRows` (the first
+    product after new data builds the index, later ones look it up), then drawn."""
+    from core.data import ProductRows
     from ui.widgets.forecast_plot import ForecastPlot
 
     rows = shop_rows(n, periods)
@@ -175,9 +176,9 @@ def bench_chart(n: int, periods: int, runs: int) -> dict[str, list[float]]:
     plot.show()
     _settle(plot)
     rng = np.random.default_rng(1)
-    out: dict[str, list[float]] = {"look up the product's rows (masks, as now)": [],
-                                   "build a row index (once per data)": [],
-                                   "look up with the row index": [], "draw the chart": []}  # fmt: skip
+    out: dict[str, list[float]] = {"look up the product's rows (masks, before)": [],
+                                   "first product after new data (ProductRows index)": [],
+                                   "next product (ProductRows)": [], "draw the chart": []}  # fmt: skip
 
     def by_mask(uid: str):
         history = full[full["unique_id"] == uid][["ds", "y"]].sort_values("ds")
@@ -189,13 +190,15 @@ def bench_chart(n: int, periods: int, runs: int) -> dict[str, list[float]]:
         uid = f"SKU{int(rng.integers(0, n)):06d}"
         t0 = time.perf_counter()
         history, mine, stages = by_mask(uid)
-        out["look up the product's rows (masks, as now)"].append(time.perf_counter() - t0)
+        out["look up the product's rows (masks, before)"].append(time.perf_counter() - t0)
+        index = ProductRows()
         t0 = time.perf_counter()
-        index = [t.groupby("unique_id", sort=False).indices for t in (full, fc, sh)]
-        out["build a row index (once per data)"].append(time.perf_counter() - t0)
+        got = [index.rows(name, t, uid) for name, t in (("full", full), ("fc", fc), ("sh", sh))]
+        out["first product after new data (ProductRows index)"].append(time.perf_counter() - t0)
+        other = f"SKU{int(rng.integers(0, n)):06d}"
         t0 = time.perf_counter()
-        got = [t.iloc[i[uid]] for t, i in zip((full, fc, sh), index, strict=True)]
-        out["look up with the row index"].append(time.perf_counter() - t0)
+        [index.rows(name, t, other) for name, t in (("full", full), ("fc", fc), ("sh", sh))]
+        out["next product (ProductRows)"].append(time.perf_counter() - t0)
         assert len(got[0]) == len(history) and len(got[1]) == len(mine)
         t0 = time.perf_counter()
         plot.set_data(history, mine, stages=stages, step_days=7.0)

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.analysis import archive_path, forecast_task, sendable, write_forecast_file
-from core.data import sales_ranking
+from core.data import ProductRows, sales_ranking
 from core.errors import InputError
 from core.periods import period_days
 from core.recommend import festival_calendar
@@ -64,6 +64,7 @@ class ForecastView(BaseView):
         super().__init__(session, parent)
         self.runner = ProcessRunner(self)
         self._following = False  # the running forecast follows a training
+        self._rows = ProductRows()  # one product's rows without a scan per click
         self._ranking: pd.DataFrame | None = None
         self._job_plan: str | None = None  # the plan file the running forecast reads
         self._build()
@@ -166,7 +167,7 @@ class ForecastView(BaseView):
     @Slot()
     def _rank(self) -> None:
         """Rank the products of new data (the refresh follows with sig_forecast_changed)."""
-        s = self.session
+        s, _ = self.session, self._rows.clear()  # the old tables' indexes go with them
         self._ranking = None if s.frames is None else sales_ranking(s.frames, s.dataset)
 
     @Slot()
@@ -233,9 +234,9 @@ class ForecastView(BaseView):
     # ------------------------------------------------------------ one product
     def _frames_of(self, uid: str) -> dict:
         """History, forecast, stages, festivals and fit of ``uid`` for the chart."""
-        s = self.session
-        history = s.frames.full[s.frames.full["unique_id"] == uid][["ds", "y"]].sort_values("ds")
-        fc = None if s.forecast is None else s.forecast[s.forecast["unique_id"] == uid]
+        s, rows = self.session, self._rows.rows
+        history = rows("full", s.frames.full, uid)[["ds", "y"]].sort_values("ds")
+        fc = rows("forecast", s.forecast, uid)
         span = (
             _SPANS[self.span_combo.currentIndex()] if self.span_combo.currentIndex() >= 0 else None
         )
@@ -244,8 +245,8 @@ class ForecastView(BaseView):
         start = history["ds"].min() if len(history) else None
         stages = None
         if s.stage_history is not None and start is not None:
-            sh = s.stage_history
-            stages = sh[(sh["unique_id"] == uid) & (sh["ds"] >= start)]
+            sh = rows("stage_history", s.stage_history, uid)
+            stages = sh[sh["ds"] >= start]
         end = fc["ds"].max() if fc is not None and len(fc) else history["ds"].max()
         festivals = None
         if start is not None:
@@ -257,8 +258,8 @@ class ForecastView(BaseView):
         table = self.session.fit_table()
         if table is None or start is None or "model" not in table:
             return None
-        rows = table[(table["model"] == self.session.train_settings.model)
-                     & (table["unique_id"] == uid) & (table["ds"] >= start)]  # fmt: skip
+        rows = self._rows.rows("fit", table, uid)
+        rows = rows[(rows["model"] == self.session.train_settings.model) & (rows["ds"] >= start)]
         return rows.sort_values("ds")[["ds", "forecast"]].dropna() if len(rows) else None
 
     @Slot()
@@ -275,9 +276,9 @@ class ForecastView(BaseView):
         self.plot.set_title(label)
         row = None
         if s.stages is not None:
-            match = s.stages[s.stages["unique_id"] == uid]
+            match = self._rows.rows("stages", s.stages, uid)
             row = None if match.empty else match.iloc[0]
-        fc = None if s.forecast is None else s.forecast[s.forecast["unique_id"] == uid]
+        fc = self._rows.rows("forecast", s.forecast, uid)
         self.info.show_product(label, row, fc, forecast=s.forecast is not None)
 
     def _product_name(self, uid: str) -> str:
