@@ -41,7 +41,8 @@ from ui.session import Session
 from ui.views.import_view import ImportView
 
 STEPS = ("load", "Ctrl+A", "Ctrl+Down after select-all", "typing 5 letters",
-         "sort (Units sold)", "Down")  # fmt: skip
+         "sort (Units sold)", "Down", "scroll bar to the end", "scroll bar to the middle",
+         "Page Down x 10", "Ctrl+End")  # fmt: skip
 #: Letters no product ID starts with: Qt's search reads every row for each.
 TYPED = "hello"
 
@@ -126,6 +127,13 @@ def run_once(app: QApplication, frame: pd.DataFrame, former: bool) -> dict[str, 
     assert model.frame["y"].is_monotonic_increasing, "the click did not sort by units"
     assert len(table.selectionModel().selection()) == 1, "every row should still be selected"
     times["Down"] = _timed(app, lambda: QTest.keyClick(table, Qt.Key.Key_Down))
+    bar = table.verticalScrollBar()
+    times["scroll bar to the end"] = _timed(app, lambda: bar.setValue(bar.maximum()))
+    times["scroll bar to the middle"] = _timed(app, lambda: bar.setValue(bar.maximum() // 2))
+    times["Page Down x 10"] = max(_timed(app, lambda: QTest.keyClick(table, Qt.Key.Key_PageDown))
+                                  for _ in range(10))  # fmt: skip
+    times["Ctrl+End"] = _timed(app, lambda: QTest.keyClick(table, Qt.Key.Key_End,
+                                                           Qt.KeyboardModifier.ControlModifier))  # fmt: skip
     view.shutdown()
     view.deleteLater()
     app.processEvents()
