@@ -24,7 +24,7 @@ from core.cli.common import (
     train_settings,
 )
 from core.data import ids_first, read_stock, stock_from_data, write_table
-from core.forecast import MODEL_NAMES
+from core.forecast import MODEL_NAMES, default_horizon
 from core.lifecycle import STAGE_NAMES
 from core.recommend import (
     InventoryOptions,
@@ -150,8 +150,10 @@ def run_advice(args: argparse.Namespace) -> Advice:
         for line in suppliers.describe(args.lang):
             print(line, file=sys.stderr)
         stock = suppliers.merge_into(stock)
-    # the longest lead time of any product sets how far to forecast
-    horizon = periods_needed(dataset.freq, opts, stock, args.horizon)
+    # the model forecasts its usual horizon (as in the window), or further where the longest
+    # lead time of any product needs it: a lead time alone never changes the model trained
+    horizon = periods_needed(dataset.freq, opts, stock,
+                             args.horizon or default_horizon(dataset.freq))  # fmt: skip
     progress = terminal_progress(args)
     try:
         model = fit_model(frames, dataset.freq, train_settings(args, args.model, horizon),

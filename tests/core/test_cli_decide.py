@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+import core.cli.decide as decide
 from core.cli import main
 from core.sample import SAMPLE_PATH
 
@@ -81,3 +82,20 @@ def test_inventory_options_take_the_forecasters_rho():
                            pack_size=1.0, seed=0, model="lstm")  # fmt: skip
     assert _options(args).rho == 0.0
     assert _options(SimpleNamespace(**{**vars(args), "model": "ets"})).rho == 0.3
+
+
+def test_the_lead_time_never_changes_the_model_recommend_trains(tmp_path, monkeypatch):
+    # issue 14 items 1-2: a network trained for another horizon forecasts other numbers, and
+    # a product near the clearance threshold flipped between 7 / 95% and 14 / 99%
+    seen = []
+    real = decide.fit_model
+
+    def spy(frames, freq, settings, **kwargs):
+        seen.append(settings.horizon_for(freq))
+        return real(frames, freq, settings, **kwargs)
+
+    monkeypatch.setattr(decide, "fit_model", spy)
+    for lead, level in ((7, "0.95"), (14, "0.99"), (30, "0.95")):
+        assert main(["recommend", str(SAMPLE_PATH), "--model", "snaive", "--lead-time", str(lead),
+                     "--service-level", level, "--out", str(tmp_path / f"r{lead}.csv")]) == 0  # fmt: skip
+    assert seen == [28, 28, 37]  # the usual 28 days; 30 + 7 days of review need 37
