@@ -97,6 +97,12 @@ def add_import_args(parser: argparse.ArgumentParser) -> None:
         help="read product codes that differ only in letter case (85123A, 85123a) as one "
         "product (default: report them)",
     )
+    g.add_argument(
+        "--count-rows",
+        action="store_true",
+        help="count each row as one unit sold, for order exports with a row per unit and no "
+        "quantity column (wins over any quantity column)",
+    )
 
 
 def add_cleaning_args(parser: argparse.ArgumentParser) -> None:
@@ -170,6 +176,7 @@ def import_options(args: argparse.Namespace):
         freq=args.freq,
         keep_non_products=getattr(args, "keep_non_products", False),
         merge_case_codes=getattr(args, "merge_case_codes", False),
+        count_rows=getattr(args, "count_rows", False),
     )
 
 

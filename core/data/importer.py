@@ -29,6 +29,13 @@ from core.data.parsing import parse_dates, parse_flags, parse_numbers
 from core.data.region import suggest_region
 from core.data.report import Report
 from core.data.schema import changed_roles, detect_mapping, role_name
+from core.data.units import (
+    count_rows_wide_error,
+    counted_units,
+    parse_quantities,
+    report_counted_rows,
+    sum_order_lines,
+)
 from core.data.validation import WEEKDAYS, check_table, detect_freq, snap_to_freq
 from core.data.wide import find_date_columns, melt_wide
 from core.errors import InputError
@@ -52,6 +59,8 @@ class ImportOptions:
     ``keep_non_products`` keeps postage, discount and fee lines as products
     (:mod:`core.data.orders`). ``merge_case_codes`` reads codes that differ only in
     letter case as one product (:mod:`core.data.naming`; by default they are reported).
+    ``count_rows`` counts each row as one unit sold, for exports with a row per unit and
+    no quantity column (:mod:`core.data.units`); it wins over any quantity column.
     """
 
     encoding: str | None = None
@@ -69,6 +78,7 @@ class ImportOptions:
     freq: str | None = None
     keep_non_products: bool = False
     merge_case_codes: bool = False
+    count_rows: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -98,6 +108,8 @@ def load_dataset(path: str | Path, options: ImportOptions | None = None) -> Data
     report = raw.report
     date_cols = find_date_columns(list(raw.frame.columns))
     wide = options.layout == "wide" or (options.layout == "auto" and len(date_cols) >= 7)
+    if wide and options.count_rows:
+        raise count_rows_wide_error()
     if wide:
         frame, series, mapping = melt_wide(raw, date_cols, options, report)
         roles: dict = {}
@@ -149,6 +161,7 @@ def _long_table(raw: RawTable, options: ImportOptions, report: Report):
         options.feature_cols,
         options.roles,
         report=report,
+        count_rows=options.count_rows,
     )
     _report_roles(report, changed_roles(mapping, [str(c) for c in table.columns], options.roles))
     if "status" in hints:
@@ -182,22 +195,27 @@ def _long_table(raw: RawTable, options: ImportOptions, report: Report):
             "_row": rownum,
         }
     )
-    frame["y"] = _target(table[mapping.target], mapping.target, report, rownum)
+    if options.count_rows:
+        frame["y"] = counted_units(len(table))
+    else:
+        frame["y"] = parse_quantities(table[mapping.target], mapping.target, report, rownum)
     _add_roles(frame, table, mapping, report)
     is_orders = options.layout == "orders" or (
         options.layout == "auto"
-        and (keep.attrs["has_time"] or "order" in hints)
+        and (keep.attrs["has_time"] or "order" in hints or options.count_rows)
         and frame.duplicated(["unique_id", "ds"]).any()
     )
     frame, table = screen_order_lines(
         frame, table, mapping, hints, is_orders, options.keep_non_products, report, factors
     )
+    if options.count_rows:
+        report_counted_rows(report, len(frame), hints.get("ignored_target"))
     del factors  # the codes are as long as the table: free them before the sort below
     orders = order_baskets(frame, table, mapping, hints)  # "bought together" needs them
     series = _series_table(frame, table, mapping)
     raw.info.layout = "orders" if is_orders else "long"
     if is_orders:
-        frame = _sum_order_lines(frame, report)
+        frame = sum_order_lines(frame, report)
     frame = frame.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
     return frame, series, mapping, hints.get("roles", {}), orders
 
@@ -302,40 +320,6 @@ def _unique_ids(factors: dict, ids: list[str], report: Report, rownum, n: int) -
     return np.array(names, dtype=object)[inverse]
 
 
-def _target(column: pd.Series, name: str, report: Report, rownum) -> np.ndarray:
-    values, bad, empty = parse_numbers(column)
-    if bad.any():
-        sample = ", ".join(column[bad].astype(str).unique()[:5])
-        report.add(
-            "warning",
-            "non_numeric",
-            f"{int(bad.sum())} quantities are not numbers (e.g. {sample})",
-            f"有 {int(bad.sum())} 个销量不是数字（例如 {sample}）",
-            column=name,
-            rows=rownum[bad].tolist(),
-            action_en="treated as missing; cleaning fills them (fill=zero)",
-            action_zh="视为缺失值；清洗时填补（fill=zero）",
-        )
-    if empty.any():
-        report.add(
-            "warning",
-            "empty_values",
-            f"{int(empty.sum())} quantities are empty",
-            f"有 {int(empty.sum())} 个销量为空",
-            column=name,
-            rows=rownum[empty].tolist(),
-            action_en="treated as missing; cleaning fills them (fill=zero)",
-            action_zh="视为缺失值；清洗时填补（fill=zero）",
-        )
-    if values.isna().all():
-        raise InputError(
-            f"The quantity column '{name}' holds no numbers. Choose the column with "
-            "units sold (Import view: Columns; command line: --target-col).",
-            f"销量列“{name}”中没有数字。请指定记录销售件数的列（“导入”页的“列映射”；命令行：--target-col）。",
-        )
-    return values.to_numpy(dtype="float64")
-
-
 def _add_roles(
     frame: pd.DataFrame, table: pd.DataFrame, mapping: ColumnMapping, report: Report
 ) -> None:
@@ -372,35 +356,3 @@ def _series_table(frame: pd.DataFrame, table: pd.DataFrame, mapping: ColumnMappi
         names = usual_names(frame["unique_id"].to_numpy(), table[mapping.name].to_numpy())
         cols["name"] = names.reindex(cols["unique_id"]).to_numpy(dtype=object)
     return pd.DataFrame(cols).sort_values("unique_id").reset_index(drop=True)
-
-
-def _sum_order_lines(frame: pd.DataFrame, report: Report) -> pd.DataFrame:
-    n_lines = len(frame)
-    agg = {"y": "sum", "_row": "min"}
-    agg.update({c: "sum" for c in ("revenue",) if c in frame})
-    agg.update({c: "max" for c in ("promo",) if c in frame})
-    agg.update({c: "last" for c in ("stock",) if c in frame})
-    agg.update(
-        {
-            c: "mean"
-            for c in frame.columns
-            if c not in agg
-            and c not in ("unique_id", "ds")
-            and pd.api.types.is_numeric_dtype(frame[c])
-        }
-    )
-    agg.update({c: "first" for c in frame.columns if c not in agg and c not in ("unique_id", "ds")})
-    out = frame.groupby(["unique_id", "ds"], sort=True, as_index=False).agg(agg)
-    out["y"] = out["y"].where(frame.groupby(["unique_id", "ds"])["y"].count().to_numpy() > 0)
-    if "revenue" in out and "price" in out:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out["price"] = np.where(out["y"] > 0, out["revenue"] / out["y"], out["price"])
-    report.add(
-        "info",
-        "order_lines_summed",
-        f"Order lines: {n_lines} lines summed into {len(out)} product-days",
-        f"订单明细：{n_lines} 行已按商品和日期合计为 {len(out)} 行",
-        action_en="quantities added up per product and day",
-        action_zh="按商品和日期合计销量",
-    )
-    return out

@@ -50,15 +50,34 @@ def no_date(columns: list[str]) -> InputError:
     )
 
 
-def no_target(columns: list[str]) -> InputError:
-    """The error for a table where no column reads as the quantity sold."""
+def no_target(columns: list[str], per_unit: tuple[str, str] | None = None) -> InputError:
+    """The error for a table where no column reads as the quantity sold.
+
+    ``per_unit`` names an order-number column whose values repeat and a line-ID column
+    unique per row (:meth:`Context.per_unit_lines`): each row may be one unit sold, and
+    the message says how to count rows.
+    """
     shown = ", ".join(columns) or "-"
-    return InputError(
+    en = (
         "Cannot tell which column holds the quantity sold (销量/数量/sales/quantity ...). "
-        f"Candidates: {shown}. Choose it under Columns in the Import view (command line: --target-col).",
-        "无法判断哪一列是销量（销量、数量、sales、quantity 等）。"
-        f"候选列：{shown}。请在“导入”页的“列映射”中指定销量列（命令行：--target-col）。",
+        f"Candidates: {shown}. Choose it under Columns in the Import view (command line: --target-col)."
     )
+    zh = (
+        "无法判断哪一列是销量（销量、数量、sales、quantity 等）。"
+        f"候选列：{shown}。请在“导入”页的“列映射”中指定销量列（命令行：--target-col）。"
+    )
+    if per_unit:
+        order, line = per_unit
+        en += (
+            f" Each row may be one unit sold: '{order}' repeats within an order and '{line}' "
+            "differs on every row. To count each row as one unit, import with --count-rows "
+            '(in the window: tick "Each row is one unit sold" under Columns).'
+        )
+        zh += (
+            f"每行可能就是售出的一件：“{order}”在同一订单内重复，“{line}”每行都不同。"
+            "如需把每行计为一件，请用 --count-rows 导入（窗口中：在“列映射”里勾选“每行是售出的一件”）。"
+        )
+    return InputError(en, zh)
 
 
 class Context:
@@ -231,13 +250,39 @@ class Context:
             numeric = [c for c in cands if self.evidence[c].number >= 0.9
                        and not self._per_product(c, ids) and not self._line_ids(c)]  # fmt: skip
             if len(numeric) != 1:
-                raise no_target(cands)
+                raise no_target(cands, self.per_unit_lines())
             choice = RoleChoice("target", numeric[0], 0.5 * content[numeric[0]], source="content")
         if choice.source == "content" and not header:
             guessed.append("target")
         self._note("target", choice, header)
         self.choices["target"] = choice
         return choice.column
+
+    def ignored_target(self, target_col: str | None, taken: set) -> str | None:
+        """The quantity column that counting rows sets aside: the user's, or the one the
+        contents point to (``None`` when no column reads as a quantity)."""
+        if target_col:
+            return target_col
+        try:
+            return self.pick_target(None, taken, [])
+        except InputError:
+            return None
+        finally:
+            self.choices.pop("target", None)  # rows are counted: no column is the quantity
+
+    def per_unit_lines(self) -> tuple[str, str] | None:
+        """An order-number column whose values repeat and a line-ID column unique per row
+        (an order-item ID: numbers or codes, no date): the shape of an export with one row
+        per unit sold. ``None`` when the table does not look like that."""
+        order = self.order
+        if not order or order not in self.evidence or self.evidence[order].repeat < 1.1:
+            return None
+        for col in self.columns:
+            ev = self.evidence[col]
+            shaped = ev.date < 0.5 and (ev.number >= 0.9 or ev.code >= 0.5)
+            if col != order and shaped and self._line_ids(col):
+                return order, col
+        return None
 
     def _line_ids(self, col: str) -> bool:
         """Whether ``col`` numbers the rows (an order-item ID): a value on every row, each once."""

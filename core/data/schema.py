@@ -110,6 +110,7 @@ def detect_mapping(
     feature_cols: list[str] | None = None,
     roles: dict[str, str] | None = None,
     report: Report | None = None,
+    count_rows: bool = False,
 ) -> tuple[ColumnMapping, dict, list[str]]:
     """Detect the long-table mapping from contents and headers, applying the user's overrides.
 
@@ -126,7 +127,8 @@ def detect_mapping(
     hints : dict
         ``order``: an order-number column (the table holds order lines);
         ``status``: an order-status column (closed or refunded orders are not sales);
-        ``roles``: role -> :meth:`RoleChoice.to_dict` (column, confidence, runner-up).
+        ``roles``: role -> :meth:`RoleChoice.to_dict` (column, confidence, runner-up);
+        ``ignored_target``: with ``count_rows``, the quantity column set aside, if any.
     guessed : list of str
         Roles decided from contents rather than headers (to tell the user).
     """
@@ -150,13 +152,18 @@ def detect_mapping(
     order = ctx.pick_order(date)
     ids = ctx.pick_ids(id_cols, date, order)
     taken = {date, *ids, *(feature_cols or [])}
-    target = ctx.pick_target(target_col, taken | explicit, guessed)
+    if count_rows:
+        target, ignored = None, ctx.ignored_target(target_col, taken | explicit)
+    else:
+        target, ignored = ctx.pick_target(target_col, taken | explicit, guessed), None
     mapping = ColumnMapping(date=date, ids=ids, target=target, features=list(feature_cols or []))
-    taken |= {target}
+    taken |= {target} if target else set()
     _claim_roles(mapping, found, chosen, taken)
     hints: dict = {r: found[r] for r in ("order", "status") if r in found and found[r] not in taken}
     if order and order not in taken and "order" not in hints:
         hints["order"] = order
+    if ignored:
+        hints["ignored_target"] = ignored
     hints["roles"] = ctx.describe(mapping, hints.get("order"))
     if report is not None:
         warn_unused_codes(report, ctx, mapping)

@@ -586,7 +586,7 @@
     <name>ImportView</name>
     <message>
         <source>Import</source>
-        <extracomment>Canonical columns first, in this order; the rest (extra features) follow. (path, options, source_bytes) of the import running now. The file the forms refer to: (path, options, source_bytes, columns, sheets).</extracomment>
+        <extracomment>Canonical columns first, in this order; the rest (extra features) follow. (path, options, source_bytes) of the import running now. The file the forms refer to: (path, options, source_bytes, columns, sheets). The training region nobody chose: the one at start, then the last suggestion.</extracomment>
         <translation>导入</translation>
     </message>
     <message>
@@ -680,12 +680,48 @@ Open a sales file to see its rows here.</source>
         <translation>&lt;b&gt;{name}&lt;/b&gt;：{products}，{rows} 行，{a} 至 {b}，{freq}</translation>
     </message>
     <message>
+        <source>China</source>
+        <translation>中国</translation>
+    </message>
+    <message>
+        <source>United States</source>
+        <translation>美国</translation>
+    </message>
+    <message>
+        <source>International</source>
+        <translation>国际</translation>
+    </message>
+    <message>
+        <source>the country column '{column}'</source>
+        <translation>国家列“{column}”</translation>
+    </message>
+    <message>
+        <source>the currency column '{column}'</source>
+        <translation>币种列“{column}”</translation>
+    </message>
+    <message>
+        <source>the currency signs in '{column}'</source>
+        <translation>“{column}”中的货币符号</translation>
+    </message>
+    <message>
+        <source>the column names</source>
+        <translation>中文列名</translation>
+    </message>
+    <message>
         <source>Imported {name}: {products}.</source>
         <translation>已导入 {name}：{products}。</translation>
     </message>
     <message>
         <source>Open sales file</source>
         <translation>打开销售文件</translation>
+    </message>
+    <message>
+        <source>Holidays: {region} suggested from {signal} ({evidence}). In use; change it under Features.</source>
+        <translation>节假日：根据{signal}建议使用{region}日历（{evidence}），已采用；可在“特征”页更改。</translation>
+    </message>
+    <message>
+        <source>Holidays: {region} suggested from {signal} ({evidence}). In use: {used}, as chosen under Features.</source>
+        <translation>节假日：根据{signal}建议使用{region}日历（{evidence}）；当前使用在“特征”页选择的{used}日历。</translation>
     </message>
     <message>
         <source>Sales files (*.csv *.txt *.tsv *.gz *.xlsx *.xlsm);;All files (*)</source>
@@ -1077,6 +1113,22 @@ Open a sales file to see its rows here.</source>
     <message>
         <source>Columns are found from the headers; change any of them and press Apply mapping to import again.</source>
         <translation>各列根据表头自动识别；可修改任意一项，然后点击“应用列映射”重新导入。</translation>
+    </message>
+    <message>
+        <source>Codes that differ only in letter case are one product</source>
+        <translation>仅大小写不同的编码视为同一商品</translation>
+    </message>
+    <message>
+        <source>85123A and 85123a are read as one product (by default they are kept apart and reported).</source>
+        <translation>85123A 与 85123a 读作同一商品（默认分开，并在报告中提示）。</translation>
+    </message>
+    <message>
+        <source>Each row is one unit sold</source>
+        <translation>每行是售出的一件</translation>
+    </message>
+    <message>
+        <source>For order exports without a quantity column, where each unit sold is a row of its own. Any Units sold column is then ignored.</source>
+        <translation>用于没有数量列、每售出一件占一行的订单导出。勾选后不使用“销量”列。</translation>
     </message>
     <message>
         <source>A second ID column, when a product is only unique per store or warehouse.</source>

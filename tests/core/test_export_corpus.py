@@ -738,7 +738,85 @@ def test_lazada_one_row_per_unit_is_refused_not_misread(tmp_path):
         load_dataset(path)
     en = caught.value.message("en")
     assert "quantity sold" in en and "--target-col" in en and "paidPrice" not in en
-    assert "销量" in caught.value.message("zh")
+    # the shape of one row per unit is named, with the way to count rows
+    assert "'orderNumber' repeats within an order" in en and "'orderItemId' differs" in en
+    assert "--count-rows" in en and "Each row is one unit sold" in en
+    zh = caught.value.message("zh")
+    assert "销量" in zh and "--count-rows" in zh and "每行是售出的一件" in zh
+
+
+def _units_per_product_day(rows: list[list[str]], code: str, when: str) -> dict:
+    """(code, day) -> rows of the generated file: the units sold when each row is one."""
+    header = rows[0]
+    k, t = header.index(code), header.index(when)
+    days = [pd.Timestamp(dt.datetime.strptime(r[t], "%d %b %Y %H:%M").date()) for r in rows[1:]]
+    return pd.Series(1.0, index=pd.MultiIndex.from_arrays(
+        [[r[k] for r in rows[1:]], days])).groupby(level=[0, 1]).sum().to_dict()  # fmt: skip
+
+
+def _imported_units(ds, code: str) -> dict:
+    codes = ds.series.set_index("unique_id")[code]
+    frame = ds.frame.assign(code=ds.frame["unique_id"].map(codes))
+    return frame.set_index(["code", "ds"])["y"].to_dict()
+
+
+def test_count_rows_counts_each_row_as_one_unit(tmp_path, capsys):
+    export = lazada_orders()
+    path = tmp_path / "lazada.csv"
+    _write(export, path)
+    ds = load_dataset(path, ImportOptions(count_rows=True))
+    expected = _units_per_product_day(export.rows, "sellerSku", "createTime")
+    assert _imported_units(ds, "sellerSku") == expected
+    assert ds.n_series == export.series == 4 and ds.frame["y"].sum() == export.units == 183
+    assert ds.mapping.target is None and ds.source.layout == "orders"
+    counted = ds.report.by_code("rows_counted")
+    assert counted.en == ("Each row counted as one unit sold (--count-rows): 183 rows → "
+                          "183 units")  # fmt: skip
+    assert "每行计为售出一件" in counted.zh and "183 件" in counted.zh
+    assert ds.report.by_code("quantity_column_ignored") is None  # there is no such column
+    assert ImportOptions.from_dict(ImportOptions(count_rows=True).to_dict()).count_rows
+
+    assert main(["inspect", str(path), "--json", "--count-rows"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["series"], summary["total_quantity"]) == (4, 183.0)
+    assert summary["mapping"]["target"] is None
+
+
+def test_per_unit_rows_are_told_from_contents_not_header_names(tmp_path):
+    export = lazada_orders()
+    header = export.rows[0]
+    export.rows[0] = [f"col{i}" for i in range(len(header))]
+    path = tmp_path / "unnamed.csv"
+    _write(export, path)
+    with pytest.raises(InputError) as caught:
+        load_dataset(path)
+    order, line = (f"col{header.index(c)}" for c in ("orderNumber", "orderItemId"))
+    en = caught.value.message("en")
+    assert f"'{order}' repeats within an order" in en and f"'{line}' differs" in en
+    ds = load_dataset(path, ImportOptions(count_rows=True))
+    code = f"col{header.index('sellerSku')}"
+    assert ds.mapping.ids == [code]
+    expected = _units_per_product_day(export.rows, code, f"col{header.index('createTime')}")
+    assert _imported_units(ds, code) == expected
+
+
+def test_count_rows_wins_over_a_quantity_column_and_says_which(tmp_path):
+    rows = _uk_rows([])
+    path = tmp_path / "online_retail.csv"
+    path.write_text(to_text(rows), encoding="utf-8")
+    plain = load_dataset(path)  # without the option: the quantities, as before
+    assert plain.mapping.target == "Quantity"
+    assert plain.frame["y"].sum() == sum(int(r[3]) for r in rows[1:])
+    assert plain.report.by_code("rows_counted") is None
+    counted = load_dataset(path, ImportOptions(count_rows=True))
+    assert counted.mapping.target is None
+    assert counted.frame["y"].sum() == len(rows) - 1 == 120
+    assert counted.n_series == plain.n_series
+    ignored = counted.report.by_code("quantity_column_ignored")
+    assert ignored.severity == "warning" and ignored.column == "Quantity"
+    assert "'Quantity'" in ignored.en and "--count-rows" in ignored.en and "忽略" in ignored.zh
+    chosen = load_dataset(path, ImportOptions(count_rows=True, target_col="UnitPrice"))
+    assert chosen.report.by_code("quantity_column_ignored").column == "UnitPrice"
 
 
 def test_windows_1252_names_read_as_written(tmp_path):

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -228,6 +229,122 @@ def test_cancel_keeps_the_previous_data(qtbot, view, sample_session):
     assert sample_session.dataset is before and view.last_error is None
     assert "cancelled" in status[-1] and not view.progress_row.isVisibleTo(view)
     assert view.open_button.isEnabled()
+
+
+def _per_unit_orders(path) -> pd.DataFrame:
+    """An order export with one row per unit sold (no quantity column), written to ``path``."""
+    rows, item = [], 0
+    codes = ["FAN-16-WH", "FAN-16-BK", "LAMP-03", "LAMP-04"]
+    for k in range(30):
+        when = pd.Timestamp("2024-03-01 09:00") + pd.Timedelta(hours=11 * k)
+        for u in range(1 + k % 3):
+            item += 1
+            rows.append({"order_no": 5000 + k, "line_id": 90000 + item,
+                         "created": f"{when:%Y-%m-%d %H:%M}", "sku": codes[(k + u) % 4],
+                         "price": f"{19.9 + (k + u) % 4 * 10:.2f}"})  # fmt: skip
+    frame = pd.DataFrame(rows)
+    frame.to_csv(path, index=False)
+    return frame
+
+
+def _units(dataset) -> dict:
+    return dataset.frame.set_index(["unique_id", "ds"])["y"].to_dict()
+
+
+def test_each_row_one_unit_checkbox_counts_rows(qtbot, tmp_path):
+    path = tmp_path / "per_unit.csv"
+    frame = _per_unit_orders(path)
+    session = Session()
+    view = ImportView(session)
+    qtbot.addWidget(view)
+    message = _fail_and_wait(qtbot, view, path)  # no quantity column: refused, with the way out
+    assert "--count-rows" in message and "Each row is one unit sold" in message
+    count = view.mapping_panel.count_rows
+    assert not count.isChecked() and count.isEnabled()
+    count.click()
+    qtbot.waitUntil(lambda: session.has_data and _idle(view), timeout=20000)
+    assert session.import_options.count_rows
+    days = pd.to_datetime(frame["created"]).dt.normalize()
+    assert _units(session.raw) == frame.groupby(["sku", days]).size().astype(float).to_dict()
+    assert session.dataset.n_series == 4 and session.raw.frame["y"].sum() == len(frame) == 60
+    assert count.isChecked() and not view.mapping_panel.combos["target"].isEnabled()
+    assert any("Each row counted as one unit sold" in m for m in view.report.messages())
+
+
+def test_each_row_one_unit_checkbox_overrides_a_quantity_column(qtbot, tmp_path):
+    path = tmp_path / "lines.csv"
+    frame = _per_unit_orders(path).assign(qty=lambda f: 1 + f["line_id"] % 4)
+    frame.to_csv(path, index=False)
+    session = Session()
+    view = ImportView(session)
+    qtbot.addWidget(view)
+    view.open_file(str(path))
+    qtbot.waitUntil(lambda: session.has_data and _idle(view), timeout=20000)
+    assert session.raw.frame["y"].sum() == frame["qty"].sum()  # the quantities, unchanged
+    assert view.mapping_panel.combos["target"].currentData() == "qty"
+    before = session.raw
+    view.mapping_panel.count_rows.click()
+    qtbot.waitUntil(lambda: session.raw is not before and _idle(view), timeout=20000)
+    assert session.raw.frame["y"].sum() == len(frame) and session.raw.mapping.target is None
+    assert any("'qty'" in m and "ignored" in m for m in view.report.messages())
+    before = session.raw
+    view.mapping_panel.count_rows.click()  # untick: the quantity column is found again
+    qtbot.waitUntil(lambda: session.raw is not before and _idle(view), timeout=20000)
+    assert session.raw.frame["y"].sum() == frame["qty"].sum()
+    assert not session.import_options.count_rows
+
+
+def _case_codes(path) -> None:
+    days = pd.date_range("2024-01-01", periods=30, freq="D")
+    rows = [(f"{d:%Y-%m-%d}", code, 1 + (n + k) % 4, "United Kingdom")
+            for n, d in enumerate(days)
+            for k, code in enumerate(["85123A" if n % 3 else "85123a", "22041", "71053"])]  # fmt: skip
+    pd.DataFrame(rows, columns=["Date", "StockCode", "Quantity", "Country"]).to_csv(
+        path, index=False
+    )
+
+
+def test_case_codes_checkbox_merges_products(qtbot, tmp_path):
+    path = tmp_path / "case.csv"
+    _case_codes(path)
+    session = Session()
+    view = ImportView(session)
+    qtbot.addWidget(view)
+    view.open_file(str(path))
+    qtbot.waitUntil(lambda: session.has_data and _idle(view), timeout=20000)
+    assert session.dataset.n_series == 4
+    total = session.raw.frame["y"].sum()
+    view.mapping_panel.merge_case.click()
+    qtbot.waitUntil(lambda: session.dataset.n_series == 3 and _idle(view), timeout=20000)
+    assert session.import_options.merge_case_codes
+    assert set(session.raw.series["unique_id"]) == {"85123A", "22041", "71053"}
+    assert session.raw.frame["y"].sum() == total
+    assert view.mapping_panel.merge_case.isChecked()
+    view.mapping_panel.merge_case.click()
+    qtbot.waitUntil(lambda: session.dataset.n_series == 4 and _idle(view), timeout=20000)
+    assert not session.import_options.merge_case_codes
+
+
+def test_the_suggested_region_is_shown_and_used_unless_chosen(qtbot, tmp_path):
+    path = tmp_path / "uk.csv"
+    _case_codes(path)
+    session = Session()
+    view = ImportView(session)
+    qtbot.addWidget(view)
+    assert session.train_settings.region == "CN"
+    view.open_file(str(path))
+    qtbot.waitUntil(lambda: session.has_data and _idle(view), timeout=20000)
+    assert session.raw.roles["region"]["region"] == "intl"
+    assert session.train_settings.region == "intl"  # nobody chose: the suggestion is used
+    text = view.summary.text()
+    assert "International suggested from the country column 'Country'" in text
+    assert "United Kingdom on " in text and "). In use; change it under Features." in text
+    session.set_train_settings(replace(session.train_settings, region="US"))  # the user's
+    before = session.raw
+    view.open_file(str(path))
+    qtbot.waitUntil(lambda: session.raw is not before and _idle(view), timeout=20000)
+    assert session.train_settings.region == "US"
+    assert "In use: United States, as chosen under Features." in view.summary.text()
 
 
 def test_every_string_has_a_chinese_translation(tmp_path):

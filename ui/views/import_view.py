@@ -7,6 +7,11 @@ previous data untouched. Everything shown (summary, file details, mapping, the i
 rows, the validation and cleaning report) is read back from the session whenever its
 data changes, so a project opened elsewhere shows here too.
 
+The summary names the holiday calendar the data points to (a country or currency
+column, currency signs, Chinese headers: :mod:`core.data.region`). An import sets the
+training region to that suggestion unless the user chose one (another region than the
+one this view last set); the Features view is where it is changed.
+
 Run on its own with the sample shop: ``python -m ui.views.import_view [FILE]``.
 """
 
@@ -70,6 +75,8 @@ class ImportView(BaseView):
         #: The file the forms refer to: (path, options, source_bytes, columns, sheets).
         self._target: tuple[str, ImportOptions, bytes | None, list, list] | None = None
         self._shown_raw = None
+        #: The training region nobody chose: the one at start, then the last suggestion.
+        self._auto_region = session.train_settings.region
         self._build()
         session.sig_data_changed.connect(self.refresh)
         self.retranslate()
@@ -199,7 +206,45 @@ class ImportView(BaseView):
         self.summary.setText(self.tr("<b>{name}</b>: {products}, {rows} rows, {a} to {b}, "
                                      "{freq}").format(name=name, products=products(data.n_series),
                                      rows=f"{len(data.frame):,}", a=f"{first:%Y-%m-%d}",
-                                     b=f"{last:%Y-%m-%d}", freq=freq[freq_kind(data.freq)]))  # fmt: skip
+                                     b=f"{last:%Y-%m-%d}", freq=freq[freq_kind(data.freq)])
+                             + self._region_text())  # fmt: skip
+
+    def _region_text(self) -> str:
+        """The suggested holiday calendar, its signal and the one in use ("" if none)."""
+        raw = self.session.raw
+        found = (raw.roles or {}).get("region") if raw is not None else None
+        if not found:
+            return ""
+        names = {"CN": self.tr("China"), "US": self.tr("United States"),
+                 "intl": self.tr("International")}  # fmt: skip
+        column = html.escape(str(found.get("column") or ""))
+        signals = {"country": self.tr("the country column '{column}'"),
+                   "currency": self.tr("the currency column '{column}'"),
+                   "symbol": self.tr("the currency signs in '{column}'"),
+                   "headers": self.tr("the column names")}  # fmt: skip
+        signal = signals.get(found["signal"], found["signal"]).format(column=column)
+        used = self.session.train_settings.region
+        if used == found["region"]:
+            text = self.tr("Holidays: {region} suggested from {signal} ({evidence}). In use; "
+                           "change it under Features.")  # fmt: skip
+        else:
+            text = self.tr("Holidays: {region} suggested from {signal} ({evidence}). In use: "
+                           "{used}, as chosen under Features.")  # fmt: skip
+        return "<br>" + text.format(
+            region=names.get(found["region"], found["region"]), signal=signal,
+            evidence=html.escape(str(found.get("evidence", ""))), used=names.get(used, used))  # fmt: skip
+
+    def _suggest_region(self, raw) -> None:
+        """Train with the region the data suggests unless the user chose one."""
+        found = (raw.roles or {}).get("region")
+        settings = self.session.train_settings
+        if found and settings.region == self._auto_region and found["region"] != settings.region:
+            self.session.set_train_settings(replace(settings, region=found["region"]))
+            self._auto_region = found["region"]
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        self._show_summary()  # the region may have been chosen in another view
+        super().showEvent(event)
 
     # ------------------------------------------------------------- importing
     def runners(self) -> list:
@@ -268,12 +313,14 @@ class ImportView(BaseView):
             info = self.session.raw.source if same else None
             self.source_panel.set_source(info, options, event["sheets"], path)
             self.mapping_panel.set_columns(event["columns"], None)
+            self.mapping_panel.set_choices(options)
 
     @Slot(object)
     def _on_finished(self, result: ImportResult) -> None:
         self._target = (result.path, result.options, self._pending[2] if self._pending else None,
                         result.columns, result.sheets)  # fmt: skip
         self._pending = None
+        self._suggest_region(result.raw)
         self.session.set_data(result.path, result.source_bytes, result.options, result.raw,
                               result.cleaning)  # fmt: skip
         self.sig_status.emit(self.tr("Imported {name}: {products}.").format(
@@ -333,6 +380,7 @@ class ImportView(BaseView):
         self._target = target
         self.source_panel.set_source(raw.source, target[1], target[4])
         self.mapping_panel.set_columns(target[3], raw.mapping)
+        self.mapping_panel.set_choices(target[1])
 
     @Slot()
     def _next(self) -> None:

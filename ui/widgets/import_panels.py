@@ -4,13 +4,23 @@
 override each (choosing one re-imports the file). :class:`MappingPanel` shows which
 column plays which role, prefilled from the detected :class:`~core.data.dataset.ColumnMapping`;
 the date, ID and sales columns can be changed and applied, the other roles are shown as
-detected (core finds them from the header names).
+detected (core finds them from the header names). Its two checkboxes, "codes that differ
+only in letter case are one product" and "each row is one unit sold", are the
+``merge_case_codes`` and ``count_rows`` import options; ticking one re-imports at once.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+)
 
 from core.analysis import ENCODINGS, SEPARATORS
 from core.data import ColumnMapping
@@ -140,12 +150,12 @@ _DETECTED_ROLES = ("price", "promo", "stock", "name", "category")
 
 
 class MappingPanel(QGroupBox):
-    """Which column plays which role, with an "Apply mapping" button.
+    """Which column plays which role, with an "Apply mapping" button and two import choices.
 
     Signals
     -------
     sig_apply
-        The user asked to re-import with the chosen columns.
+        The user asked to re-import with the chosen columns, or ticked a choice.
     """
 
     sig_apply = Signal()
@@ -172,8 +182,16 @@ class MappingPanel(QGroupBox):
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.hint.setObjectName("hint")
+        self.merge_case = QCheckBox()
+        self.merge_case.setObjectName("mergeCaseCodes")
+        self.count_rows = QCheckBox()
+        self.count_rows.setObjectName("countRows")
+        for check in (self.merge_case, self.count_rows):
+            check.clicked.connect(self._ticked)
         box = QVBoxLayout(self)
         box.addLayout(form)
+        box.addWidget(self.merge_case)
+        box.addWidget(self.count_rows)
         box.addWidget(self.hint)
         box.addWidget(self.apply_button)
         self.set_columns([], None)
@@ -201,6 +219,25 @@ class MappingPanel(QGroupBox):
         self.hint.setText(self.tr("Columns are found from the headers; change any of them "
                                   "and press Apply mapping to import again."))  # fmt: skip
         self.apply_button.setText(self.tr("Apply mapping"))
+        self.merge_case.setText(self.tr("Codes that differ only in letter case are one product"))
+        self.merge_case.setToolTip(self.tr("85123A and 85123a are read as one product (by "
+                                           "default they are kept apart and reported)."))  # fmt: skip
+        self.count_rows.setText(self.tr("Each row is one unit sold"))
+        self.count_rows.setToolTip(self.tr("For order exports without a quantity column, "
+                                           "where each unit sold is a row of its own. Any "
+                                           "Units sold column is then ignored."))  # fmt: skip
+
+    def set_choices(self, options) -> None:
+        """Tick the checkboxes as ``options`` (ImportOptions, or ``None``) say."""
+        self.merge_case.setChecked(bool(getattr(options, "merge_case_codes", False)))
+        self.count_rows.setChecked(bool(getattr(options, "count_rows", False)))
+        self.combos["target"].setEnabled(not self.count_rows.isChecked())
+
+    @Slot()
+    def _ticked(self) -> None:
+        self.combos["target"].setEnabled(not self.count_rows.isChecked())
+        if self.apply_button.isEnabled():  # columns are known and no import is running
+            self.sig_apply.emit()
 
     def set_columns(self, columns: list[str], mapping: ColumnMapping | None) -> None:
         """Offer ``columns``; select ``mapping``'s roles (keep the choice when ``None``)."""
@@ -243,9 +280,14 @@ class MappingPanel(QGroupBox):
         if not self._detected:
             roles = None  # nothing was detected yet: let the import look
             ids = ids or None
+        count_rows = self.count_rows.isChecked()  # then no column is the quantity
+        target = None if count_rows else self.combos["target"].currentData()
         return {"date_col": self.combos["date"].currentData(), "id_cols": ids,
-                "target_col": self.combos["target"].currentData(), "roles": roles}  # fmt: skip
+                "target_col": target, "roles": roles, "count_rows": count_rows,
+                "merge_case_codes": self.merge_case.isChecked()}  # fmt: skip
 
     def set_busy(self, busy: bool) -> None:
-        """Disable the button while an import runs."""
+        """Disable the button and the choices while an import runs."""
         self.apply_button.setEnabled(not busy and self.combos["date"].count() > 1)
+        for check in (self.merge_case, self.count_rows):
+            check.setEnabled(not busy)
