@@ -319,6 +319,10 @@
         <translation>个值已截断</translation>
     </message>
     <message>
+        <source>stock-out days given a demand estimate</source>
+        <translation>断货日已估计需求</translation>
+    </message>
+    <message>
         <source>This product: {n} values changed ({what}).</source>
         <translation>此商品：修改 {n} 个值（{what}）。</translation>
     </message>

@@ -73,8 +73,13 @@ def test_train_settings_show_in_the_widgets(view, sample_session):
 
 def test_apply_cleaning_reaches_the_session(qtbot, view, sample_session):
     before = sample_session.cleaning
-    assert len(before.changes) == 0
+    # the defaults change no sales; they mark the sample's 1,182 stock-out days and add the
+    # demand estimated behind them (for training only)
+    assert set(before.changes["step"]) == {"stockouts"} and len(before.changes) == 1182
+    assert set(before.changes["column"]) == {"demand"}
     assert "These options are applied" in view.cleaning_panel.state.text()
+    shown = view.preview.current_product()  # the product with the most stock-out days
+    assert shown == before.changes["unique_id"].value_counts().index[0]
     choose(view.cleaning_panel.combos["outliers"], "iqr")
     assert "Not applied yet" in view.cleaning_panel.state.text()
     assert sample_session.cleaning is before  # previewed only
@@ -82,15 +87,18 @@ def test_apply_cleaning_reaches_the_session(qtbot, view, sample_session):
     qtbot.waitUntil(lambda: sample_session.cleaning is not before and not view.is_busy(),
                     timeout=20000)  # fmt: skip
     assert sample_session.cleaning_options.outliers == "iqr"
-    assert len(sample_session.cleaning.changes) == 257
+    steps = sample_session.cleaning.changes["step"].value_counts().to_dict()
+    assert steps == {"outliers": 257, "stockouts": 1182}
     assert "These options are applied" in view.cleaning_panel.state.text()
-    assert "257 changes (257 values clipped)" in view.preview.counts.text()
-    assert view.preview.current_product() == "0010000"  # the user's product stays
+    assert ("1,439 changes (257 values clipped, 1,182 stock-out days given a demand estimate)"
+            in view.preview.counts.text())  # fmt: skip
+    assert view.preview.current_product() == shown  # the user's product stays
     # A new import previews the product cleaning changed most.
     raw = replace(sample_session.raw)
     sample_session.set_data("x.csv", b"", sample_session.import_options, raw,
                             clean(raw, CleaningOptions(outliers="iqr")))  # fmt: skip
-    assert view.preview.current_product() == "0060403"
+    busiest = sample_session.cleaning.changes["unique_id"].value_counts()
+    assert view.preview.current_product() == busiest.index[0] and busiest.iloc[0] > 40
 
 
 def test_preview_follows_the_form_and_the_product(view, sample_session):

@@ -101,7 +101,8 @@ class CleaningPreview(QGroupBox):
     def _step_names(self) -> dict:
         return {"duplicates": self.tr("rows merged"), "negatives": self.tr("negatives set to 0"),
                 "gaps": self.tr("periods inserted"), "fill": self.tr("values filled"),
-                "outliers": self.tr("values clipped")}  # fmt: skip
+                "outliers": self.tr("values clipped"),
+                "stockouts": self.tr("stock-out days given a demand estimate")}  # fmt: skip
 
     def set_data(self, raw, changes: pd.DataFrame | None, options=None) -> None:
         """Offer ``raw``'s products and preview ``options`` (default: the last ones).
