@@ -239,7 +239,7 @@ def take_screenshots(folder: str | Path, epochs: int = 8, only=None) -> int:
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     window = make_window("en")
-    window.resize(1440, 900)
+    window.resize(1280, 800)  # the main window's default size (issue 14: decisions on screen)
     window.show()
     try:
         with tempfile.TemporaryDirectory(prefix="skucast-shots-") as scratch:
