@@ -86,6 +86,8 @@ class PolicyResult:
 SAME_FILL = 0.5
 #: Average stocks within this share of each other count as equal in the verdict.
 SAME_STOCK = 0.05
+#: Fewer stock-out periods by at least this share count as running out less often.
+FEWER_STOCKOUTS = 0.1
 
 
 def _judgement(a: pd.Series, b: pd.Series, basis: str | None) -> tuple[str, str]:
@@ -131,6 +133,16 @@ def _judgement(a: pd.Series, b: pd.Series, basis: str | None) -> tuple[str, str]
                 f"with {held_en}. Raise the service level if stock-outs cost more.",
                 f"SkuCast 库存更少但满足率更低：{points:+.1f} 个百分点，{held_zh}。"
                 f"若缺货代价更高，请提高服务水平。")  # fmt: skip
+    ran_out = a.get("stockout_periods", 0.0), b.get("stockout_periods", 0.0)
+    if not less_fill and more_stock and ran_out[0] < (1 - FEWER_STOCKOUTS) * ran_out[1]:
+        return (  # the same fill rate, fewer periods out of stock, more stock held
+            f"SkuCast runs out less often for more stock: {ran_out[0]:,.0f} stock-out periods "
+            f"against {ran_out[1]:,.0f}, fill rate {points:+.1f} points, {ratio:.1f}x the stock "
+            f"({held_en}). Worth it where running out costs more than holding that stock.",
+            f"SkuCast 以更多库存换更少缺货：缺货 {ran_out[0]:,.0f} 期对 {ran_out[1]:,.0f} 期，"
+            f"满足率 {points:+.1f} 个百分点，库存为对方的 {ratio:.1f} 倍（{held_zh}）。"
+            f"缺货代价高于持有成本时值得。",
+        )  # fmt: skip
     return (f"Ordering what sold did better here: fill rate {points:+.1f} points for SkuCast "
             f"with {held_en}. Check the lead time, the stock figures and the forecast.",
             f"按上期销量补货在这里更好：SkuCast 满足率 {points:+.1f} 个百分点，{held_zh}。"

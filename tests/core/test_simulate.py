@@ -147,8 +147,8 @@ def test_the_verdict_weighs_fill_rate_against_the_stock_it_costs(result):
 def test_judgement_covers_each_case():
     from core.recommend.simulate import _judgement
 
-    def row(fill, stock):
-        return pd.Series({"fill_rate": fill, "avg_stock": stock, "stockout_periods": 0.0})
+    def row(fill, stock, out=0.0):
+        return pd.Series({"fill_rate": fill, "avg_stock": stock, "stockout_periods": out})
 
     assert "at least as good on both" in _judgement(row(0.95, 100), row(0.95, 120), None)[0]
     buys = _judgement(row(0.97, 250), row(0.90, 100), None)[0]
@@ -156,6 +156,13 @@ def test_judgement_covers_each_case():
     assert "holds less stock but serves less" in _judgement(row(0.85, 50), row(0.9, 100), None)[0]
     worse = _judgement(row(0.80, 150), row(0.9, 100), None)
     assert "Ordering what sold did better here" in worse[0] and "按上期销量补货在这里更好" in worse[1]
+    # the same fill rate: fewer stock-outs for more stock is a trade-off, not a loss
+    fewer = _judgement(row(0.994, 9240, 32), row(0.994, 8351, 48), None)
+    assert fewer[0].startswith("SkuCast runs out less often for more stock: 32 stock-out "
+                               "periods against 48, fill rate +0.0 points, 1.1x the stock")  # fmt: skip
+    assert "缺货 32 期对 48 期" in fewer[1]
+    same = _judgement(row(0.994, 9240, 47), row(0.994, 8351, 48), None)[0]
+    assert same.startswith("Ordering what sold did better here")
 
 
 def test_selling_prices_value_the_stock_when_no_cost_is_given():
