@@ -7,12 +7,16 @@ and fails if it leaves a worker thread running.
 
 from __future__ import annotations
 
+import ast
+import json
 import threading
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
 
 from core.data import ImportOptions, clean, load_dataset
+from core.resources import resource_path
 from core.sample import SAMPLE_PATH
 
 
@@ -95,3 +99,15 @@ def forecast_session(sample_session):
     stages, history = lifecycle_tables(s.frames, s.freq, forecast=fc)
     s.set_forecast(fc, stages, history)
     return s
+
+
+def untranslated(module: str, json_name: str, context: str) -> tuple[int, list[str]]:
+    """``self.tr`` calls in ``module`` (a path under the project) and the literal texts the
+    zh_CN JSON ``json_name`` lacks under ``context``; a non-literal ``tr`` fails."""
+    glossary = json.loads(resource_path("i18n", "zh_CN", json_name).read_text("utf-8"))
+    source = Path(__file__).resolve().parents[2] / module
+    calls = [n for n in ast.walk(ast.parse(source.read_text("utf-8")))
+             if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "tr"]  # fmt: skip
+    assert all(isinstance(c.args[0], ast.Constant) for c in calls), module
+    return len(calls), [c.args[0].value for c in calls
+                        if c.args[0].value not in glossary.get(context, {})]  # fmt: skip

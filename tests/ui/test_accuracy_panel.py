@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 
 from core.analysis import archive_path, save_run, score_runs, worst_products
 from core.forecast import make_base_model
+from tests.ui.conftest import untranslated
 from tests.ui.test_overview_view import _fill, shop  # noqa: F401 - the module's fixture
 
 #: Weeks before the data end at which a run is archived (each forecasts 7 days).
@@ -155,16 +156,7 @@ def test_chinese(qtbot, advised):
 
 def test_every_string_is_translated():
     """``self.tr`` gets literal English and the zh_CN JSON has each one."""
-    import ast
-    import json
-    from pathlib import Path
-
-    from core.resources import resource_path
-
-    glossary = json.loads(resource_path("i18n", "zh_CN", "accuracy_panel.json").read_text("utf-8"))
-    source = Path(__file__).resolve().parents[2] / "ui" / "widgets" / "accuracy_panel.py"
-    calls = [n for n in ast.walk(ast.parse(source.read_text("utf-8")))
-             if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "tr"]  # fmt: skip
-    assert len(calls) > 10 and all(isinstance(c.args[0], ast.Constant) for c in calls)
-    missing = [c.args[0].value for c in calls if c.args[0].value not in glossary["AccuracyPanel"]]
-    assert not missing, missing
+    calls, missing = untranslated(
+        "ui/widgets/accuracy_panel.py", "accuracy_panel.json", "AccuracyPanel"
+    )
+    assert calls > 10 and not missing, missing

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from core.analysis import effective_stock, overview_task, recommend_task
+from tests.ui.conftest import untranslated
 
 LEADERBOARD = pd.DataFrame({"model": ["snaive"], "wape": [0.3], "mase": [0.9], "bias": [0.05],
                             "n_series": [34]})  # fmt: skip
@@ -202,16 +203,5 @@ def test_chinese(view, qtbot):
 
 def test_every_string_is_translated():
     """``self.tr`` gets literal English (lupdate finds it) and the zh_CN JSON has each one."""
-    import ast
-    import json
-    from pathlib import Path
-
-    from core.resources import resource_path
-
-    glossary = json.loads(resource_path("i18n", "zh_CN", "overview_view.json").read_text("utf-8"))
-    source = Path(__file__).resolve().parents[2] / "ui" / "views" / "overview_view.py"
-    calls = [n for n in ast.walk(ast.parse(source.read_text("utf-8")))
-             if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "tr"]  # fmt: skip
-    assert len(calls) > 50 and all(isinstance(c.args[0], ast.Constant) for c in calls)
-    missing = [c.args[0].value for c in calls if c.args[0].value not in glossary["OverviewView"]]
-    assert not missing, missing
+    calls, missing = untranslated("ui/views/overview_view.py", "overview_view.json", "OverviewView")
+    assert calls > 50 and not missing, missing
