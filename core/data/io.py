@@ -18,6 +18,8 @@ import gzip
 import io
 import os
 import re
+import warnings
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -31,7 +33,9 @@ from core.data.table import (
     RawTable,
     ReadOptions,
     align_repeated_headers,
+    check_width,
     clean_header,
+    drop_blank_columns,
     drop_empty_rows,
     find_header,
     report_header,
@@ -77,6 +81,8 @@ def _check_memory(path: Path, expanded: int, factor: int) -> None:
 
 def _gzip_size(path: Path) -> int:
     """Uncompressed size from the gzip trailer (mod 4 GiB; a lower bound)."""
+    if path.stat().st_size < 18:  # a gzip header and trailer alone take 18 bytes
+        raise _bad_gzip(path, "cut short")
     with open(path, "rb") as fh:
         fh.seek(-4, os.SEEK_END)
         return int.from_bytes(fh.read(4), "little")
@@ -121,12 +127,18 @@ def read_table(path: str | os.PathLike, options: ReadOptions | None = None) -> R
     _check_memory(path, _gzip_size(path) if gz else size, CSV_MEMORY_FACTOR)
     try:
         data = gzip.decompress(path.read_bytes()) if gz else path.read_bytes()
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise InputError(
-            f"'{path.name}' looks gzip-compressed but cannot be decompressed ({exc}).",
-            f"“{path.name}”看起来是 gzip 压缩文件，但无法解压（{exc}）。",
-        ) from None
+    except (OSError, EOFError, zlib.error) as exc:  # zlib: a damaged compressed block
+        raise _bad_gzip(path, str(exc)) from None
     return read_csv_bytes(data, path, options)
+
+
+def _bad_gzip(path: Path, reason: str) -> InputError:
+    return InputError(
+        f"'{path.name}' looks gzip-compressed but cannot be decompressed ({reason}); it may "
+        "have been cut short by an interrupted download. Download or export it again.",
+        f"“{path.name}”看起来是 gzip 压缩文件，但无法解压（{reason}），可能下载未完成。"
+        "请重新下载或导出。",
+    )
 
 
 def _empty(path: Path) -> InputError:
@@ -199,6 +211,7 @@ def decode_bytes(data: bytes, path: Path, encoding: str | None = None) -> tuple[
     )
 
 
+_FIRST_TEXT = re.compile(r"\s*")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
@@ -254,12 +267,16 @@ def read_csv_bytes(data: bytes, path: Path, options: ReadOptions) -> RawTable:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise _empty(path)
-    head_lines = [ln for ln in text[:200_000].split("\n")[:SNIFF_LINES] if ln.strip()]
+    # the sniffing starts at the first line with text: blank lines above it are skipped
+    start = _FIRST_TEXT.match(text).end()
+    lead, start = text.count("\n", 0, start), text.rfind("\n", 0, start) + 1
+    window = text[start : start + 200_000]
+    head_lines = [ln for ln in window.split("\n")[:SNIFF_LINES] if ln.strip()]
     sep = options.sep or sniff_separator(head_lines)
     rows = _csv_rows(head_lines, sep)
     header_idx = find_header(rows)
     report = Report()
-    skip = _blank_lines_before(text, head_lines[header_idx])
+    skip = lead + _blank_lines_before(window, head_lines[header_idx])
     if header_idx:
         report.add(
             "info",
@@ -271,9 +288,11 @@ def read_csv_bytes(data: bytes, path: Path, options: ReadOptions) -> RawTable:
             action_zh="未导入",
         )
     names, dups = clean_header(rows[header_idx])
+    check_width(sum(1 for c in rows[header_idx] if c.strip()))  # parsing is slow when wide
     frame, bad_lines = _parse_csv(text, sep, skip, names)
     del text
     report_header(report, dups)
+    frame = drop_blank_columns(frame, rows[header_idx], report)
     frame = drop_empty_rows(frame, skip + 1, report)
     frame = align_repeated_headers(frame, skip + 1, report)
     if bad_lines:
@@ -343,8 +362,12 @@ def _parse_csv(text: str, sep: str, skip: int, names: list[str]) -> tuple[pd.Dat
         index_col=False,  # a too-long row must not silently become the index
     )
     try:
-        return pd.read_csv(io.StringIO(text), engine="c", **kwargs), []
-    except pd.errors.ParserError:
+        with warnings.catch_warnings():
+            # pandas only warns when the first row is longer than the header, and drops
+            # its extra cells: read such a table the slow way, which reports them
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(io.StringIO(text), engine="c", **kwargs), []
+    except (pd.errors.ParserError, pd.errors.ParserWarning):
         return _parse_ragged(text, sep, skip, names)
 
 
@@ -353,17 +376,18 @@ def _parse_ragged(
 ) -> tuple[pd.DataFrame, list[int]]:
     """Slow path for tables with rows longer than the header.
 
-    Those rows are skipped and their 1-based line numbers returned; shorter rows
-    are kept with empty cells, which the later checks report (empty date, empty
-    quantity). pandas' own fallback would silently drop the extra cells instead.
+    Those rows are skipped and their 1-based line numbers returned, unless their extra
+    cells are all empty (trailing separators a spreadsheet left); shorter rows are kept
+    with empty cells, which the later checks report (empty date, empty quantity).
+    pandas' own fallback would silently drop the extra cells instead.
     """
     width, rows, index, bad = len(names), [], [], []
     for i, row in enumerate(_csv_rows(io.StringIO(text), sep)):
         if i <= skip:
             continue
-        if len(row) > width:
+        if len(row) > width and any(c.strip() for c in row[width:]):
             bad.append(i + 1)
             continue
-        rows.append(row + [""] * (width - len(row)))
+        rows.append(row[:width] + [""] * (width - len(row)))
         index.append(i - skip - 1)
     return pd.DataFrame(rows, columns=names, index=index, dtype=str), bad

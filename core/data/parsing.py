@@ -84,7 +84,7 @@ def parse_numbers(column: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]
     """
     codes, uniques = pd.factorize(column.astype(str))
     fast = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce").to_numpy("float64")
-    if not np.isnan(fast).any():
+    if np.isfinite(fast).all():  # "inf" and "-inf" are read as numbers but are not
         n = len(column)
         return pd.Series(fast[codes], index=column.index), np.zeros(n, bool), np.zeros(n, bool)
     parsed = np.array([_clean_number(u) for u in uniques], dtype="float64")

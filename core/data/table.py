@@ -19,11 +19,17 @@ from core.data.dataset import SourceInfo
 from core.data.report import Report
 from core.errors import InputError
 
+#: More columns than any sales table has (five years of days, one column each): refused
+#: rather than examined one by one for minutes.
+MAX_COLUMNS = 5000
+
 __all__ = [
     "RawTable",
     "ReadOptions",
     "align_repeated_headers",
+    "check_width",
     "clean_header",
+    "drop_blank_columns",
     "drop_empty_rows",
     "find_header",
     "report_header",
@@ -94,6 +100,43 @@ def report_header(report: Report, dups: list[str]) -> None:
             column=", ".join(sorted(set(dups))),
             action_en="renamed",
             action_zh="已重命名",
+        )
+
+
+def drop_blank_columns(frame: pd.DataFrame, header: list, report: Report) -> pd.DataFrame:
+    """Drop columns with no header and no value; refuse a table wider than :data:`MAX_COLUMNS`.
+
+    A spreadsheet re-saved as CSV often ends every line with empty cells (thousands of
+    them where the sheet's used range went far right). ``header`` holds the header's raw
+    cells, one per column of ``frame``.
+    """
+    blank = [i for i, name in enumerate(header) if not str(name).replace("\ufeff", "").strip()]
+    if blank and not frame.empty:
+        empty = (frame.iloc[:, blank].to_numpy(dtype=object) == "").all(axis=0)
+        drop = [frame.columns[i] for i, e in zip(blank, empty, strict=True) if e]
+        if drop:
+            frame = frame.drop(columns=drop)
+            report.add(
+                "info",
+                "empty_columns",
+                f"{len(drop)} column(s) with no header and no values",
+                f"有 {len(drop)} 列既无表头也无数据",
+                action_en="not imported",
+                action_zh="未导入",
+            )
+    check_width(frame.shape[1])
+    return frame
+
+
+def check_width(n_columns: int) -> None:
+    """Refuse a table of more than :data:`MAX_COLUMNS` columns (see there)."""
+    if n_columns > MAX_COLUMNS:
+        raise InputError(
+            f"The table has {n_columns} columns, more than a sales table has "
+            f"({MAX_COLUMNS} at most); the separator or the file may be wrong. Check the "
+            "file in a spreadsheet, or choose the separator by hand (--sep).",
+            f"表格有 {n_columns} 列，超过销售表格可能的列数（最多 {MAX_COLUMNS} 列），"
+            "分隔符或文件可能有误。请用表格软件检查文件，或手动指定分隔符（--sep）。",
         )
 
 

@@ -23,11 +23,22 @@ from core.data.table import (
     RawTable,
     align_repeated_headers,
     clean_header,
+    drop_blank_columns,
     drop_empty_rows,
     find_header,
     report_header,
 )
 from core.errors import InputError
+
+
+def _damaged(path: Path, exc: Exception) -> InputError:
+    return InputError(
+        f"'{path.name}' is not a readable Excel workbook (.xlsx); it may be damaged or "
+        f"password-protected ({type(exc).__name__}). Open it in Excel or WPS and save it "
+        "again as .xlsx or .csv.",
+        f"“{path.name}”不是可读取的 Excel 工作簿（.xlsx），文件可能已损坏或设有密码"
+        f"（{type(exc).__name__}）。请用 Excel 或 WPS 打开后重新另存为 .xlsx 或 .csv。",
+    )
 
 
 def _open(path: Path):
@@ -36,14 +47,27 @@ def _open(path: Path):
         return lazy.load("openpyxl").load_workbook(
             io.BytesIO(path.read_bytes()), read_only=True, data_only=True
         )
+    except MemoryError:
+        raise
     except Exception as exc:  # openpyxl raises many types for damaged files
-        raise InputError(
-            f"'{path.name}' is not a readable Excel workbook (.xlsx); it may be damaged or "
-            f"password-protected ({type(exc).__name__}). Open it in Excel or WPS and save it "
-            "again as .xlsx or .csv.",
-            f"“{path.name}”不是可读取的 Excel 工作簿（.xlsx），文件可能已损坏或设有密码"
-            f"（{type(exc).__name__}）。请用 Excel 或 WPS 打开后重新另存为 .xlsx 或 .csv。",
-        ) from None
+        raise _damaged(path, exc) from None
+
+
+def _tables(path: Path) -> dict[str, list[list[str]]]:
+    """Each sheet's rows as text, by sheet name.
+
+    A read-only workbook parses its sheets only here, so a damaged sheet (bad XML, a
+    failed zip checksum) is found here, not on opening.
+    """
+    wb = _open(path)
+    try:
+        return {ws.title: _rows(ws) for ws in wb.worksheets}
+    except MemoryError:
+        raise
+    except Exception as exc:  # XML, zip and value errors of a damaged member
+        raise _damaged(path, exc) from None
+    finally:
+        wb.close()
 
 
 def cell_text(value: object) -> str:
@@ -77,20 +101,12 @@ def _rows(ws) -> list[list[str]]:
 
 def sheet_sizes(path: Path) -> list[tuple[str, int]]:
     """(name, number of non-empty rows) for each sheet."""
-    wb = _open(path)
-    try:
-        return [(ws.title, sum(1 for r in _rows(ws) if any(r))) for ws in wb.worksheets]
-    finally:
-        wb.close()
+    return [(name, sum(1 for r in rows if any(r))) for name, rows in _tables(path).items()]
 
 
 def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:  # noqa: F821
     """Read one sheet of an XLSX workbook (see :func:`core.data.io.read_table`)."""
-    wb = _open(path)
-    try:
-        tables = {ws.title: _rows(ws) for ws in wb.worksheets}
-    finally:
-        wb.close()
+    tables = _tables(path)
     report = Report()
     name = _choose_sheet(path, tables, sheet, report)
     rows = tables[name]
@@ -119,6 +135,7 @@ def read_xlsx(path: Path, sheet: str | None = None) -> RawTable:  # noqa: F821
     names, dups = clean_header(header)
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in body], columns=names, dtype=str)
     report_header(report, dups)
+    frame = drop_blank_columns(frame, header, report)
     frame = drop_empty_rows(frame, header_at + 1, report)
     frame = align_repeated_headers(frame, header_at + 1, report)
     info = SourceInfo(
