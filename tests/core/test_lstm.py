@@ -237,3 +237,56 @@ def test_small_data_trains_fewer_epochs():
     assert fitted.n_windows_ == 64 and len(fitted.history_log_) == 10
     with pytest.raises(InputError):
         LSTMForecaster(max_passes=0).fit(frame, "D")
+
+
+def weekly_shop(n_series: int = 4, weeks: int = 120) -> pd.DataFrame:
+    """Weekly products whose sales repeat a yearly shape (a peak every 52 weeks)."""
+    rng = np.random.default_rng(1)
+    dates = pd.date_range("2022-01-02", periods=weeks, freq="W-SUN")
+    week = np.arange(weeks) % 52
+    parts = [pd.DataFrame({"unique_id": f"W{i}", "ds": dates,
+                           "y": rng.poisson((10 + 5 * i) * (1 + 2 * (week >= 46))).astype(float)})
+             for i in range(n_series)]  # fmt: skip
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_yearly_lag_reads_last_years_week_and_nothing_later():
+    """The decoder's last two columns: sales 52 periods before each forecast period,
+    scaled like the window, and their flag; 0 where that lies at or after the end."""
+    from core.forecast.models import build_panel, gather
+
+    frame = weekly_shop(n_series=1, weeks=110)
+    panel = build_panel(frame, "W-SUN", [], np.ones((1, 1), np.int64), 8, 60, season=52)
+    batch = gather(panel, np.array([0]), np.array([100]), known=panel.length)
+    y = frame["y"].to_numpy()
+    lag, seen = batch.future[0, :, -2], batch.future[0, :, -1]
+    assert batch.future.shape == (1, 60, 60 + 2)
+    np.testing.assert_allclose(lag[:52] * batch.scale[0], y[48:100], rtol=1e-5)
+    assert seen[:52].all() and not seen[52:].any() and not lag[52:].any()
+    early = gather(panel, np.array([0]), np.array([10]), known=panel.length)
+    assert not early.future[0, :42, -1].any() and early.future[0, 42:52, -1].all()
+    plain = build_panel(frame, "W-SUN", [], np.ones((1, 1), np.int64), 8, 60)
+    assert gather(plain, np.array([0]), np.array([100]), plain.length).future.shape[-1] == 60
+
+
+def test_weekly_model_reads_the_yearly_lag_and_round_trips(tmp_path):
+    from core.forecast.models.lstm_inputs import network_season
+
+    frame = weekly_shop()
+    params = {**TINY, "lookback": 8, "horizon": 4}
+    model = LSTMForecaster(**params).fit(frame, "W-SUN")
+    assert network_season(model) == 52
+    assert model.tail_.groupby("unique_id").size().min() == 52  # a year for the lag
+    loaded = load_forecaster(save_forecaster(model, tmp_path / "weekly"))
+    pd.testing.assert_frame_equal(model.predict(6, (80,)), loaded.predict(6, (80,)))
+    plain = LSTMForecaster(**params, yearly_lag=False).fit(frame, "W-SUN")
+    assert network_season(plain) == 0 and len(plain.predict(6)) == 24
+    assert model.refit(frame, "W-SUN", epochs=1).predict(4)["forecast"].notna().all()
+
+
+def test_daily_model_has_no_yearly_lag(fitted):
+    from core.forecast.models.lstm_inputs import network_season
+
+    _, model, _ = fitted
+    assert network_season(model) == 0
+    assert model.tail_.groupby("unique_id").size().max() == TINY["lookback"]

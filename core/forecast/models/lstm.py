@@ -1,14 +1,13 @@
 """The global deep forecaster: one LSTM (or GRU) across all products, with quantiles.
 
-One network learns from every product at once (store data is many short, related
-series): each window is scaled by its own recent level (see :mod:`core.forecast.models.windowing`), the
+One network learns from every product at once (store data is many short, related series):
+each window is scaled by its own recent level (:mod:`core.forecast.models.windowing`), the
 product, its category and brand enter as embeddings, and calendar, festival, promotion,
-price and age features of both the past and the forecast periods are inputs. It forecasts
-the whole horizon at once (direct multi-horizon) as the quantiles in
-:data:`~core.forecast.models.lstm_quantiles.QUANTILES`, trained with the pinball loss, and
-the expected value (a mean head trained by squared error, :mod:`core.forecast.models.lstm_net`):
-``forecast`` is that mean, ``median`` and the intervals of any level are read off the
-quantiles (:mod:`core.forecast.models.lstm_quantiles`).
+price and age features of the past and the forecast periods are inputs; on weekly data
+also each forecast week's sales a year before (``yearly_lag``). It forecasts the whole
+horizon at once as the quantiles in :data:`~core.forecast.models.lstm_quantiles.QUANTILES`
+(pinball loss) and the expected value (a mean head, :mod:`core.forecast.models.lstm_net`):
+``forecast`` is that mean, ``median`` and the intervals are read off the quantiles.
 
 Training draws a fresh random subset of windows every epoch (``windows_per_epoch``), so
 its cost does not grow with the length of the history. On a small shop the epochs are
@@ -20,9 +19,9 @@ the loss on a time-ordered validation split stops improving: the last ``horizon`
 periods of every product are held out of training targets and used as its validation
 window, and the best epoch's weights are kept.
 
-Keras is imported only inside :meth:`LSTMForecaster.fit` and :func:`core.forecast.models.store.load_forecaster`.
-The ``lags`` feature group has no separate meaning here: the network always reads the
-past ``lookback`` periods of sales.
+Keras is imported only inside :meth:`LSTMForecaster.fit` and
+:func:`core.forecast.models.store.load_forecaster`. The ``lags`` feature group has no
+separate meaning here: the network reads the past ``lookback`` periods of sales.
 """
 
 from __future__ import annotations
@@ -38,11 +37,14 @@ from core.errors import CancelledError, InputError, NotFittedError, SkuCastError
 from core.forecast.features import FeatureConfig, build_features, future_frame
 from core.forecast.models.base import Forecaster
 from core.forecast.models.lstm_inputs import (
+    check_params,
     feature_stats,
     history_columns,
+    network_season,
     scale_features,
     series_table,
     static_codes,
+    yearly_season,
 )
 from core.forecast.models.lstm_quantiles import (
     QUANTILES,
@@ -109,6 +111,9 @@ class LSTMForecaster(Forecaster):
         User event calendar (see :func:`core.forecast.features.build_features`).
     random_state : int
         Seed of weights, window draws and dropout.
+    yearly_lag : bool, optional
+        Give the decoder each forecast period's sales a season earlier (52 weeks, 12
+        months; see :mod:`~core.forecast.models.windowing`); ``None``: on for weekly data.
     """
 
     #: One model learns from all products: backtests give it every product's history.
@@ -132,6 +137,7 @@ class LSTMForecaster(Forecaster):
         region: str = "CN",
         events_path: str | None = None,
         random_state: int = 0,
+        yearly_lag: bool | None = None,
     ) -> None:
         super().__init__(cell=cell, lookback=lookback, horizon=horizon, units=units,
                          layers=layers, dropout=dropout, learning_rate=learning_rate,
@@ -139,7 +145,7 @@ class LSTMForecaster(Forecaster):
                          windows_per_epoch=windows_per_epoch, max_passes=max_passes,
                          feature_groups=feature_groups,
                          region=region, events_path=events_path,
-                         random_state=random_state)  # fmt: skip
+                         random_state=random_state, yearly_lag=yearly_lag)  # fmt: skip
 
     @property
     def name(self) -> str:  # type: ignore[override]
@@ -148,7 +154,7 @@ class LSTMForecaster(Forecaster):
     # ------------------------------------------------------------------ fit
     def _fit(self, frame, freq, *, on_progress=None, should_stop=None, donor=None,
              epochs=None, take=False) -> None:  # fmt: skip
-        self._check_params()
+        check_params(self)
         keras, net = keras_parts()
         keras.utils.set_random_seed(int(self.random_state))
         started = time.perf_counter()
@@ -159,8 +165,10 @@ class LSTMForecaster(Forecaster):
         else:
             # a donor saved before the mean head passes on its shape (and its weights)
             self.model_ = net.build_network(
-                lookback=self.lookback_, horizon=self.horizon_, n_past=2 + panel.n_features,
-                n_future=panel.n_features + self.horizon_, n_static=panel.static.shape[1],
+                lookback=self.lookback_, horizon=self.horizon_,
+                n_past=2 + panel.n_features + 2 * bool(panel.season),
+                n_future=panel.n_features + self.horizon_ + 2 * bool(panel.season),
+                n_static=panel.static.shape[1],
                 vocabulary=self.vocabulary_, n_quantiles=len(QUANTILES), cell=self.name,
                 units=int(self.units), layers_=int(self.layers), dropout=float(self.dropout),
                 mean_head=donor is None or has_mean_head(donor.model_),
@@ -214,10 +222,12 @@ class LSTMForecaster(Forecaster):
         self.vocabulary_, self.static_codes_ = static_codes(feats, self.static_columns_)
         scaled = self._scale(feats.frame)
         del feats  # the unscaled features: not needed beside the panel
+        # the yearly lag's season; a warm start keeps its donor's
+        season = yearly_season(freq, self.yearly_lag) if donor is None else network_season(donor)
         panel = build_panel(scaled, freq, self.feature_columns_, self.static_codes_,
-                            self.lookback_, self.horizon_)  # fmt: skip
+                            self.lookback_, self.horizon_, season)  # fmt: skip
         self.ids_ = panel.ids
-        self.tail_ = scaled.groupby("unique_id", sort=True).tail(self.lookback_)
+        self.tail_ = scaled.groupby("unique_id", sort=True).tail(max(self.lookback_, season))
         known = panel.length
         holdout = np.where(known - self.horizon_ >= 1, self.horizon_, 0)
         series, ends = window_ends(panel, known, holdout=holdout)
@@ -353,25 +363,6 @@ class LSTMForecaster(Forecaster):
         # again from scratch 0.771, for 47.5 s, 42.7 s and 59.4 s of training in all.
         return max(2, math.ceil(int(self.epochs) / 4))
 
-    def _check_params(self) -> None:
-        if self.cell not in ("lstm", "gru"):
-            raise InputError(f"Unknown cell {self.cell!r}; use lstm or gru.",
-                             f"未知的网络单元 {self.cell!r}；请用 lstm 或 gru。")  # fmt: skip
-        for key in ("units", "layers", "batch_size", "epochs", "windows_per_epoch"):
-            if int(getattr(self, key)) < 1:
-                raise InputError(f"{key} must be at least 1.", f"{key} 必须至少为 1。")
-        for key in ("lookback", "horizon"):
-            value = getattr(self, key)
-            if value is not None and int(value) < 1:
-                raise InputError(f"{key} must be at least 1.", f"{key} 必须至少为 1。")
-        if self.max_passes is not None and not float(self.max_passes) > 0:
-            raise InputError("max_passes must be above 0.", "max_passes 必须大于 0。")
-        if not 0 <= float(self.dropout) < 1 or float(self.learning_rate) <= 0:
-            raise InputError(
-                "dropout must be in [0, 1) and the learning rate above 0.",
-                "dropout 必须在 [0, 1) 之间，学习率必须大于 0。",
-            )
-
     def _known_config(self) -> FeatureConfig:
         groups = tuple(g for g in self.config_.groups if g != "lags")
         return FeatureConfig(groups=groups, region=self.config_.region,
@@ -388,7 +379,7 @@ class LSTMForecaster(Forecaster):
         rows = pd.concat([self.tail_, self._scale(fut).assign(y=np.nan)], ignore_index=True)
         rows = rows.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
         panel = build_panel(rows, self.freq_, self.feature_columns_, self.static_codes_,
-                            self.lookback_, self.horizon_)  # fmt: skip
+                            self.lookback_, self.horizon_, network_season(self))  # fmt: skip
         known = self.tail_.groupby("unique_id", sort=True).size().to_numpy()
         quantiles = self.predict_quantiles(panel, known, horizon)
         ids = np.repeat(panel.ids, horizon)

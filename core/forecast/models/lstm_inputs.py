@@ -1,6 +1,7 @@
 """Plain-pandas preparation of the deep model's inputs (no Keras here).
 
-The history columns the network reads, the per-product attribute table its embeddings
+The checks of the deep model's settings, the season of its yearly lag input (read
+off a fitted network), the history columns the network reads, the per-product attribute table its embeddings
 are numbered from, and the standardisation of the known-in-advance feature columns:
 prices and ages are log-scaled first (their spread covers orders of magnitude), then
 every column is centred and scaled with statistics learnt once, in ``fit``, and reused
@@ -13,8 +14,18 @@ import numpy as np
 import pandas as pd
 
 from core.errors import InputError
+from core.periods import default_season
 
-__all__ = ["feature_stats", "history_columns", "scale_features", "series_table", "static_codes"]
+__all__ = [
+    "check_params",
+    "feature_stats",
+    "history_columns",
+    "network_season",
+    "scale_features",
+    "series_table",
+    "static_codes",
+    "yearly_season",
+]
 
 STATIC_ROLES = ("category", "brand")
 LOG_COLUMNS = ("pp_price", "age_periods")
@@ -102,3 +113,52 @@ def scale_features(frame: pd.DataFrame, columns: list[str], stats: dict) -> pd.D
         row[:] = (_values(frame, col) - mean) / std
     scaled = pd.DataFrame(block.T, index=frame.index, columns=columns, copy=False)
     return pd.concat([pd.DataFrame(data, index=frame.index), scaled], axis=1, copy=False)
+
+
+def check_params(model) -> None:
+    """Refuse settings of an :class:`~core.forecast.models.lstm.LSTMForecaster` that
+    cannot train.
+
+    Raises
+    ------
+    InputError
+        For an unknown cell, sizes below 1, ``max_passes`` not above 0, ``dropout``
+        outside [0, 1) or a learning rate not above 0.
+    """
+    if model.cell not in ("lstm", "gru"):
+        raise InputError(f"Unknown cell {model.cell!r}; use lstm or gru.",
+                         f"未知的网络单元 {model.cell!r}；请用 lstm 或 gru。")  # fmt: skip
+    for key in ("units", "layers", "batch_size", "epochs", "windows_per_epoch"):
+        if int(getattr(model, key)) < 1:
+            raise InputError(f"{key} must be at least 1.", f"{key} 必须至少为 1。")
+    for key in ("lookback", "horizon"):
+        value = getattr(model, key)
+        if value is not None and int(value) < 1:
+            raise InputError(f"{key} must be at least 1.", f"{key} 必须至少为 1。")
+    if model.max_passes is not None and not float(model.max_passes) > 0:
+        raise InputError("max_passes must be above 0.", "max_passes 必须大于 0。")
+    if not 0 <= float(model.dropout) < 1 or float(model.learning_rate) <= 0:
+        raise InputError(
+            "dropout must be in [0, 1) and the learning rate above 0.",
+            "dropout 必须在 [0, 1) 之间，学习率必须大于 0。",
+        )
+
+
+def yearly_season(freq: str, yearly_lag: bool | None) -> int:
+    """Periods of the yearly lag input for data of ``freq``: its season (52 weeks, 12
+    months) where ``yearly_lag`` is true, ``None`` meaning weekly data only; else 0."""
+    season = default_season(freq)
+    on = yearly_lag if yearly_lag is not None else season == 52
+    return season if on and season > 1 else 0
+
+
+def network_season(model) -> int:
+    """Periods of the yearly lag a fitted deep model's network reads (0: none), from the
+    width of its decoder input: features, one-hot steps and, with the lag, two more.
+
+    Read off the network rather than stored, so models saved before the lag (issue 17)
+    load and forecast as they were trained.
+    """
+    width = int(model.model_.get_layer("future").batch_shape[-1])
+    extra = width - len(model.feature_columns_) - int(model.horizon_)
+    return default_season(model.freq_) if extra == 2 else 0

@@ -16,6 +16,13 @@ periods enters the scale or the encoder (no leakage).
 
 Empty slots, periods before a product's first row and gaps in its history have
 ``observed = 0``; their sales are 0 in the inputs and their targets carry weight 0.
+
+Yearly lag (``season`` > 0, weekly data by default, issue 17): every period of the
+encoder and of the decoder input also carries the sales of ``season`` periods before it
+(scaled like the window) and whether they were observed, so the network reads last
+year's week, and how this year compares with the last, even when its lookback is
+shorter than a year. Only periods before the window's end count (a forecast beyond one
+season reads nothing from its own target periods).
 """
 
 from __future__ import annotations
@@ -52,6 +59,8 @@ class Panel:
         Integer codes per series, shape ``(n_series, n_static)``.
     lookback, horizon : int
         Window sizes the padding was made for.
+    season : int
+        Periods of the yearly lag in the decoder input; 0: none (see module doc).
     """
 
     ids: np.ndarray
@@ -64,6 +73,7 @@ class Panel:
     static: np.ndarray
     lookback: int
     horizon: int
+    season: int = 0
 
     @property
     def n_features(self) -> int:
@@ -96,6 +106,7 @@ def build_panel(
     static_codes: np.ndarray,
     lookback: int,
     horizon: int,
+    season: int = 0,
 ) -> Panel:
     """Lay a long frame out as a :class:`Panel`.
 
@@ -112,6 +123,8 @@ def build_panel(
         Integer codes per series in sorted ``unique_id`` order, ``(n_series, n_static)``.
     lookback, horizon : int
         Padding before and after each series.
+    season : int
+        Yearly lag of the decoder input (0: none).
 
     Returns
     -------
@@ -141,7 +154,7 @@ def build_panel(
         x[pos, j] = np.nan_to_num(feats, nan=0.0, posinf=0.0, neginf=0.0)
     static = np.asarray(static_codes, dtype=np.int32).reshape(n, -1)
     return Panel(np.asarray(ids, dtype=object), start, length, first, y, observed, x, static,
-                 int(lookback), int(horizon))  # fmt: skip
+                 int(lookback), int(horizon), int(season))  # fmt: skip
 
 
 def window_ends(
@@ -188,8 +201,10 @@ def gather(panel: Panel, series: np.ndarray, ends: np.ndarray, known: np.ndarray
     Returns
     -------
     Batch
-        ``past``: ``(B, lookback, 2 + F)`` scaled sales, observed flag, features;
-        ``future``: ``(B, horizon, F + horizon)`` features and a one-hot step;
+        ``past``: ``(B, lookback, 2 + F [+ 2])`` scaled sales, observed flag, features
+        and, with a ``season``, the sales and flag ``season`` periods earlier;
+        ``future``: ``(B, horizon, F + horizon [+ 2])`` features, a one-hot step and,
+        with a ``season``, the scaled sales ``season`` periods earlier and their flag;
         ``static``: ``(B, n_static)``; ``level``: ``(B, 1)`` log of the scale;
         ``scale``: ``(B,)``; ``target``: ``(B, horizon)`` scaled sales;
         ``weight``: ``(B, horizon)`` 1 for known target periods, else 0.
@@ -201,11 +216,15 @@ def gather(panel: Panel, series: np.ndarray, ends: np.ndarray, known: np.ndarray
     y_past, obs_past = panel.y[past_idx], panel.observed[past_idx]
     n_obs = obs_past.sum(axis=1)
     scale = 1.0 + (y_past * obs_past).sum(axis=1) / np.maximum(n_obs, 1.0)
-    past = np.concatenate(
-        [(y_past / scale[:, None])[..., None], obs_past[..., None], panel.x[past_idx]], axis=2
-    )
+    past = [(y_past / scale[:, None])[..., None], obs_past[..., None], panel.x[past_idx]]
+    if panel.season:
+        past += _yearly(panel, series, ends, np.arange(-lb, 0), scale)
+    past = np.concatenate(past, axis=2)
     steps = np.broadcast_to(np.eye(h, dtype=np.float32), (len(at), h, h))
-    future = np.concatenate([panel.x[fut_idx], steps], axis=2)
+    parts = [panel.x[fut_idx], steps]
+    if panel.season:
+        parts += _yearly(panel, series, ends, np.arange(h), scale)
+    future = np.concatenate(parts, axis=2)
     rel = ends[:, None] + np.arange(h)[None, :]
     weight = panel.observed[fut_idx] * (rel < np.asarray(known)[series][:, None])
     return Batch(
@@ -217,3 +236,14 @@ def gather(panel: Panel, series: np.ndarray, ends: np.ndarray, known: np.ndarray
         target=(panel.y[fut_idx] / scale[:, None]).astype(np.float32),
         weight=weight.astype(np.float32),
     )
+
+
+def _yearly(panel: Panel, series, ends, offsets, scale) -> list[np.ndarray]:
+    """Scaled sales ``panel.season`` periods before the periods ``ends + offsets`` and
+    their observed flag, ``(B, len(offsets), 1)`` each; nothing at or after the end."""
+    rel = ends[:, None] + offsets[None, :] - panel.season
+    ok = (rel >= 0) & (rel < ends[:, None])
+    first = panel.start[series][:, None]
+    idx = np.where(ok, first + rel, first)
+    seen = panel.observed[idx] * ok
+    return [(panel.y[idx] * seen / scale[:, None])[..., None], seen[..., None]]
