@@ -58,6 +58,9 @@ def session_to_project(session) -> Project:
     return Project(
         source_name=session.source_path.name if session.source_path else "data.csv",
         source_bytes=session.source_bytes,
+        source_path=""
+        if session.source_bytes or not session.source_path
+        else str(session.source_path),
         import_options=session.import_options,
         cleaning_options=session.cleaning_options,
         train_settings=session.train_settings,
@@ -77,7 +80,8 @@ def apply_opened(session, opened: OpenedProject, path: Path) -> None:
     session.train_settings = project.train_settings
     session.inventory_options = project.inventory_options
     session.cleaning_options = project.cleaning_options
-    session.set_data(Path(project.source_name), project.source_bytes, project.import_options,
+    source = Path(project.source_path or project.source_name)
+    session.set_data(source, project.source_bytes, project.import_options,
                      opened.raw, opened.cleaning, keep_plan=False)  # fmt: skip
     if opened.plan is not None or opened.plan_error is not None:
         session.set_plan(opened.plan, project.plan_name, project.plan_bytes, opened.plan_error)

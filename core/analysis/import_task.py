@@ -23,6 +23,7 @@ from core.data import (
     ImportOptions,
     clean,
     load_dataset,
+    needs_streaming,
     peek_columns,
 )
 from core.errors import CancelledError
@@ -34,6 +35,7 @@ ENCODINGS = ("utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16", "big5", "shift_ji
 #: Separators offered besides automatic detection (value, English name).
 SEPARATORS = ((",", "comma"), (";", "semicolon"), ("\t", "tab"), ("|", "pipe"))
 _STAGES = ("reading", "importing", "cleaning")
+_PEEK_BYTES = 1 << 20
 
 
 @dataclass
@@ -45,7 +47,8 @@ class ImportResult:
     path : str
         The file as the user named it.
     source_bytes : bytes
-        Its content (what a project embeds).
+        Its content (what a project embeds); empty for a file too big to hold at once
+        (read part by part, :mod:`core.data.stream`), which a project links to instead.
     options : ImportOptions
         The options the import ran with.
     raw : Dataset
@@ -88,7 +91,8 @@ def run_import(path: str, options: ImportOptions, cleaning_options: CleaningOpti
         whose original file is gone); ``path`` then only names it.
     on_progress, should_stop : callable, optional
         Stage events (``stage``, ``done``, ``total``; the first adds ``columns`` and
-        ``sheets``) and the cancel check.
+        ``sheets``; a big file's import adds ``bytes_done`` and ``bytes_total`` after
+        each part it read) and the cancel check, also made after each part.
 
     Raises
     ------
@@ -96,14 +100,25 @@ def run_import(path: str, options: ImportOptions, cleaning_options: CleaningOpti
         When the file cannot be imported; CancelledError when cancelled.
     """
     _stage(on_progress, should_stop, 0)
+    big = not source_bytes and Path(path).is_file() and needs_streaming(Path(path))
     try:
-        data = Path(path).read_bytes() if source_bytes is None else source_bytes
+        if big:  # read part by part, never whole: a project links it instead of embedding it
+            with open(path, "rb") as fh:
+                data = fh.read(_PEEK_BYTES)
+        else:
+            data = source_bytes or Path(path).read_bytes()
     except OSError:  # missing or unreadable: the import below says why, in both languages
         data = b""
     columns, sheets = peek_columns(path, data, options)
     _stage(on_progress, should_stop, 1, columns=columns, sheets=sheets)
-    if source_bytes is None:
-        raw = load_dataset(path, options)
+
+    def on_block(done: int, total: int) -> None:
+        _stage(on_progress, should_stop, 1, bytes_done=done, bytes_total=total)
+
+    if big:
+        data = b""
+    if not source_bytes:
+        raw = load_dataset(path, options, on_block=on_block)
     else:
         work = Path(tempfile.mkdtemp(prefix="skucast-import-"))
         try:

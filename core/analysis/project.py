@@ -77,6 +77,9 @@ class Project:
         File name of the planned promotions and prices file (``""``: none).
     plan_bytes : bytes
         Its content as loaded (read again on open, like the sales file).
+    source_path : str
+        Where the sales file is, when it was too big to embed (``source_bytes`` empty):
+        the project links to it and reads it from there on open.
     """
 
     source_name: str = ""
@@ -90,9 +93,15 @@ class Project:
     meta: dict = field(default_factory=dict)
     plan_name: str = ""
     plan_bytes: bytes = b""
+    source_path: str = ""
 
     def source_file(self, folder: str | os.PathLike) -> Path:
-        """Write the embedded sales file into ``folder``; returns its path."""
+        """Write the embedded sales file into ``folder``; returns its path.
+
+        A sales file too big to embed (read part by part) is linked: its own path.
+        """
+        if not self.source_bytes and self.source_path:
+            return Path(self.source_path)
         path = Path(folder) / (Path(self.source_name).name or "data.csv")
         path.write_bytes(self.source_bytes)
         return path
@@ -161,6 +170,8 @@ def _write_members(zf: zipfile.ZipFile, project: Project, notes: list[str]) -> N
     manifest = {"format": FORMAT, "schema_version": SCHEMA_VERSION, "app_version": __version__,
                 "saved_at": pd.Timestamp.now().isoformat(timespec="seconds"),
                 "source_name": Path(project.source_name).name}  # fmt: skip
+    if not project.source_bytes and project.source_path:
+        manifest["source_path"] = str(Path(project.source_path).resolve())
     zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
     zf.writestr("settings.json", json.dumps(_settings(project), ensure_ascii=False, indent=1))
     if project.source_bytes:
@@ -262,6 +273,7 @@ def _read_members(zf: zipfile.ZipFile, source: Path) -> Project:
     project = Project(
         source_name=name,
         source_bytes=zf.read(data_name) if data_name in zf.namelist() else b"",
+        source_path=str(manifest.get("source_path") or ""),
         import_options=ImportOptions.from_dict(settings.get("import_options", {})),
         cleaning_options=CleaningOptions.from_dict(settings.get("cleaning_options", {})),
         train_settings=TrainSettings.from_dict(settings.get("train_settings", {})),
@@ -357,8 +369,16 @@ def open_analysis(path: str | os.PathLike, on_progress=None, should_stop=None) -
     """
 
     project = load_project(path)
-    if not project.source_bytes:
+    if not project.source_bytes and not project.source_path:
         raise _foreign(Path(path), "no sales data inside", "项目中没有销售数据")
+    if not project.source_bytes and not Path(project.source_path).is_file():
+        raise InputError(
+            f"{Path(path).name} links to its sales file, too big to save inside it, and that "
+            f"file is no longer at {project.source_path}. Put it back there, or import it "
+            "again and save a new project.",
+            f"{Path(path).name} 的销售文件太大，未保存在项目内，而是链接到 "
+            f"{project.source_path}，但该文件已不在原处。请把文件放回原处，或重新导入后另存项目。",
+        )
     if should_stop is not None and should_stop():
         raise CancelledError()
     work = Path(tempfile.mkdtemp(prefix="skucast-data-"))

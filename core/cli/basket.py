@@ -14,13 +14,11 @@ import argparse
 
 import pandas as pd
 
-from core.analysis import run_import
 from core.cli.common import (
     EXIT_OK,
     add_cleaning_args,
     add_import_args,
-    cleaning_options,
-    import_options,
+    import_file,
     positive,
 )
 from core.data import write_table
@@ -108,7 +106,7 @@ def _top_lines(pairs: pd.DataFrame, lang: str, n: int = 5) -> list[str]:
 def cmd_basket(args: argparse.Namespace) -> int:
     options = BasketOptions(min_orders=args.min_orders, max_order_size=args.max_order_size,
                             top=args.top)  # fmt: skip
-    imported = run_import(args.file, import_options(args), cleaning_options(args))
+    imported = import_file(args)
     dataset = imported.cleaning.dataset
     if dataset.orders is None:
         raise _no_orders(args.file, imported.columns)

@@ -206,6 +206,16 @@ def add_model_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--events", help="your own event calendar CSV (date,event[,end_date])")
 
 
+def import_file(args):
+    """:func:`core.analysis.run_import` of ``args.file``; a big file's reading shows a bar."""
+    bar = TerminalProgress(args.lang)
+    try:
+        return run_import(args.file, import_options(args), cleaning_options(args),
+                          on_progress=lambda e: bar(e) if "bytes_total" in e else None)  # fmt: skip
+    finally:
+        bar.close()
+
+
 def prepare(args, announce: bool = True, need_active: bool = True):
     """Import and clean the file as the window does, then :func:`core.data.model_frames`.
 
@@ -214,7 +224,7 @@ def prepare(args, announce: bool = True, need_active: bool = True):
     set aside: see :mod:`core.data.alignment`). ``announce`` prints what the alignment did;
     ``need_active`` refuses a file where no product is left to forecast.
     """
-    imported = run_import(args.file, import_options(args), cleaning_options(args))
+    imported = import_file(args)
     dataset = imported.cleaning.dataset
     frames = model_frames(dataset)
     for line in frames.describe(args.lang) if announce else ():

@@ -12,7 +12,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from core.analysis import run_import
 from core.cli.archive import COMMANDS as ARCHIVE_COMMANDS
 from core.cli.archive import add_archive_commands
 from core.cli.basket import COMMANDS as BASKET_COMMANDS
@@ -24,8 +23,7 @@ from core.cli.common import (
     Parser,
     add_cleaning_args,
     add_import_args,
-    cleaning_options,
-    import_options,
+    import_file,
 )
 from core.cli.decide import COMMANDS as DECISION_COMMANDS
 from core.cli.decide import add_decision_commands
@@ -97,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
-    imported = run_import(args.file, import_options(args), cleaning_options(args))
+    imported = import_file(args)
     summary = dataset_summary(imported.cleaning.dataset)
     if args.json:
         json.dump(summary, sys.stdout, ensure_ascii=False, indent=2, default=str)

@@ -1,4 +1,5 @@
-"""Progress lines on the terminal for long CLI commands (training, backtests, tuning).
+"""Progress lines on the terminal for long CLI commands (reading big files, training, backtests,
+tuning).
 
 :class:`TerminalProgress` is the ``on_progress`` callable the core accepts. On a
 terminal it redraws one line (``\\r``); redirected to a file it writes one line per
@@ -26,6 +27,7 @@ _LABELS = {
     "lifecycle_calendar": ("Lifecycle, with the shop's calendar", "生命周期（扣除店铺日历）"),
     "lifecycle_rules": ("Lifecycle stages", "生命周期阶段"),
     "inventory": ("Stock advice", "库存建议"),
+    "importing": ("Reading the file part by part", "分块读取文件"),
 }
 
 
@@ -51,6 +53,7 @@ class TerminalProgress:
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.started = time.perf_counter()
         self._open = False
+        self._tenths = -1  # the last tenth of a big file's reading written to a log
 
     def _label(self, stage: str) -> str:
         en, zh = _LABELS.get(stage, (stage, stage))
@@ -64,6 +67,12 @@ class TerminalProgress:
         if self.tty:
             self.stream.write("\r" + text.ljust(100)[:100])
             self._open = True
+        elif stage == "importing":  # a log gets a line per tenth of the file, not per part
+            tenth = int(10 * event["bytes_done"] / max(event["bytes_total"], 1))
+            if tenth == self._tenths:
+                return
+            self._tenths = tenth
+            self.stream.write(text + "\n")
         elif stage != "batch":
             self.stream.write(text + "\n")
         self.stream.flush()
@@ -81,6 +90,9 @@ class TerminalProgress:
                 return None
             share = (e["epoch"] - 1 + e["batch"] / max(e["batches"], 1)) / max(e["epochs"], 1)
             return f"{label} {_bar(share, 1)} epoch {e['epoch']}/{e['epochs']}"
+        if "bytes_total" in e:
+            done, total = e["bytes_done"], e["bytes_total"]
+            return f"{label} {_bar(done, total)} {done >> 20:,} / {total >> 20:,} MB"
         if "total" in e and "done" in e:
             fold, folds = e.get("fold"), e.get("folds")
             what = f" {e['model']}" if "model" in e else ""

@@ -44,6 +44,7 @@ from core.data.side_files import (
     stock_from_data,
     uid_column,
 )
+from core.data.stream import needs_streaming
 from core.data.summary import dataset_summary, format_summary, sales_ranking
 from core.data.table import RawTable, ReadOptions, clean_header, find_header
 from core.data.validation import freq_kind
@@ -82,6 +83,7 @@ __all__ = [
     "load_dataset",
     "load_event_calendar",
     "model_frames",
+    "needs_streaming",
     "ModelFrames",
     "OPTIONAL_ROLES",
     "parse_dates",

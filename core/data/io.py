@@ -79,7 +79,7 @@ def _check_memory(path: Path, expanded: int, factor: int) -> None:
         )
 
 
-def _gzip_size(path: Path) -> int:
+def gzip_size(path: Path) -> int:
     """Uncompressed size from the gzip trailer (mod 4 GiB; a lower bound)."""
     if path.stat().st_size < 18:  # a gzip header and trailer alone take 18 bytes
         raise _bad_gzip(path, "cut short")
@@ -124,7 +124,7 @@ def read_table(path: str | os.PathLike, options: ReadOptions | None = None) -> R
             ".xlsx 或 .csv，再导入。",
         )
     gz = head.startswith(b"\x1f\x8b")
-    _check_memory(path, _gzip_size(path) if gz else size, CSV_MEMORY_FACTOR)
+    _check_memory(path, gzip_size(path) if gz else size, CSV_MEMORY_FACTOR)
     try:
         data = gzip.decompress(path.read_bytes()) if gz else path.read_bytes()
     except (OSError, EOFError, zlib.error) as exc:  # zlib: a damaged compressed block
@@ -244,7 +244,7 @@ def sniff_separator(lines: list[str]) -> str:
     """Pick the separator whose field count is most consistent (and > 1) over ``lines``."""
     best, best_score = ",", -1.0
     for sep in SEPARATORS:
-        counts = [len(row) for row in _csv_rows(lines, sep)]
+        counts = [len(row) for row in csv_rows(lines, sep)]
         counts = [c for c in counts if c > 0]
         if not counts:
             continue
@@ -273,7 +273,7 @@ def read_csv_bytes(data: bytes, path: Path, options: ReadOptions) -> RawTable:
     window = text[start : start + 200_000]
     head_lines = [ln for ln in window.split("\n")[:SNIFF_LINES] if ln.strip()]
     sep = options.sep or sniff_separator(head_lines)
-    rows = _csv_rows(head_lines, sep)
+    rows = csv_rows(head_lines, sep)
     header_idx = find_header(rows)
     report = Report()
     skip = lead + _blank_lines_before(window, head_lines[header_idx])
@@ -289,7 +289,7 @@ def read_csv_bytes(data: bytes, path: Path, options: ReadOptions) -> RawTable:
         )
     names, dups = clean_header(rows[header_idx])
     check_width(sum(1 for c in rows[header_idx] if c.strip()))  # parsing is slow when wide
-    frame, bad_lines = _parse_csv(text, sep, skip, names)
+    frame, bad_lines = parse_csv(text, sep, skip, names)
     del text
     report_header(report, dups)
     frame = drop_blank_columns(frame, rows[header_idx], report)
@@ -329,7 +329,7 @@ def _blank_lines_before(text: str, header_line: str) -> int:
     return 0
 
 
-def _csv_rows(lines, sep: str) -> list[list[str]]:
+def csv_rows(lines, sep: str) -> list[list[str]]:
     """``csv.reader`` rows of ``lines``, with no limit on the size of a cell.
 
     The csv module refuses cells over 128 KB (``field larger than field limit``); a long
@@ -344,7 +344,7 @@ def _csv_rows(lines, sep: str) -> list[list[str]]:
         csv.field_size_limit(old)
 
 
-def _parse_csv(text: str, sep: str, skip: int, names: list[str]) -> tuple[pd.DataFrame, list[int]]:
+def parse_csv(text: str, sep: str, skip: int, names: list[str]) -> tuple[pd.DataFrame, list[int]]:
     """Parse with the fast C engine; on ragged rows, re-parse and collect them.
 
     Blank lines are kept as empty rows (and dropped by :func:`drop_empty_rows` with a
@@ -382,7 +382,7 @@ def _parse_ragged(
     pandas' own fallback would silently drop the extra cells instead.
     """
     width, rows, index, bad = len(names), [], [], []
-    for i, row in enumerate(_csv_rows(io.StringIO(text), sep)):
+    for i, row in enumerate(csv_rows(io.StringIO(text), sep)):
         if i <= skip:
             continue
         if len(row) > width and any(c.strip() for c in row[width:]):

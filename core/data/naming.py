@@ -20,7 +20,16 @@ import pandas as pd
 
 from core.data.report import Report
 
-__all__ = ["is_note", "product_names", "report_spellings", "spelling_groups", "usual_names"]
+__all__ = [
+    "add_name_counts",
+    "is_note",
+    "name_counts",
+    "pick_names",
+    "product_names",
+    "report_spellings",
+    "spelling_groups",
+    "usual_names",
+]
 
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 #: A whole description that is a stock note, not a product's name.
@@ -50,15 +59,39 @@ def usual_names(uid: np.ndarray, names: np.ndarray) -> pd.Series:
     Ties go to the description used last (a product renamed once keeps its new name).
     A product described by notes only gets an empty name (it is shown by its code).
     """
+    return pick_names(name_counts(uid, names)).reindex(pd.unique(uid)).fillna("")
+
+
+def name_counts(uid: np.ndarray, names: np.ndarray, start: int = 0) -> pd.DataFrame:
+    """How often each product carries each description (stock notes left out).
+
+    One row per product and description: ``n`` lines, ``last`` the position of the last
+    one (``start`` + its index here). Counts of several parts of a file add up with
+    :func:`add_name_counts`; :func:`pick_names` chooses from them.
+    """
     text = pd.Series(names, dtype=object).map(lambda v: "" if pd.isna(v) else str(v).strip())
     inverse, uniq = pd.factorize(text)
     bad = np.array([is_note(u) for u in uniq], dtype=bool)[inverse]
-    rows = pd.DataFrame({"uid": uid, "name": text.to_numpy(), "pos": np.arange(len(text))})
-    rows = rows[~bad]
+    pos = np.arange(start, start + len(text))
+    rows = pd.DataFrame({"uid": uid, "name": text.to_numpy(), "pos": pos})[~bad]
     counts = rows.groupby(["uid", "name"], sort=False).agg(n=("pos", "size"), last=("pos", "max"))
-    best = counts.reset_index().sort_values(["uid", "n", "last"], ascending=[True, False, False])
-    found = best.drop_duplicates("uid").set_index("uid")["name"]
-    return found.reindex(pd.unique(uid)).fillna("")
+    return counts.reset_index()
+
+
+def add_name_counts(*parts: pd.DataFrame) -> pd.DataFrame:
+    """The :func:`name_counts` of several parts as one."""
+    both = pd.concat(parts, ignore_index=True)
+    return (
+        both.groupby(["uid", "name"], sort=False)
+        .agg(n=("n", "sum"), last=("last", "max"))
+        .reset_index()
+    )
+
+
+def pick_names(counts: pd.DataFrame) -> pd.Series:
+    """Product -> the name with the most lines, ties to the one used last."""
+    best = counts.sort_values(["uid", "n", "last"], ascending=[True, False, False])
+    return best.drop_duplicates("uid").set_index("uid")["name"]
 
 
 def spelling_groups(codes: np.ndarray, uniques: np.ndarray) -> tuple[list, list]:

@@ -4,8 +4,9 @@ The regions are those of :mod:`core.festivals`: ``CN``, ``US`` and ``intl``. The
 strongest first: a country column (``Country``, ``ship-country``, 国家 ...: the country
 on most rows), a currency column (``CNY``, ``USD``, ``EUR`` ...), currency signs in the
 price and amount cells (``$12.99``, ``￥59``, ``£3.25``, ``€``), and Chinese column
-names. :func:`suggest_region` returns the first that speaks, with what it saw, so
-``inspect`` can say why and the user can choose otherwise (``--region``).
+names. :func:`suggest_region` returns the first that speaks, with what it saw in
+English and in Chinese, so ``inspect`` can say why and the user can choose otherwise
+(``--region``).
 """
 
 from __future__ import annotations
@@ -59,6 +60,12 @@ def _cells(table: pd.DataFrame, col: str) -> pd.Series:
     return values[(values != "") & (values.str.casefold() != "nan")]
 
 
+def _on_rows(counts: pd.Series, of: int) -> tuple[str, str]:
+    """The most frequent value and its rows, in English and in Chinese."""
+    top, n = counts.index[0], int(counts.iloc[0])
+    return f"{top} on {n} of {of} rows", f"{of} 行中有 {n} 行为“{top}”"
+
+
 def _by_country(table: pd.DataFrame, mapping: ColumnMapping) -> dict | None:
     for col in table.columns:
         norm = normalize_header(col)
@@ -68,8 +75,7 @@ def _by_country(table: pd.DataFrame, mapping: ColumnMapping) -> dict | None:
         found = _majority(values.map(_country))
         if found:
             counts = values.value_counts()
-            seen = f"{counts.index[0]} on {counts.iloc[0]} of {len(values)} rows"
-            return _result(found[0], "country", col, seen)
+            return _result(found[0], "country", col, *_on_rows(counts, len(values)))
     return None
 
 
@@ -81,7 +87,8 @@ def _by_currency(table: pd.DataFrame, mapping: ColumnMapping) -> dict | None:
         codes = values[values.str.fullmatch(r"[a-z]{3}")]
         found = _majority(codes.map(lambda c: _CURRENCIES.get(c, "intl")))
         if found:
-            return _result(found[0], "currency", col, codes.value_counts().index[0].upper())
+            counts = codes.str.upper().value_counts()
+            return _result(found[0], "currency", col, *_on_rows(counts, len(codes)))
     return None
 
 
@@ -100,23 +107,27 @@ def _by_symbols(table: pd.DataFrame, mapping: ColumnMapping) -> dict | None:
             continue
         found = _majority(signs)
         if found:
-            sample = values[signs.index[0]]
-            return _result(found[0], "symbol", col, sample)
+            sample, n, of = values[signs.index[0]], len(signs), len(values)
+            en = f"'{sample}': a currency sign in {n} of {of} cells"
+            zh = f"“{sample}”：{of} 个单元格中有 {n} 个带货币符号"
+            return _result(found[0], "symbol", col, en, zh)
     return None
 
 
 def _by_headers(table: pd.DataFrame, mapping: ColumnMapping) -> dict | None:
     names = [str(c) for c in table.columns]
     if any(_KANA.search(n) for n in names):
-        return _result("intl", "headers", None, "Japanese column names")
-    han = sum(bool(_HAN.search(n)) for n in names)
-    if han >= max(1, 0.3 * len(names)):
-        return _result("CN", "headers", None, f"{han} of {len(names)} column names in Chinese")
+        return _result("intl", "headers", None, "Japanese column names", "表头为日文")
+    han, of = sum(bool(_HAN.search(n)) for n in names), len(names)
+    if han >= max(1, 0.3 * of):
+        en, zh = f"{han} of {of} column names in Chinese", f"{of} 个表头中有 {han} 个为中文"
+        return _result("CN", "headers", None, en, zh)
     return None
 
 
-def _result(region: str, signal: str, column: str | None, evidence: str) -> dict:
-    return {"region": region, "signal": signal, "column": column, "evidence": evidence}
+def _result(region: str, signal: str, column: str | None, en: str, zh: str) -> dict:
+    return {"region": region, "signal": signal, "column": column, "evidence": en,
+            "evidence_zh": zh}  # fmt: skip
 
 
 def suggest_region(table: pd.DataFrame, mapping: ColumnMapping) -> dict | None:
@@ -124,7 +135,7 @@ def suggest_region(table: pd.DataFrame, mapping: ColumnMapping) -> dict | None:
 
     Returns ``{"region": "CN" | "US" | "intl", "signal": "country" | "currency" |
     "symbol" | "headers", "column": the column it came from (or None), "evidence": what
-    was seen}``.
+    was seen, in English, "evidence_zh": the same in Chinese}``.
     """
     for finder in (_by_country, _by_currency, _by_symbols, _by_headers):
         found = finder(table, mapping)

@@ -7,6 +7,7 @@ notes never do. The same report is shown by ``python main.py inspect`` and the G
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Literal
@@ -146,3 +147,106 @@ class Report:
                     prefix = "   " if lang == "both" else ""
                     lines.append(f"{prefix}[{en_label}] {f.text('en')}")
         return "\n".join(lines)
+
+
+#: A figure in a text; not a part of a date, a time or a code (``2018-02-29``, ``5pcs``).
+_NUMBER = re.compile(
+    r"(?<![A-Za-z0-9_\-/:.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![A-Za-z0-9_\-/:])"
+)
+#: A listed kind with its count: ``POST (12)``, ``运费（3）``.
+_ITEM = re.compile(r"^(?P<label>.+?)\s?[（(](?P<n>\d+)[)）]$")
+_MORE = re.compile(r"\s?[（(]\+\d+[)）]$")
+
+
+def merge_findings(parts: Sequence[Sequence[Finding]]) -> list[Finding]:
+    """The findings on the parts of one file (read part by part) as findings on the file.
+
+    Findings with the same severity, code and column become one: their rows and row
+    counts add up, and so do the figures in their texts where the texts differ only in
+    their figures ("12 lines ..." + "3 lines ..." = "15 lines ..."), or in the counts of a
+    list of kinds ("POST (5), DOT (2)"). A text that cannot be added up this way keeps
+    the first part's wording and says so.
+    """
+    groups: dict[tuple, list[Finding]] = {}
+    for part in parts:
+        for f in part:
+            groups.setdefault((f.severity, f.code, f.column), []).append(f)
+    out = []
+    for same in groups.values():
+        first = same[0]
+        rows = [r for f in same for r in f.rows][:MAX_ROWS_LISTED]
+        en, zh = _sum_texts([f.en for f in same], "en"), _sum_texts([f.zh for f in same], "zh")
+        out.append(
+            Finding(first.severity, first.code, en, zh, first.column, rows,
+                    sum(f.n_rows for f in same), first.action_en, first.action_zh)
+        )  # fmt: skip
+    return out
+
+
+def _sum_texts(texts: list[str], lang: str) -> str:
+    if len(set(texts)) == 1:
+        return texts[0]
+    shapes = {_NUMBER.sub("#", t) for t in texts}
+    if len(shapes) == 1:
+        return _add_figures(texts)
+    listed = [_split_list(t) for t in texts]
+    if all(listed) and len({_NUMBER.sub("#", head) for head, _ in listed}) == 1:
+        wide = lang == "zh" and "）" in texts[0]
+        return _add_figures([head for head, _ in listed]) + _join_list(listed, wide)
+    tail = (
+        "（仅为文件第一部分的统计）"
+        if lang == "zh"
+        else " (figures for the first part of the file only)"
+    )
+    return texts[0] + tail
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _add_figures(texts: list[str]) -> str:
+    figures = [[_number(m) for m in _NUMBER.findall(t)] for t in texts]
+    sums = [sum(col) for col in zip(*figures, strict=True)]
+    commas = any("," in m for t in texts for m in _NUMBER.findall(t))
+    it = iter(sums)
+
+    def put(match: re.Match) -> str:
+        value = next(it)
+        if float(value).is_integer() and "." not in match.group():
+            return f"{int(value):,}" if commas else str(int(value))
+        return f"{value:g}"
+
+    return _NUMBER.sub(put, texts[0])
+
+
+def _split_list(text: str) -> tuple[str, dict[str, int]] | None:
+    """``"head: A (2), B (1)"`` -> ``("head: ", {"A": 2, "B": 1})``; None if not a list."""
+    cut = max(text.rfind(": "), text.rfind("："))
+    if cut < 0:
+        return None
+    head, body = (
+        text[: cut + (2 if text[cut] == ":" else 1)],
+        _MORE.sub("", text[cut + 1 :].strip()),
+    )
+    items = {}
+    for item in re.split(r", |、", body):
+        match = _ITEM.match(item.strip())
+        if not match:
+            return None
+        items[match["label"]] = items.get(match["label"], 0) + int(match["n"])
+    return head, items
+
+
+def _join_list(listed: list, wide: bool) -> str:
+    total: dict[str, int] = {}
+    for _, items in listed:
+        for label, n in items.items():
+            total[label] = total.get(label, 0) + n
+    top = sorted(total.items(), key=lambda kv: -kv[1])
+    shown = top[:8]
+    if wide:
+        text = "、".join(f"{k}（{n}）" for k, n in shown)
+    else:
+        text = ", ".join(f"{k} ({n})" for k, n in shown)
+    return text + (f" (+{len(top) - 8})" if len(top) > 8 else "")

@@ -12,6 +12,7 @@ one product.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from core.data.dataset import ColumnMapping
@@ -193,11 +194,49 @@ class Context:
         choice = choose(
             "ids", self.header["item"], content, cands, header_pick=header, threshold=PRODUCT_FIT
         )
+        if store and choice.column and not self._splits_products(store, choice.column):
+            self._redundant_note(store, choice.column)
+            store = None  # one warehouse for the whole file, or one per product: no ID
         ids = ([store] if store else []) + ([choice.column] if choice.column else [])
         choice.column = ids
         self._note("ids", choice, header)
         self.choices["ids"] = choice
         return ids
+
+    def _splits_products(self, extra: str, main: str) -> bool:
+        """Whether ``extra`` (a store or warehouse column) tells apart some products that
+        ``main``'s codes do not: a column with one value, or one value per product, adds
+        nothing to the product ID."""
+        ev, code = self.evidence[extra], self.evidence[main]
+        where = np.where(ev.codes >= 0, 0, -1)  # the rows where ``extra`` is filled
+        return (
+            ev.distinct >= 2
+            and distinct_rows([code.codes, ev.codes])[0] > distinct_rows([code.codes, where])[0]
+        )
+
+    def _redundant_note(self, extra: str, main: str) -> None:
+        if self.report is None:
+            return
+        filled = np.flatnonzero(self.evidence[extra].codes >= 0)
+        if not filled.size:
+            en, zh = "it is empty", "它是空的"
+        elif self.evidence[extra].distinct < 2:
+            value = str(self.frame[extra].iloc[filled[0]]).strip()
+            en = f"it holds a single value ('{value}') throughout"
+            zh = f"全表只有一个值（“{value}”）"
+        else:
+            en = f"each code in '{main}' has a single '{extra}' value"
+            zh = f"“{main}”的每个编码只对应一个“{extra}”值"
+        self.report.add(
+            "info",
+            "redundant_id_column",
+            f"Column '{extra}' is named like a store or warehouse, but {en}: it tells no "
+            f"products apart and is not part of the product ID",
+            f"列“{extra}”的表头像店铺或仓库，但{zh}：它区分不出商品，未用作商品 ID",
+            column=extra,
+            action_en=f"to forecast per '{extra}' anyway, import with --id-cols {extra},{main}",
+            action_zh=f"如仍需按“{extra}”分开预测，请用 --id-cols {extra},{main} 重新导入",
+        )
 
     def _finest(self, pick: str, cands: list[str], content: dict[str, float]) -> str:
         """The finest product-code column that divides ``pick`` (a variant's code, not its

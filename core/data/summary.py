@@ -103,15 +103,19 @@ _SIGNALS = {
 }
 
 
-def _region_line(region: dict | None) -> list[str]:
-    """The holiday region the data suggests and why (``--region`` changes it)."""
+def _region_line(region: dict | None, lang: str = "both") -> list[str]:
+    """The holiday region the data suggests and why (``--region`` changes it); what was
+    seen in ``lang`` (``both``: Chinese, then English)."""
     if not region:
         return []
     where = f" '{region['column']}'" if region.get("column") else ""
     signal = _SIGNALS.get(region["signal"], region["signal"])
+    en = region["evidence"]
+    zh = region.get("evidence_zh") or en  # a summary saved before Chinese evidence
+    seen = {"en": en, "zh": zh}.get(lang, en if zh == en else f"{zh} / {en}")
     return [
         f"节假日地区 region: {region['region']}  (建议 suggested: {signal}{where}: "
-        f"{region['evidence']}; 更改 change: --region)"
+        f"{seen}; 更改 change: --region)"
     ]
 
 
@@ -134,7 +138,7 @@ def format_summary(summary: dict, lang: str = "both") -> str:
             else []
         ),
         f"频率 frequency:   {zh_freq} / {en_freq} ({summary['frequency']})",
-        *_region_line(summary.get("region")),
+        *_region_line(summary.get("region"), lang),
         f"商品数 series:    {summary['series']}",
         f"日期 dates:       {summary['first_date']} .. {summary['last_date']}"
         f"  ({summary['rows']} rows after cleaning)",

@@ -21,6 +21,8 @@ __all__ = [
     "count_rows_wide_error",
     "counted_units",
     "parse_quantities",
+    "finish_sums",
+    "partial_sums",
     "report_counted_rows",
     "sum_order_lines",
 ]
@@ -119,32 +121,61 @@ def sum_order_lines(frame: pd.DataFrame, report: Report) -> pd.DataFrame:
     stock kept, other numbers averaged; the unit price is the amount over the units
     where both are known.
     """
-    n_lines = len(frame)
-    agg = {"y": "sum", "_row": "min"}
-    agg.update({c: "sum" for c in ("revenue",) if c in frame})
-    agg.update({c: "max" for c in ("promo",) if c in frame})
-    agg.update({c: "last" for c in ("stock",) if c in frame})
-    agg.update(
-        {
-            c: "mean"
-            for c in frame.columns
-            if c not in agg
-            and c not in ("unique_id", "ds")
-            and pd.api.types.is_numeric_dtype(frame[c])
-        }
-    )
-    agg.update({c: "first" for c in frame.columns if c not in agg and c not in ("unique_id", "ds")})
-    out = frame.groupby(["unique_id", "ds"], sort=True, as_index=False).agg(agg)
-    out["y"] = out["y"].where(frame.groupby(["unique_id", "ds"])["y"].count().to_numpy() > 0)
-    if "revenue" in out and "price" in out:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out["price"] = np.where(out["y"] > 0, out["revenue"] / out["y"], out["price"])
+    out = finish_sums(partial_sums(frame))
     report.add(
         "info",
         "order_lines_summed",
-        f"Order lines: {n_lines} lines summed into {len(out)} product-days",
-        f"订单明细：{n_lines} 行已按商品和日期合计为 {len(out)} 行",
+        f"Order lines: {len(frame)} lines summed into {len(out)} product-days",
+        f"订单明细：{len(frame)} 行已按商品和日期合计为 {len(out)} 行",
         action_en="quantities added up per product and day",
         action_zh="按商品和日期合计销量",
     )
     return out
+
+
+_COUNT = "\x00n"  # suffix of the columns counting the values an average is taken over
+
+
+def partial_sums(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per product-day of ``frame``'s lines, in a form that adds up over parts.
+
+    Averaged columns hold their sum and a count beside it; :func:`finish_sums` adds up
+    the partial sums of several parts of a file (or one) and takes the averages.
+    """
+    how = {"y": "sum", "_row": "min"}
+    how.update({c: "sum" for c in ("revenue",) if c in frame})
+    how.update({c: "max" for c in ("promo",) if c in frame})
+    how.update({c: "last" for c in ("stock",) if c in frame})
+    means = [
+        c
+        for c in frame.columns
+        if c not in how and c not in ("unique_id", "ds") and pd.api.types.is_numeric_dtype(frame[c])
+    ]
+    how.update(
+        {c: "first" for c in frame.columns if c not in how and c not in means + ["unique_id", "ds"]}
+    )
+    counted = {f"{c}{_COUNT}": frame[c].notna().to_numpy(dtype=np.int64) for c in ["y", *means]}
+    work = frame.assign(**{c: frame[c].fillna(0) for c in means}, **counted)
+    how.update({c: "sum" for c in [*means, *counted]})
+    return work.groupby(["unique_id", "ds"], sort=False, as_index=False, observed=True).agg(how)
+
+
+def finish_sums(parts: pd.DataFrame) -> pd.DataFrame:
+    """The product-days of :func:`partial_sums` (of one part or several, concatenated)."""
+    how = {c: "sum" for c in parts.columns if c.endswith(_COUNT) or c in ("y", "revenue")}
+    how.update({"_row": "min", **{c: "max" for c in ("promo",) if c in parts}})
+    how.update({c: "last" for c in ("stock",) if c in parts})
+    means = [c[: -len(_COUNT)] for c in parts.columns if c.endswith(_COUNT) and c != "y" + _COUNT]
+    how.update({c: "sum" for c in means})
+    how.update({c: "first" for c in parts.columns if c not in how and c not in ("unique_id", "ds")})
+    out = parts.groupby(["unique_id", "ds"], sort=True, as_index=False, observed=True).agg(how)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for c in means:
+            n = out.pop(c + _COUNT).to_numpy()
+            out[c] = np.where(n > 0, out[c].to_numpy(dtype=float) / np.maximum(n, 1), np.nan)
+        out["y"] = out["y"].where(out.pop("y" + _COUNT).to_numpy() > 0)
+        if "revenue" in out and "price" in out:
+            out["price"] = np.where(out["y"] > 0, out["revenue"] / out["y"], out["price"])
+    fixed = [c for c in ("unique_id", "ds", "y", "_row", "revenue", "promo", "stock") if c in out]
+    rest = [c for c in out.columns if c not in fixed]
+    return out[fixed + [c for c in rest if c in means] + [c for c in rest if c not in means]]

@@ -712,6 +712,10 @@ Open a sales file to see its rows here.</source>
         <translation>中文列名</translation>
     </message>
     <message>
+        <source>Reading {name} part by part: {done} of {total} MB</source>
+        <translation>正在分块读取 {name}：已读 {done} / {total} MB</translation>
+    </message>
+    <message>
         <source>Imported {name}: {products}.</source>
         <translation>已导入 {name}：{products}。</translation>
     </message>

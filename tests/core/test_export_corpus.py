@@ -551,7 +551,8 @@ def youzan_orders() -> Export:
                      (x.when + pd.Timedelta(minutes=2)).strftime("%Y-%m-%d %H:%M:%S"),
                      x.buyer, "周*", ""])  # fmt: skip
     series, units = _sold(lines)
-    expected = {"date": "买家付款时间", "ids": ["归属店铺", "规格编码"], "target": "商品数量",
+    # one shop (禾木生活馆) on every row tells no products apart: not part of the ID
+    expected = {"date": "买家付款时间", "ids": ["规格编码"], "target": "商品数量",
                 "name": "商品名称", "price": "商品单价"}  # fmt: skip
     return Export(rows, expected, series, units, "CN", sheet="订单明细", suffix="xlsx")
 
@@ -661,7 +662,8 @@ def yonyou_u8_outbound() -> Export:
                          ("䶮记粮油店", "华联超市", "家乐福（中国）")[n % 3], "普通销售", code,
                          goods[code][0], goods[code][1], "袋", str(qty), f"{price:.2f}",
                          f"{qty * price:.2f}", "李会计", "王主管"])  # fmt: skip
-    expected = {"date": "出库日期", "ids": ["仓库", "存货编码"], "target": "数量",
+    # one warehouse (原料成品库) on every row tells no products apart: not part of the ID
+    expected = {"date": "出库日期", "ids": ["存货编码"], "target": "数量",
                 "name": "存货名称", "price": "单价", "revenue": "金额"}  # fmt: skip
     return Export(rows, expected, len(keys), units, "CN", encoding="gb18030", newline="\r\n")
 
@@ -727,7 +729,8 @@ def lazada_orders() -> Export:
                          f"{x.price:.2f}", "0.00", "0.00", "0.00",
                          "Desk Fan 16 inch" if "FAN" in x.code else "LED Desk Lamp",
                          f"Color Family:{x.code[-2:]}", "LEX MY", "delivered"])  # fmt: skip
-    return Export(rows, {}, len(codes), item, "intl")
+    # ``wareHouse`` says "dropshipping" on every row: it tells no products apart
+    return Export(rows, {"ids": ["sellerSku"]}, len(codes), item, "intl")
 
 
 def test_lazada_one_row_per_unit_is_refused_not_misread(tmp_path):
@@ -765,6 +768,12 @@ def test_count_rows_counts_each_row_as_one_unit(tmp_path, capsys):
     path = tmp_path / "lazada.csv"
     _write(export, path)
     ds = load_dataset(path, ImportOptions(count_rows=True))
+    assert ds.mapping.ids == export.expected["ids"] == ["sellerSku"]
+    assert ds.roles["ids"]["column"] == ["sellerSku"]
+    assert sorted(ds.series["unique_id"]) == sorted(set(r[5] for r in export.rows[1:]))
+    left_out = ds.report.by_code("redundant_id_column")
+    assert left_out.column == "wareHouse" and "'dropshipping'" in left_out.en
+    assert "“dropshipping”" in left_out.zh and "--id-cols wareHouse,sellerSku" in left_out.action_zh
     expected = _units_per_product_day(export.rows, "sellerSku", "createTime")
     assert _imported_units(ds, "sellerSku") == expected
     assert ds.n_series == export.series == 4 and ds.frame["y"].sum() == export.units == 183
@@ -779,7 +788,7 @@ def test_count_rows_counts_each_row_as_one_unit(tmp_path, capsys):
     assert main(["inspect", str(path), "--json", "--count-rows"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert (summary["series"], summary["total_quantity"]) == (4, 183.0)
-    assert summary["mapping"]["target"] is None
+    assert summary["mapping"]["target"] is None and summary["mapping"]["ids"] == ["sellerSku"]
 
 
 def test_per_unit_rows_are_told_from_contents_not_header_names(tmp_path):
@@ -960,8 +969,9 @@ def test_the_region_is_suggested_from_a_country_then_a_currency_then_chinese_hea
     path.write_text(to_text(_uk_rows([])), encoding="utf-8")
     uk = load_dataset(path).roles["region"]
     assert uk == {"region": "intl", "signal": "country", "column": "Country",
-                  "evidence": uk["evidence"]}  # fmt: skip
+                  "evidence": uk["evidence"], "evidence_zh": uk["evidence_zh"]}  # fmt: skip
     assert uk["evidence"].startswith("United Kingdom on ")
+    assert uk["evidence_zh"].endswith("行为“United Kingdom”")
     rows = _priced("$", ["Date", "SKU", "Product", "Qty", "Price"])
     rows = [r + (["Currency"] if i == 0 else ["CNY"]) for i, r in enumerate(rows)]
     path.write_text(to_text(rows), encoding="utf-8")

@@ -499,7 +499,7 @@ def jushuitan_outbound():
         )
     expected = {
         "date": "出库日期",
-        "ids": ["店铺", "商品编码"],
+        "ids": ["商品编码"],  # one shop (旗舰店) on every row: no part of the ID
         "target": "实发数量",
         "name": "商品名称",
         "revenue": "销售金额",

@@ -345,6 +345,10 @@ def test_the_suggested_region_is_shown_and_used_unless_chosen(qtbot, tmp_path):
     qtbot.waitUntil(lambda: session.raw is not before and _idle(view), timeout=20000)
     assert session.train_settings.region == "US"
     assert "In use: United States, as chosen under Features." in view.summary.text()
+    i18n.install("zh_CN")  # the autouse settings fixture switches back to English
+    view.retranslate()
+    text = view.summary.text()
+    assert "行为“United Kingdom”" in text and "United Kingdom on " not in text
 
 
 def test_every_string_has_a_chinese_translation(tmp_path):

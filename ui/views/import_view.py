@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from core.analysis import ImportResult, run_import
 from core.data import ImportOptions, freq_kind, peek_columns
-from ui.i18n import products
+from ui.i18n import pick, products
 from ui.models.dataframe_model import DataFrameModel
 from ui.preview import run_preview
 from ui.views.base import BaseView, heading, placeholder_stack
@@ -232,7 +232,9 @@ class ImportView(BaseView):
                            "{used}, as chosen under Features.")  # fmt: skip
         return "<br>" + text.format(
             region=names.get(found["region"], found["region"]), signal=signal,
-            evidence=html.escape(str(found.get("evidence", ""))), used=names.get(used, used))  # fmt: skip
+            evidence=html.escape(pick(str(found.get("evidence", "")),
+                                      str(found.get("evidence_zh") or found.get("evidence", "")))),
+            used=names.get(used, used))  # fmt: skip
 
     def _suggest_region(self, raw) -> None:
         """Train with the region the data suggests unless the user chose one."""
@@ -303,7 +305,14 @@ class ImportView(BaseView):
         stages = {"reading": self.tr("Reading {name}...").format(name=name),
                   "importing": self.tr("Checking columns, dates and quantities..."),
                   "cleaning": self.tr("Cleaning...")}  # fmt: skip
-        self.stage_label.setText(stages.get(event.get("stage"), ""))
+        text = stages.get(event.get("stage"), "")
+        if "bytes_total" in event:  # a big file, read part by part
+            text = self.tr("Reading {name} part by part: {done} of {total} MB").format(
+                name=name,
+                done=f"{event['bytes_done'] >> 20:,}",
+                total=f"{event['bytes_total'] >> 20:,}",
+            )
+        self.stage_label.setText(text)
         self.progress.setValue(int(event.get("done", 0)))
         if (event.get("columns") or event.get("sheets")) and self._pending is not None:
             # The forms follow the file being imported, so a failed import can be fixed.
