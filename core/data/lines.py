@@ -62,6 +62,7 @@ def order_lines(raw: RawTable, options, report: Report, plan=None, lines=None):
     given, receives the findings on the lines instead of ``report``.
     """
     table = raw.frame
+    whole = plan is None  # a part of a file is not refused for what the whole file may make up
     if plan is None:
         mapping, hints, guessed = detect_mapping(
             table, options.date_col, options.id_cols, options.target_col,
@@ -88,7 +89,7 @@ def order_lines(raw: RawTable, options, report: Report, plan=None, lines=None):
     if "status" in hints:
         table = _drop_non_sales(table, hints["status"], raw.info.header_row, report)
     rownum = table.index.to_numpy(dtype=np.int64) + raw.info.header_row + 1
-    keep = _drop_bad_dates(table, mapping, options, report, rownum)
+    keep = _drop_bad_dates(table, mapping, options, report, rownum, whole)
     table, rownum = table.loc[keep.values], rownum[keep.to_numpy()]
     dates = keep.attrs["dates"][keep.to_numpy()]
     factors = {col: _factor(table[col]) for col in mapping.ids}  # shared with the screening
@@ -108,7 +109,7 @@ def order_lines(raw: RawTable, options, report: Report, plan=None, lines=None):
     if options.count_rows:
         frame["y"] = counted_units(len(table))
     else:
-        frame["y"] = parse_quantities(table[mapping.target], mapping.target, report, rownum)
+        frame["y"] = parse_quantities(table[mapping.target], mapping.target, report, rownum, whole)
     _add_roles(frame, table, mapping, report)
     if plan is None:
         is_orders = options.layout == "orders" or (
@@ -118,7 +119,15 @@ def order_lines(raw: RawTable, options, report: Report, plan=None, lines=None):
         )
         plan = LinePlan(mapping, hints, is_orders, keep.attrs["dayfirst"])
     frame, table = screen_order_lines(
-        frame, table, mapping, hints, plan.is_orders, options.keep_non_products, report, factors
+        frame,
+        table,
+        mapping,
+        hints,
+        plan.is_orders,
+        options.keep_non_products,
+        report,
+        factors,
+        refuse_empty=whole,
     )
     if options.count_rows:
         report_counted_rows(report, len(frame), hints.get("ignored_target"))
@@ -163,7 +172,7 @@ def _drop_non_sales(table: pd.DataFrame, col: str, header_row: int, report: Repo
     return table.loc[~drop]
 
 
-def _drop_bad_dates(table, mapping: ColumnMapping, options, report: Report, rownum) -> pd.Series:
+def _drop_bad_dates(table, mapping: ColumnMapping, options, report: Report, rownum, refuse=True):
     col = mapping.date
     parsed = parse_dates(table[col], options.dayfirst)
     bad, empty = parsed.bad, parsed.empty
@@ -174,7 +183,7 @@ def _drop_bad_dates(table, mapping: ColumnMapping, options, report: Report, rown
         summary[np.flatnonzero(bad | empty)[hits.to_numpy()]] = True
     report_dates(report, col, parsed, summary, rownum)
     usable = ~(bad | empty)
-    if usable.sum() == 0 or usable.sum() < 0.5 * len(table):
+    if refuse and (usable.sum() == 0 or usable.sum() < 0.5 * len(table)):
         sample = ", ".join(table[col][bad].astype(str).unique()[:5])
         raise InputError(
             f"Most values of the date column '{col}' cannot be read as dates (e.g. {sample}). "

@@ -69,11 +69,13 @@ def name_counts(uid: np.ndarray, names: np.ndarray, start: int = 0) -> pd.DataFr
     one (``start`` + its index here). Counts of several parts of a file add up with
     :func:`add_name_counts`; :func:`pick_names` chooses from them.
     """
-    text = pd.Series(names, dtype=object).map(lambda v: "" if pd.isna(v) else str(v).strip())
+    raw, seen = pd.factorize(pd.Series(names, dtype=object))  # NaN: -1
+    clean = np.array([str(u).strip() for u in seen] + [""], dtype=object)  # stripped once each
+    text = clean[raw]
     inverse, uniq = pd.factorize(text)
     bad = np.array([is_note(u) for u in uniq], dtype=bool)[inverse]
     pos = np.arange(start, start + len(text))
-    rows = pd.DataFrame({"uid": uid, "name": text.to_numpy(), "pos": pos})[~bad]
+    rows = pd.DataFrame({"uid": uid, "name": text, "pos": pos})[~bad]
     counts = rows.groupby(["uid", "name"], sort=False).agg(n=("pos", "size"), last=("pos", "max"))
     return counts.reset_index()
 
@@ -105,7 +107,9 @@ def spelling_groups(codes: np.ndarray, uniques: np.ndarray) -> tuple[list, list]
     counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
     per = pd.Series(counts, index=pd.Index(uniques, dtype=object)).groupby(level=0).sum()
     spaced = sorted(set(pd.Index(uniques, dtype=object)[pd.Index(uniques).duplicated()]))
-    folded = per.groupby(per.index.str.casefold(), sort=False)
+    keys = per.index.str.casefold()
+    several = keys.duplicated(keep=False)  # only these can be written two ways
+    folded = per[several].groupby(keys[several], sort=False)
     cased = []
     for _, group in folded:
         if len(group) > 1:

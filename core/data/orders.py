@@ -112,13 +112,15 @@ def screen_order_lines(
     keep_non_products: bool,
     report: Report,
     factors: dict | None = None,
+    refuse_empty: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Leave out cancellations, returns and non-product lines (see module doc).
 
     ``frame`` (the canonical rows) and ``table`` (the source cells) are row-aligned and are
     returned filtered alike. Returns are only told apart in order lines (``is_orders``): in
     a table of daily totals a negative value is a correction that cleaning reports.
-    ``factors`` passes the ID columns' codes on to :func:`non_product_lines`.
+    ``factors`` passes the ID columns' codes on to :func:`non_product_lines`. With
+    ``refuse_empty`` (the default) a table with nothing left is refused.
     """
     rows, y = frame["_row"].to_numpy(), frame["y"].to_numpy()
     drop = np.zeros(len(frame), dtype=bool)
@@ -142,7 +144,7 @@ def screen_order_lines(
         drop |= returned
     if not drop.any():
         return frame, table
-    if drop.all():
+    if drop.all() and refuse_empty:
         raise InputError(
             "No product sales are left once cancellations, returns and non-product lines "
             "(postage, discounts, fees) are left out.",

@@ -28,7 +28,9 @@ __all__ = [
 ]
 
 
-def parse_quantities(column: pd.Series, name: str, report: Report, rownum) -> np.ndarray:
+def parse_quantities(
+    column: pd.Series, name: str, report: Report, rownum, refuse=True
+) -> np.ndarray:
     """The quantities of ``column`` as floats (NaN where empty or not a number).
 
     Cells that are not numbers and empty cells are reported with their rows
@@ -63,7 +65,7 @@ def parse_quantities(column: pd.Series, name: str, report: Report, rownum) -> np
             action_en="treated as missing; cleaning fills them (fill=zero)",
             action_zh="视为缺失值；清洗时填补（fill=zero）",
         )
-    if values.isna().all():
+    if refuse and values.isna().all():
         raise InputError(
             f"The quantity column '{name}' holds no numbers. Choose the column with "
             "units sold (Import view: Columns; command line: --target-col).",

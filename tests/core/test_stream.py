@@ -167,3 +167,77 @@ def test_findings_on_parts_add_up_to_findings_on_the_file():
                             [finding("first sale 2019-05-06", "首次 2019-05-06", [], 0)]])  # fmt: skip
     assert dates[0].en.startswith("first sale 2018-02-03") and "first part" in dates[0].en
     assert "第一部分" in dates[0].zh
+
+
+def test_a_big_file_is_linked_by_its_project_not_embedded(export, tmp_path, monkeypatch):
+    from core.analysis import Project, open_analysis, run_import, save_project
+    from core.data import CleaningOptions
+
+    monkeypatch.setattr(stream_mod, "STREAM_BYTES", 10_000)
+    events = []
+    result = run_import(str(export), ImportOptions(), CleaningOptions(), on_progress=events.append)
+    assert result.source_bytes == b""  # never read whole
+    assert result.raw.report.by_code("streamed") is not None
+    reading = [e for e in events if "bytes_total" in e]
+    assert reading and reading[-1]["bytes_done"] == export.stat().st_size
+    project = Project(source_name=export.name, source_bytes=result.source_bytes,
+                      source_path=str(export), import_options=result.options)  # fmt: skip
+    saved, _ = save_project(project, tmp_path / "shop.skucast")
+    opened = open_analysis(saved)
+    assert opened.project.source_path == str(export.resolve())
+    pd.testing.assert_frame_equal(opened.raw.frame, result.raw.frame)
+    export.rename(tmp_path / "moved.csv")
+    with pytest.raises(InputError) as err:
+        open_analysis(saved)
+    assert str(export.resolve()) in str(err.value) and "原处" in err.value.zh
+
+
+def test_the_cli_reads_a_big_file_with_a_progress_line(export, monkeypatch, capsys):
+    from core.cli.main import main
+
+    monkeypatch.setattr(stream_mod, "STREAM_BYTES", 10_000)
+    monkeypatch.setattr(stream_mod, "BLOCK_BYTES", 40_000)
+    assert main(["inspect", str(export), "--lang", "en"]) == 0
+    out, err = capsys.readouterr()
+    assert "orders" in out and "read in parts of" in out
+    lines = [ln for ln in err.splitlines() if ln.startswith("Reading the file part by part")]
+    assert 2 <= len(lines) <= 11 and lines[-1].endswith("MB") and "100%" in lines[-1]
+
+
+def test_a_part_of_only_postage_or_a_cut_last_line_is_not_refused(tmp_path):
+    lines = order_lines(3000)
+    postage = [f"581{i:03d},POST,POSTAGE,1,6/9/2011 10:00,18.00,12583.0,France" for i in range(400)]
+    path = tmp_path / "cut.csv"
+    # a run of postage lines fills whole blocks; the file ends inside a line, as a cut
+    # download does, so the last block is one line whose date is cut off
+    path.write_text("\n".join(lines + postage + lines[1:50]) + "\n581999,21001,HEART,4")
+    raw, frame, *_ = stream(path, block=2048)
+    whole = load_dataset(path)
+    pd.testing.assert_frame_equal(frame, whole.frame[frame.columns])
+    assert raw.report.by_code("non_products").n_rows == whole.report.by_code("non_products").n_rows
+
+
+def test_bought_together_keeps_the_most_recent_orders_within_its_bound(export, monkeypatch):
+    monkeypatch.setattr(stream_mod, "BASKET_ROWS", 1500)
+    raw, frame, series, mapping, roles, orders = stream(export)
+    note = raw.report.by_code("baskets_recent")
+    assert note is not None and "最近" in note.zh
+    assert 1500 - 200 <= len(orders) <= 1500  # within one block under the bound
+    assert orders["order"].min() == 0 and orders["order"].max() + 1 == orders["order"].nunique()
+    assert frame["y"].sum() == load_dataset(export).frame["y"].sum()  # sales are all counted
+
+
+def test_utf8_blocks_read_by_pyarrow_equal_the_careful_reader(export, tmp_path, monkeypatch):
+    lf = tmp_path / "lf.csv"
+    lf.write_bytes(export.read_bytes().replace(b"\r\n", b"\n"))
+    used = []
+    fast = stream_mod._arrow_block
+    monkeypatch.setattr(stream_mod, "_arrow_block", lambda *a: used.append(fast(*a)) or used[-1])
+    raw, frame, series, *_ = stream(lf)
+    taken = sum(f is not None for f in used)
+    assert 0.8 * len(used) < taken < len(used)  # the blocks with a blank or a long row: careful
+    monkeypatch.setattr(stream_mod, "_arrow_block", lambda *a: None)
+    raw2, frame2, series2, *_ = stream(lf)
+    pd.testing.assert_frame_equal(frame, frame2)
+    pd.testing.assert_frame_equal(series, series2)
+    assert [f.text() for f in raw.report.findings] == [f.text() for f in raw2.report.findings]
