@@ -2,7 +2,7 @@
 
 A year of order lines from a busy shop is gigabytes of text; held whole as cells it
 would need ten times that in memory. A CSV larger than :data:`STREAM_BYTES` is
-therefore read in blocks of :data:`BLOCK_BYTES` (cut at a line end outside quotes):
+therefore read in blocks of :data:`BLOCK_BYTES` (8 MB, cut at a line end outside quotes):
 
 1. the first block is read as a whole small file would be (:func:`core.data.io.read_csv_bytes`:
    encoding, separator, title lines, header), and its columns, layout and day/month order
@@ -46,7 +46,7 @@ from core.data.table import (
     clean_header,
     drop_empty_rows,
 )
-from core.data.units import finish_sums, partial_sums
+from core.data.units import add_partial_sums, finish_sums, partial_sums
 from core.data.wide import find_date_columns
 from core.errors import InputError
 
@@ -55,11 +55,14 @@ __all__ = ["BLOCK_BYTES", "STREAM_BYTES", "needs_streaming", "stream_long_table"
 #: CSV files (uncompressed) larger than this are read part by part.
 STREAM_BYTES = 256 * 2**20
 #: Bytes of the file read and parsed at a time.
-BLOCK_BYTES = 16 * 2**20
+BLOCK_BYTES = 8 * 2**20
 #: Most (order, product) rows kept for "bought together" (8 bytes each); older ones go.
 BASKET_ROWS = 4_000_000
 _QUOTE, _NEWLINE = 0x22, 0x0A
 _PER_BLOCK = {"bad_lines", "empty_rows", "repeated_header"}
+_FOLD_ROWS = 500_000  # new product-day rows that make the sums fold at the least
+#: pyarrow's own pool keeps what it freed; the system allocator gives it back between blocks
+_POOL = pa.system_memory_pool()
 
 
 def needs_streaming(path: Path) -> bool:
@@ -146,6 +149,11 @@ class _Totals:
         local, cats = pd.factorize(frame["unique_id"])  # products as codes: small and fast
         frame = frame.assign(unique_id=self._codes(cats)[local])
         self.sums.append(partial_sums(frame) if self.plan.is_orders else frame)
+        # fold the sums into one row per product-day once the new ones outgrow the folded
+        # ones: memory stays near one table of product-days, each row folded a few times
+        fresh = sum(len(f) for f in self.sums[1:])
+        if self.plan.is_orders and fresh >= max(len(self.sums[0]), _FOLD_ROWS):
+            self.sums = [add_partial_sums(pd.concat(self.sums, ignore_index=True))]
 
     def _codes(self, products) -> np.ndarray:
         return np.array(
@@ -165,10 +173,10 @@ class _Totals:
             self.dropped += len(np.unique(gone[0]))
 
     def result(self, report: Report):
-        frame = pd.concat(self.sums, ignore_index=True)
+        frame = pd.concat(self.sums, ignore_index=True) if len(self.sums) > 1 else self.sums[0]
         self.sums.clear()
         if self.plan.is_orders:
-            frame = finish_sums(frame)
+            frame = finish_sums(add_partial_sums(frame), added=True)
             report.add(
                 "info",
                 "order_lines_summed",
@@ -342,6 +350,7 @@ def _arrow_block(data: bytes, info, names: list[str]) -> pd.DataFrame | None:
     try:
         table = pa_csv.read_csv(
             pa.py_buffer(data),
+            memory_pool=_POOL,
             read_options=pa_csv.ReadOptions(column_names=names, use_threads=False),
             parse_options=pa_csv.ParseOptions(
                 delimiter=info.separator, newlines_in_values=True, ignore_empty_lines=False,
@@ -356,4 +365,4 @@ def _arrow_block(data: bytes, info, names: list[str]) -> pd.DataFrame | None:
         return None
     if odd:
         return None
-    return table.to_pandas()
+    return table.to_pandas(memory_pool=_POOL)

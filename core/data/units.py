@@ -18,6 +18,7 @@ from core.data.report import Report
 from core.errors import InputError
 
 __all__ = [
+    "add_partial_sums",
     "count_rows_wide_error",
     "counted_units",
     "parse_quantities",
@@ -162,15 +163,21 @@ def partial_sums(frame: pd.DataFrame) -> pd.DataFrame:
     return work.groupby(["unique_id", "ds"], sort=False, as_index=False, observed=True).agg(how)
 
 
-def finish_sums(parts: pd.DataFrame) -> pd.DataFrame:
-    """The product-days of :func:`partial_sums` (of one part or several, concatenated)."""
+def add_partial_sums(parts: pd.DataFrame, sort: bool = False) -> pd.DataFrame:
+    """Several parts' :func:`partial_sums` (concatenated) as one, still partial."""
     how = {c: "sum" for c in parts.columns if c.endswith(_COUNT) or c in ("y", "revenue")}
     how.update({"_row": "min", **{c: "max" for c in ("promo",) if c in parts}})
     how.update({c: "last" for c in ("stock",) if c in parts})
-    means = [c[: -len(_COUNT)] for c in parts.columns if c.endswith(_COUNT) and c != "y" + _COUNT]
-    how.update({c: "sum" for c in means})
+    how.update({c[: -len(_COUNT)]: "sum" for c in parts.columns if c.endswith(_COUNT)})
     how.update({c: "first" for c in parts.columns if c not in how and c not in ("unique_id", "ds")})
-    out = parts.groupby(["unique_id", "ds"], sort=True, as_index=False, observed=True).agg(how)
+    return parts.groupby(["unique_id", "ds"], sort=sort, as_index=False, observed=True).agg(how)
+
+
+def finish_sums(parts: pd.DataFrame, added: bool = False) -> pd.DataFrame:
+    """The product-days of :func:`partial_sums` (of one part or several, concatenated;
+    ``added``: already one row per product-day, as :func:`add_partial_sums` leaves them)."""
+    out = parts if added else add_partial_sums(parts, sort=True)
+    means = [c[: -len(_COUNT)] for c in out.columns if c.endswith(_COUNT) and c != "y" + _COUNT]
     with np.errstate(divide="ignore", invalid="ignore"):
         for c in means:
             n = out.pop(c + _COUNT).to_numpy()
