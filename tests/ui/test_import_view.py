@@ -363,3 +363,17 @@ def test_every_string_has_a_chinese_translation(tmp_path):
     table = json.loads((ROOT / "resources/i18n/zh_CN/import_view.json").read_text("utf-8"))
     have = {(c, s) for c, messages in table.items() for s, t in messages.items() if t}
     assert found and not found - have
+
+
+def test_a_big_file_shows_how_far_its_reading_has_got(qtbot):
+    view = ImportView(Session())
+    qtbot.addWidget(view)
+    view._pending = ("/data/orders_2024.csv", None, None)
+    view._on_progress({"stage": "importing", "done": 1, "total": 3,
+                       "bytes_done": 700 << 20, "bytes_total": 2048 << 20})  # fmt: skip
+    assert view.stage_label.text() == "Reading orders_2024.csv part by part: 700 of 2,048 MB"
+    assert view.progress.value() == 1
+    i18n.install("zh_CN")  # the autouse settings fixture switches back to English
+    view._on_progress({"stage": "importing", "done": 1, "total": 3,
+                       "bytes_done": 800 << 20, "bytes_total": 2048 << 20})  # fmt: skip
+    assert view.stage_label.text() == "正在分块读取 orders_2024.csv：已读 800 / 2,048 MB"
