@@ -14,14 +14,20 @@ Shopping festivals and their assumed dates (fixed rules, no lookup tables):
 * Prime Day: assumed to be the **second Tuesday of July and the Wednesday after it**. Amazon
   announces the dates each year (2023: July 11-12, 2024: July 16-17), so this is only an
   approximation; put the real dates into a user event calendar when they matter.
+* Christmas: the days until the next December 25 (``fest_xmas_to``, clipped to
+  ``XMAS_CLIP`` days: the gift-buying run-up) and Boxing Day, December 26
+  (``fest_boxing_day``, the UK's sales day).
 
 The ``region`` picks which ones apply: ``"CN"`` (default) has Chinese statutory holidays,
 the Spring Festival distances, 618, Double 11 and Double 12; ``"US"`` has US federal holidays,
-Black Friday, Cyber Monday and Prime Day; ``"intl"`` (cross-border shops) has Black Friday,
-Cyber Monday, Prime Day and Double 11 but no statutory holidays.
+Black Friday, Cyber Monday, Prime Day and the Christmas run-up; ``"GB"`` has the bank
+holidays of England, Black Friday, Cyber Monday, Prime Day, the Christmas run-up and Boxing
+Day; ``"intl"`` (cross-border shops) has Black Friday, Cyber Monday, Prime Day, the Christmas
+run-up and Double 11 but no statutory holidays.
 
 For weekly and monthly data the daily values are aggregated over each period's days: flags
-become the number of festival days in the period, Spring Festival distances their minimum.
+become the number of festival days in the period, distances (to or from the Spring
+Festival, to Christmas) their minimum.
 """
 
 from __future__ import annotations
@@ -37,15 +43,20 @@ from core.periods import PeriodGrid
 __all__ = [
     "REGIONS",
     "SF_CLIP",
+    "XMAS_CLIP",
     "black_friday",
     "date_features",
     "prime_day",
     "spring_festival_dates",
 ]
 
-REGIONS = ("CN", "US", "intl")
+REGIONS = ("CN", "US", "GB", "intl")
 #: Days to / from the Spring Festival are clipped to this many days.
 SF_CLIP = 30
+#: Days to Christmas are clipped to this many: the gift-buying run-up.
+XMAS_CLIP = 42
+#: Regions whose shoppers buy for Christmas (its run-up is a feature there).
+_CHRISTMAS = ("US", "GB", "intl")
 _DAY_NS = pd.Timedelta(days=1).value
 _SF_NAME = "Chinese New Year (Spring Festival)"
 # Festival flag columns per region, each (name, month, first day, last day) within a year.
@@ -58,6 +69,7 @@ _FIXED = {
         ("fest_d12", 12, 12, 12),
     ),
     "US": (),
+    "GB": (("fest_boxing_day", 12, 26, 26),),
     "intl": (("fest_d11", 11, 11, 11),),
 }
 
@@ -111,8 +123,11 @@ def _flag(days: pd.DatetimeIndex, starts, lengths) -> np.ndarray:
 def _statutory(days: pd.DatetimeIndex, region: str, years: list[int]) -> dict[str, np.ndarray]:
     if region == "intl":
         return {}
-    country = holidays.China if region == "CN" else holidays.US
-    table = country(years=years, language="en_US")
+    if region == "GB":  # England's bank holidays: most UK shops sell from there
+        table = holidays.UK(years=years, subdiv="ENG", language="en_US")
+    else:
+        country = holidays.China if region == "CN" else holidays.US
+        table = country(years=years, language="en_US")
     names = pd.Series([table.get(d.date(), "") for d in days], index=days)
     cols = {"hol_off": (names != "").to_numpy(float)}
     if region == "CN":
@@ -143,7 +158,8 @@ def _festivals(days: pd.DatetimeIndex, region: str, years: list[int]) -> dict[st
             pd.Timestamp(year=y, month=month, day=1) + pd.Timedelta(days=first - 1) for y in years
         ]
         cols[name] = _flag(days, starts, [last - first + 1] * len(years))
-    if region in ("US", "intl"):
+    if region in _CHRISTMAS:
+        cols["fest_xmas_to"] = _days_to_christmas(days)
         fridays = [black_friday(y) for y in years]
         cols["fest_black_friday"] = _flag(days, fridays, [1] * len(years))
         cols["fest_cyber_monday"] = _flag(
@@ -151,6 +167,14 @@ def _festivals(days: pd.DatetimeIndex, region: str, years: list[int]) -> dict[st
         )
         cols["fest_prime_day"] = _flag(days, [prime_day(y) for y in years], [2] * len(years))
     return cols
+
+
+def _days_to_christmas(days: pd.DatetimeIndex) -> np.ndarray:
+    """Days until the next December 25 (0 on the day), clipped to :data:`XMAS_CLIP`."""
+    this = pd.to_datetime({"year": days.year, "month": 12, "day": 25}).to_numpy()
+    to = (this - days.to_numpy()) // np.timedelta64(1, "D")
+    # From December 26 the next Christmas is a year away: past the clip either way.
+    return np.where(to < 0, XMAS_CLIP, np.minimum(to, XMAS_CLIP)).astype(float)
 
 
 def event_column(name: str) -> str:
@@ -218,7 +242,7 @@ def date_features(
         Frequency alias of the data (see :class:`core.periods.PeriodGrid`).
     calendar, festivals : bool
         Which of the two groups to compute.
-    region : {"CN", "US", "intl"}
+    region : {"CN", "US", "GB", "intl"}
         Which holidays and festivals apply (see module doc).
     events : pandas.DataFrame, optional
         A user event calendar from :func:`load_event_calendar`.
@@ -252,8 +276,9 @@ def _period_festivals(dates, start, kind, grid, region, events) -> pd.DataFrame:
     pad = pd.Timedelta(days=62)
     days = pd.date_range(start.min() - pad, start.max() + pad, freq="D")
     daily = _daily_festivals(days, region, events)
-    agg = {c: ("min" if c.startswith("hol_sf_") else "sum") for c in daily.columns}
+    agg = {
+        c: ("min" if c.startswith("hol_sf_") or c == "fest_xmas_to" else "sum")
+        for c in daily.columns
+    }
     table = daily.groupby(grid.periods(days)).agg(agg)
     return table.reindex(grid.periods(dates)).set_axis(dates)
-
-

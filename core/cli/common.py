@@ -16,7 +16,9 @@ from core.analysis import run_import
 from core.cli.progress import TerminalProgress
 from core.data import OPTIONAL_ROLES, CleaningOptions, ImportOptions, model_frames, require_active
 from core.errors import InputError
+from core.festivals import REGIONS
 from core.forecast import TrainSettings, check_levels, load_params
+from core.text import pick
 
 __all__ = [
     "EXIT_BUG",
@@ -201,8 +203,9 @@ def add_model_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     g.add_argument("--epochs", type=positive, help="deep model: maximum training epochs")
     g.add_argument("--params", help="deep model settings from `tune` (JSON)")
-    g.add_argument("--region", choices=["CN", "US", "intl"], default="CN",
-                   help="holidays and shopping festivals (default CN)")  # fmt: skip
+    g.add_argument("--region", choices=list(REGIONS), default=None,
+                   help="holidays and shopping festivals (default: the region the file "
+                        "points to, e.g. a Country column; else CN)")  # fmt: skip
     g.add_argument("--events", help="your own event calendar CSV (date,event[,end_date])")
 
 
@@ -226,6 +229,7 @@ def prepare(args, announce: bool = True, need_active: bool = True):
     """
     imported = import_file(args)
     dataset = imported.cleaning.dataset
+    choose_region(args, dataset, announce)
     frames = model_frames(dataset)
     for line in frames.describe(args.lang) if announce else ():
         print(line, file=sys.stderr)
@@ -234,11 +238,26 @@ def prepare(args, announce: bool = True, need_active: bool = True):
     return dataset, frames
 
 
+def choose_region(args, dataset, announce: bool = True) -> None:
+    """Set ``args.region`` where ``--region`` was not given: the region the data suggests
+    (:func:`core.data.region.suggest_region`, said on stderr), else ``CN``."""
+    if getattr(args, "region", "CN") is not None:
+        return
+    found = dataset.roles.get("region")
+    args.region = found["region"] if found else "CN"
+    if found and announce:
+        zh = found.get("evidence_zh") or found["evidence"]
+        print(pick(args.lang, f"Holidays and festivals: {args.region}, from {found['evidence']} "
+                              "(--region to change).",
+                   f"节假日与购物节：{args.region}，依据：{zh}（可用 --region 更改）。"),
+              file=sys.stderr)  # fmt: skip
+
+
 def train_settings(args, model: str, horizon: int | None) -> TrainSettings:
     """The :class:`~core.forecast.TrainSettings` of the model flags, as the Train view
     would make them: ``--params`` (a ``tune`` file) wins over ``--seed`` and ``--region``;
     ``--epochs`` and ``horizon`` win over ``--params``."""
-    settings = TrainSettings(model=model, horizon=horizon, region=args.region,
+    settings = TrainSettings(model=model, horizon=horizon, region=args.region or "CN",
                              random_state=args.seed, events_path=args.events)  # fmt: skip
     params = load_params(args.params) if args.params else {}
     if args.epochs:

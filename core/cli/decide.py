@@ -163,7 +163,7 @@ def run_advice(args: argparse.Namespace) -> Advice:
     fc = make_forecast(model, horizon, levels=(50, 80, 95))
     stages, _ = lifecycle_tables(frames, dataset.freq, forecast=fc, history=False)
     table = recommendations(frames, dataset.freq, fc, stages, stock, opts,
-                            region=args.region, lang=args.lang)  # fmt: skip
+                            region=args.region or "CN", lang=args.lang)  # fmt: skip
     return Advice(dataset, frames, opts, fc, table, stock_given, suppliers)
 
 

@@ -231,7 +231,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     per_run, accuracy, worst = _scores(archive, dataset.frame)
     _say_scores(args, per_run)
     overview = overview_task(table, stages, run.frames, freq, stock=stock, archive=archive,
-                             region=args.region)  # fmt: skip
+                             region=args.region or "CN")  # fmt: skip
     report = WeeklyReport(as_of=pd.Timestamp(run.frames.frame["ds"].max()),
                           source=Path(args.file).name, model=args.model, overview=overview,
                           orders=orders, suppliers_given=run.suppliers is not None,

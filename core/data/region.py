@@ -1,7 +1,7 @@
 """Which holiday calendar fits a shop, from what its sales file says (issue 15 item 5).
 
-The regions are those of :mod:`core.festivals`: ``CN``, ``US`` and ``intl``. The signals,
-strongest first: a country column (``Country``, ``ship-country``, 国家 ...: the country
+The regions are those of :mod:`core.festivals`: ``CN``, ``US``, ``GB`` and ``intl``. The
+signals, strongest first: a country column (``Country``, ``ship-country``, 国家 ...: the country
 on most rows), a currency column (``CNY``, ``USD``, ``EUR`` ...), currency signs in the
 price and amount cells (``$12.99``, ``￥59``, ``£3.25``, ``€``), and Chinese column
 names. :func:`suggest_region` returns the first that speaks, with what it saw in
@@ -20,7 +20,7 @@ from core.data.headers import names_role, normalize_header
 
 __all__ = ["REGIONS", "suggest_region"]
 
-REGIONS = ("CN", "US", "intl")
+REGIONS = ("CN", "US", "GB", "intl")
 #: Share of rows (or cells) one region must reach to be suggested from a column.
 MAJORITY = 0.6
 _SAMPLE = 2000
@@ -28,12 +28,15 @@ _CN = {"china", "中国", "中国大陆", "中华人民共和国", "cn", "chn", 
        "people's republic of china", "china mainland"}  # fmt: skip
 _US = {"united states", "united states of america", "usa", "us", "u.s.", "u.s.a.", "美国",
        "america"}  # fmt: skip
+_GB = {"united kingdom", "uk", "u.k.", "gb", "gbr", "great britain", "britain", "england",
+       "scotland", "wales", "northern ireland", "channel islands", "英国"}  # fmt: skip
 _CURRENCY_HEADERS = {"currency", "currencycode", "币种", "货币", "币别", "结算币种"}
-_CURRENCIES = {"cny": "CN", "rmb": "CN", "usd": "US"}
+_CURRENCIES = {"cny": "CN", "rmb": "CN", "usd": "US", "gbp": "GB"}
 #: Currency signs, the more specific first: ``NZ$`` and ``JP¥`` are not the US or China.
 _SIGNS = [
     (re.compile(r"US\$"), "US"),
-    (re.compile(r"(?:NZ|AU|A|C|CA|S|SG|HK|NT|MX|R)\$|JP¥|円|£|€|₹|₩|₫|₱|฿|RM\s?\d"), "intl"),
+    (re.compile(r"£|GBP"), "GB"),
+    (re.compile(r"(?:NZ|AU|A|C|CA|S|SG|HK|NT|MX|R)\$|JP¥|円|€|₹|₩|₫|₱|฿|RM\s?\d"), "intl"),
     (re.compile(r"\$"), "US"),
     (re.compile(r"CN¥|RMB|[¥￥元]"), "CN"),
 ]
@@ -43,7 +46,9 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 
 def _country(value: str) -> str:
     text = value.strip().casefold()
-    return "CN" if text in _CN else "US" if text in _US else "intl"
+    return next(
+        (r for r, names in (("CN", _CN), ("US", _US), ("GB", _GB)) if text in names), "intl"
+    )
 
 
 def _majority(regions: pd.Series) -> tuple[str, int] | None:
@@ -133,7 +138,7 @@ def _result(region: str, signal: str, column: str | None, en: str, zh: str) -> d
 def suggest_region(table: pd.DataFrame, mapping: ColumnMapping) -> dict | None:
     """The holiday region the data points to, or ``None`` when nothing in it does.
 
-    Returns ``{"region": "CN" | "US" | "intl", "signal": "country" | "currency" |
+    Returns ``{"region": "CN" | "US" | "GB" | "intl", "signal": "country" | "currency" |
     "symbol" | "headers", "column": the column it came from (or None), "evidence": what
     was seen, in English, "evidence_zh": the same in Chinese}``.
     """

@@ -105,7 +105,7 @@ class FeatureConfig:
     ----------
     groups : tuple of str
         Keys of :data:`FEATURE_GROUPS` to build (default all).
-    region : {"CN", "US", "intl"}
+    region : {"CN", "US", "GB", "intl"}
         Which holidays and shopping festivals apply (see :mod:`core.festivals`).
     events_path : str, optional
         A user event calendar CSV (see :func:`core.festivals.load_event_calendar`).

@@ -86,11 +86,14 @@ def festival_calendar(start, end, region: str = "CN") -> pd.DataFrame:
         if region == "CN":
             rows.append(("618", "618", ts(year, 6, 1), ts(year, 6, 18)))
             rows.append(("Double 12", "双12", ts(year, 12, 5), ts(year, 12, 12)))
-        if region in ("US", "intl"):
+        if region in ("US", "GB", "intl"):
             friday = black_friday(year)
             rows.append(("Black Friday", "黑色星期五", friday - pd.Timedelta(days=7), friday))
             day = prime_day(year)
             rows.append(("Prime Day", "Prime Day", day - pd.Timedelta(days=7), day))
+            rows.append(("Christmas", "圣诞节", ts(year, 12, 1), ts(year, 12, 24)))
+        if region == "GB":
+            rows.append(("Boxing Day", "节礼日", ts(year, 12, 26), ts(year, 12, 26)))
     table = pd.DataFrame(rows, columns=["name_en", "name_zh", "window_start", "date"])
     table = table[(table["date"] >= start) & (table["date"] <= end)]
     return table.sort_values("date", ignore_index=True)

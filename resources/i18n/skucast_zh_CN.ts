@@ -370,12 +370,16 @@
         <translation>中国（春节、618、双11）</translation>
     </message>
     <message>
-        <source>United States (Black Friday, Prime Day)</source>
-        <translation>美国（黑五、Prime Day）</translation>
+        <source>United States (Black Friday, Prime Day, Christmas)</source>
+        <translation>美国（黑五、Prime Day、圣诞节）</translation>
     </message>
     <message>
-        <source>International (New Year, Christmas)</source>
-        <translation>国际（元旦、圣诞节）</translation>
+        <source>United Kingdom (bank holidays, Black Friday, Christmas, Boxing Day)</source>
+        <translation>英国（法定假日、黑五、圣诞节、节礼日）</translation>
+    </message>
+    <message>
+        <source>International (Black Friday, Christmas, Double 11)</source>
+        <translation>国际（黑五、圣诞节、双11）</translation>
     </message>
     <message>
         <source>The calendar of the market the shop sells to.</source>
@@ -694,6 +698,10 @@ Open a sales file to see its rows here.</source>
     <message>
         <source>International</source>
         <translation>国际</translation>
+    </message>
+    <message>
+        <source>United Kingdom</source>
+        <translation>英国</translation>
     </message>
     <message>
         <source>the country column '{column}'</source>

@@ -950,7 +950,7 @@ def _priced(sign: str, header: list[str] | None = None) -> list[list[str]]:
 
 
 @pytest.mark.parametrize(
-    ("sign", "region"), [("$", "US"), ("US$", "US"), ("￥", "CN"), ("¥", "CN"), ("£", "intl"),
+    ("sign", "region"), [("$", "US"), ("US$", "US"), ("￥", "CN"), ("¥", "CN"), ("£", "GB"),
                          ("€", "intl"), ("NZ$", "intl"), ("", None)],
 )  # fmt: skip
 def test_the_region_is_suggested_from_currency_signs(tmp_path, sign, region):
@@ -968,7 +968,7 @@ def test_the_region_is_suggested_from_a_country_then_a_currency_then_chinese_hea
     path = tmp_path / "uk.csv"
     path.write_text(to_text(_uk_rows([])), encoding="utf-8")
     uk = load_dataset(path).roles["region"]
-    assert uk == {"region": "intl", "signal": "country", "column": "Country",
+    assert uk == {"region": "GB", "signal": "country", "column": "Country",
                   "evidence": uk["evidence"], "evidence_zh": uk["evidence_zh"]}  # fmt: skip
     assert uk["evidence"].startswith("United Kingdom on ")
     assert uk["evidence_zh"].endswith("行为“United Kingdom”")

@@ -98,6 +98,39 @@ def test_us_region_black_friday_and_prime_day():
     assert "fest_618" not in result.frame and "hol_sf_to" not in result.frame
 
 
+def test_uk_region_bank_holidays_boxing_day_and_the_christmas_run_up():
+    result = build_features(make_frame(ids=("A",)), None, "D", FeatureConfig(region="GB"))
+    assert at(result, "A", "2024-08-26")["hol_off"] == 1  # England's summer bank holiday
+    assert at(result, "A", "2024-04-01")["hol_off"] == 1  # Easter Monday
+    assert at(result, "A", "2024-07-04")["hol_off"] == 0  # not a US holiday here
+    boxing = result.frame.loc[result.frame["fest_boxing_day"] == 1, "ds"].dt.strftime("%F")
+    assert list(boxing) == ["2023-12-26", "2024-12-26"]
+    run_up = result.frame.set_index("ds")["fest_xmas_to"]
+    assert run_up["2024-11-01"] == 42 and run_up["2024-11-13"] == 42  # clipped far out
+    assert run_up["2024-11-14"] == 41 and run_up["2024-12-24"] == 1
+    assert run_up["2024-12-25"] == 0 and run_up["2024-12-26"] == 42  # a year to the next
+    assert "fest_d11" not in result.frame and "fest_618" not in result.frame
+
+
+def test_christmas_run_up_only_where_shoppers_buy_for_christmas():
+    for region in ("US", "intl"):
+        frame = build_features(make_frame(ids=("A",)), None, "D", FeatureConfig(region=region))
+        assert frame.frame.set_index("ds").loc["2024-12-20", "fest_xmas_to"] == 5
+        assert "fest_boxing_day" not in frame.frame
+    assert "fest_xmas_to" not in build_features(make_frame(ids=("A",)), None, "D").frame
+
+
+def test_weekly_christmas_run_up_is_the_weeks_nearest_day():
+    days = pd.date_range("2024-11-04", "2025-01-06", freq="W-MON")
+    frame = pd.DataFrame({"unique_id": "A", "ds": days, "y": 1.0})
+    out = build_features(frame, None, "W-MON", FeatureConfig(region="GB")).frame.set_index("ds")
+    # each week's minimum: the week of Monday 2024-12-16 ends on Sunday the 22nd, 3 days before
+    assert out.loc["2024-12-16", "fest_xmas_to"] == 3
+    assert out.loc["2024-12-23", "fest_xmas_to"] == 0  # the week holding Christmas
+    assert out.loc["2024-12-23", "hol_off"] == 2 and out.loc["2024-12-23", "fest_boxing_day"] == 1
+    assert out.loc["2024-12-30", "fest_xmas_to"] == 42
+
+
 def test_user_event_calendar(tmp_path):
     path = tmp_path / "events.csv"
     path.write_text("date,event,end_date\n2024-03-08,女王节,\n2024/5/20,Brand Day,2024-05-22\n")

@@ -49,6 +49,11 @@ def test_festival_calendar_by_region():
     assert cn["date"].dt.strftime("%m-%d").tolist() == ["06-18", "11-11", "12-12"]
     us = festival_calendar("2026-11-01", "2026-11-30", "US")
     assert us["date"].iloc[0] == pd.Timestamp("2026-11-27")
+    gb = festival_calendar("2026-11-01", "2026-12-31", "GB")
+    assert list(gb["name_en"]) == ["Black Friday", "Christmas", "Boxing Day"]
+    assert gb["window_start"].dt.strftime("%m-%d").tolist() == ["11-20", "12-01", "12-26"]
+    assert "Double 11" not in set(gb["name_en"]) and "圣诞节" in set(gb["name_zh"])
+    assert "Christmas" not in set(festival_calendar("2026-11-01", "2026-12-31", "CN")["name_en"])
 
 
 def _inputs(stage, on_hand, on_order=0.0, excess=0.0, cover=20.0):

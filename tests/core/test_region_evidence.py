@@ -36,7 +36,7 @@ def _rows(header: list[str], price: str = "9.50", extra: str | None = None) -> l
 EN = ["Date", "SKU", "Product", "Qty", "Price"]
 ZH = ["日期", "商品编码", "商品名称", "销量", "单价"]
 CASES = {
-    "country": (EN + ["Country"], "2.55", "United Kingdom", "intl", "Country",
+    "country": (EN + ["Country"], "2.55", "United Kingdom", "GB", "Country",
                 "United Kingdom on 25 of 30 rows", "30 行中有 25 行为“United Kingdom”"),
     "yen": (EN, "¥59.00", None, "CN", "Price", "'¥59.00': a currency sign in 30 of 30 cells",
             "“¥59.00”：30 个单元格中有 30 个带货币符号"),
@@ -89,3 +89,29 @@ def test_a_summary_without_chinese_evidence_still_shows_the_english(tmp_path):
     for lang in ("zh", "en", "both"):
         line = _region_line(format_summary(summary, lang))
         assert line.count("United Kingdom on 25 of 30 rows") == 1
+
+
+def _uk_shop(path) -> None:
+    rows = [["Date", "StockCode", "Description", "Quantity", "Country"]]
+    for day in pd.date_range("2024-01-01", periods=120):
+        for k, code in enumerate(("85123A", "22423", "47566")):
+            rows.append([f"{day:%Y-%m-%d}", code, f"GIFT {k}", str(1 + (day.day + k) % 4),
+                         "United Kingdom"])  # fmt: skip
+    path.write_text(to_text(rows), "utf-8")
+
+
+def test_the_cli_uses_the_suggested_region_and_says_so(tmp_path, capsys):
+    path = tmp_path / "uk_shop.csv"
+    _uk_shop(path)
+    out = tmp_path / "fc.csv"
+    args = ["forecast", str(path), "--model", "snaive", "--horizon", "7", "--out", str(out)]
+    assert main(args + ["--lang", "en"]) == 0
+    err = capsys.readouterr().err
+    assert "Holidays and festivals: GB, from United Kingdom on 360 of 360 rows" in err
+    assert "(--region to change)" in err
+    assert main(args + ["--lang", "zh"]) == 0
+    assert (
+        "节假日与购物节：GB，依据：360 行中有 360 行为“United Kingdom”" in capsys.readouterr().err
+    )
+    assert main(args + ["--lang", "en", "--region", "CN"]) == 0  # the user's choice wins
+    assert "Holidays and festivals" not in capsys.readouterr().err

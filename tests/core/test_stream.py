@@ -98,7 +98,7 @@ def test_load_dataset_streams_a_file_over_the_threshold_and_reports_progress(exp
     pd.testing.assert_frame_equal(data.frame, whole.frame)
     assert data.freq == whole.freq
     # the region is suggested from the first block's rows
-    assert data.roles["region"]["region"] == whole.roles["region"]["region"] == "intl"
+    assert data.roles["region"]["region"] == whole.roles["region"]["region"] == "GB"
     assert data.source.rows_read == whole.source.rows_read
 
 

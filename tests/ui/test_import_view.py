@@ -334,10 +334,10 @@ def test_the_suggested_region_is_shown_and_used_unless_chosen(qtbot, tmp_path):
     assert session.train_settings.region == "CN"
     view.open_file(str(path))
     qtbot.waitUntil(lambda: session.has_data and _idle(view), timeout=20000)
-    assert session.raw.roles["region"]["region"] == "intl"
-    assert session.train_settings.region == "intl"  # nobody chose: the suggestion is used
+    assert session.raw.roles["region"]["region"] == "GB"
+    assert session.train_settings.region == "GB"  # nobody chose: the suggestion is used
     text = view.summary.text()
-    assert "International suggested from the country column 'Country'" in text
+    assert "United Kingdom suggested from the country column 'Country'" in text
     assert "United Kingdom on " in text and "). In use; change it under Features." in text
     session.set_train_settings(replace(session.train_settings, region="US"))  # the user's
     before = session.raw

@@ -175,8 +175,10 @@ class FeaturesView(BaseView):
                                          "need them."))  # fmt: skip
         self.region_box.setTitle(self.tr("Holidays and shopping festivals"))
         names = {"CN": self.tr("China (Spring Festival, 618, Double 11)"),
-                 "US": self.tr("United States (Black Friday, Prime Day)"),
-                 "intl": self.tr("International (New Year, Christmas)")}  # fmt: skip
+                 "US": self.tr("United States (Black Friday, Prime Day, Christmas)"),
+                 "GB": self.tr("United Kingdom (bank holidays, Black Friday, Christmas, "
+                               "Boxing Day)"),
+                 "intl": self.tr("International (Black Friday, Christmas, Double 11)")}  # fmt: skip
         for i in range(self.region.count()):
             self.region.setItemText(i, names.get(self.region.itemData(i), ""))
         self.region_help.setText(self.tr("The calendar of the market the shop sells to."))

@@ -216,7 +216,7 @@ class ImportView(BaseView):
         if not found:
             return ""
         names = {"CN": self.tr("China"), "US": self.tr("United States"),
-                 "intl": self.tr("International")}  # fmt: skip
+                 "GB": self.tr("United Kingdom"), "intl": self.tr("International")}  # fmt: skip
         column = html.escape(str(found.get("column") or ""))
         signals = {"country": self.tr("the country column '{column}'"),
                    "currency": self.tr("the currency column '{column}'"),
