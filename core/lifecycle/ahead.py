@@ -17,8 +17,10 @@ is compared with plateaus that lasted more than 20 weeks):
   (:func:`plateau_span`): from the first period the level came within
   :data:`PLATEAU_BAND` of its peak to the last one before it fell away for good (a
   noisy dip inside it does not end it). A plateau older than every finished case is
-  overdue: its end is called :data:`OVERDUE_WEEKS` ahead. Without cases, a forecast
-  whose de-seasonalised level falls below
+  overdue: its end is called :data:`OVERDUE_WEEKS` ahead. An end within
+  :data:`SOON_WEEKS` is called only when the level already falls (by
+  :data:`FALL_EVIDENCE` standard errors over 4 weeks); without that evidence it is put
+  just past them. Without cases, a forecast whose de-seasonalised level falls below
   :data:`~core.lifecycle.reading.DECLINE_SHARE` of the peak dates it; with neither,
   nothing is said.
 """
@@ -34,8 +36,8 @@ from core.lifecycle.product import Product
 from core.lifecycle.reading import DECLINE_SHARE, INTRO_WEEKS, RISE
 
 __all__ = [
-    "MIN_CASES", "OVERDUE_WEEKS", "PLATEAU_BAND", "ShopHistory", "next_transition",
-    "plateau_span", "rise_end",
+    "FALL_EVIDENCE", "MIN_CASES", "OVERDUE_WEEKS", "PLATEAU_BAND", "SOON_WEEKS",
+    "ShopHistory", "next_transition", "plateau_span", "rise_end",
 ]  # fmt: skip
 
 #: Finished cases a category needs before its own durations are used.
@@ -44,6 +46,10 @@ MIN_CASES = 3
 PLATEAU_BAND = 0.85
 #: Weeks ahead a plateau end is called when the plateau outlasted every finished case.
 OVERDUE_WEEKS = 8.0
+#: A plateau end within this many weeks is called only when the level is falling by
+#: :data:`FALL_EVIDENCE` standard errors over the last 4 weeks; else it is put just after.
+SOON_WEEKS = 8.0
+FALL_EVIDENCE = 1.0
 # A finished plateau's product fell below this share of its peak after it, and its
 # rise was seen (its level before the plateau was once under _SEEN_RISE of the peak).
 _FALLEN = 0.75
@@ -163,6 +169,10 @@ def next_transition(prod: Product, stage: str, history: ShopHistory, forecast: p
     cases = history.cases("plateau", prod.category, prod.uid)
     left = _conditional(cases, so_far, OVERDUE_WEEKS)
     if left is not None:
+        # A decline within weeks is a call to prepare the clearance: it needs a fall
+        # the sales already show, not the durations of other products alone.
+        if left <= SOON_WEEKS and rd.growth[-1] + FALL_EVIDENCE * rd.growth_se[-1] >= 0:
+            left = SOON_WEEKS + 1.0
         return nxt, _date(t_now + 7 * max(left, 1.0))
     when = _forecast_fall(prod, forecast)
     return (nxt, when) if when is not None else (None, pd.NaT)

@@ -390,10 +390,22 @@ def test_plateau_span_runs_through_a_noisy_dip():
 
 
 def test_plateau_older_than_every_finished_case_is_called_overdue():
-    """The shop's plateaus lasted ~20-30 weeks; one 60 weeks on: decline ~8 weeks ahead."""
+    """The shop's plateaus lasted ~20-30 weeks; one 60 weeks on is overdue. Its sales are
+    still flat, so no decline is called inside 8 weeks: the call comes just after."""
     done = [product(f"old{i}", 700 - 20 * i, 90, plateau=150 + 14 * i, seed=60 + i,
                     promos=False, yearly=0) for i in range(5)]  # fmt: skip
     mature = product("m", 90 + 420, 90, plateau=2000, seed=70, promos=False, yearly=0)
     out = classify_lifecycle(pd.concat([*done, mature]), "D").set_index("unique_id").loc["m"]
     assert out["stage"] == "maturity" and out["next_stage"] == "decline"
-    assert 49 <= (out["next_stage_date"] - END).days <= 63
+    assert 60 <= (out["next_stage_date"] - END).days <= 70
+
+
+def test_overdue_plateau_already_falling_is_called_within_8_weeks():
+    """The same shop; this plateau ended 4 weeks ago and its sales fall some 5 % a week,
+    still near the peak (maturity): the decline is called inside the 8 weeks."""
+    done = [product(f"old{i}", 700 - 20 * i, 90, plateau=150 + 14 * i, seed=60 + i,
+                    promos=False, yearly=0) for i in range(5)]  # fmt: skip
+    falling = product("m", 90 + 420, 90, plateau=420 - 28, seed=70, promos=False, yearly=0)
+    out = classify_lifecycle(pd.concat([*done, falling]), "D").set_index("unique_id").loc["m"]
+    assert out["stage"] == "maturity" and out["next_stage"] == "decline"
+    assert 0 < (out["next_stage_date"] - END).days <= 57
