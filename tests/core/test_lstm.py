@@ -284,6 +284,17 @@ def test_weekly_model_reads_the_yearly_lag_and_round_trips(tmp_path):
     assert model.refit(frame, "W-SUN", epochs=1).predict(4)["forecast"].notna().all()
 
 
+def test_daily_yearly_lag_reads_364_days_back_and_round_trips(tmp_path):
+    from core.forecast.models.lstm_inputs import network_season
+
+    frame = shop(n_series=3, days=420)
+    model = LSTMForecaster(**TINY, yearly_lag=True).fit(frame, "D")
+    assert network_season(model) == 364  # 52 weeks: each day reads the same weekday
+    assert model.tail_.groupby("unique_id").size().min() == 364
+    loaded = load_forecaster(save_forecaster(model, tmp_path / "daily_year"))
+    pd.testing.assert_frame_equal(model.predict(7, (80,)), loaded.predict(7, (80,)))
+
+
 def test_daily_model_has_no_yearly_lag(fitted):
     from core.forecast.models.lstm_inputs import network_season
 

@@ -112,8 +112,9 @@ class LSTMForecaster(Forecaster):
     random_state : int
         Seed of weights, window draws and dropout.
     yearly_lag : bool, optional
-        Give the decoder each forecast period's sales a season earlier (52 weeks, 12
-        months; see :mod:`~core.forecast.models.windowing`); ``None``: on for weekly data.
+        Give the decoder each forecast period's sales a year earlier (52 weeks, 12
+        months, 364 days; see :mod:`~core.forecast.models.windowing`); ``None``: on for
+        weekly data only.
     """
 
     #: One model learns from all products: backtests give it every product's history.

@@ -144,12 +144,22 @@ def check_params(model) -> None:
         )
 
 
+#: The yearly lag of daily data: 52 weeks, so that each day reads the same weekday.
+DAILY_YEAR = 364
+
+
+def _year(freq: str) -> int:
+    """Periods in a year for the lag: 52 weeks, 12 months, 364 days."""
+    season = default_season(freq)
+    return DAILY_YEAR if season == 7 else season
+
+
 def yearly_season(freq: str, yearly_lag: bool | None) -> int:
-    """Periods of the yearly lag input for data of ``freq``: its season (52 weeks, 12
-    months) where ``yearly_lag`` is true, ``None`` meaning weekly data only; else 0."""
+    """Periods of the yearly lag input for data of ``freq`` (52 weeks, 12 months, 364
+    days) where ``yearly_lag`` is true, ``None`` meaning weekly data only; else 0."""
     season = default_season(freq)
     on = yearly_lag if yearly_lag is not None else season == 52
-    return season if on and season > 1 else 0
+    return _year(freq) if on and season > 1 else 0
 
 
 def network_season(model) -> int:
@@ -161,4 +171,4 @@ def network_season(model) -> int:
     """
     width = int(model.model_.get_layer("future").batch_shape[-1])
     extra = width - len(model.feature_columns_) - int(model.horizon_)
-    return default_season(model.freq_) if extra == 2 else 0
+    return _year(model.freq_) if extra == 2 else 0
