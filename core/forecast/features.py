@@ -75,8 +75,8 @@ _GROUPS = (
                  "星期、日期、周数、月份和月末，按周期编码。"),
     FeatureGroup("holidays", "Holidays and festivals", "节假日与购物节",
                  "Public holidays, Spring Festival distance, 618, Double 11/12, Black Friday, "
-                 "Prime Day and your own events.",
-                 "法定节假日、距春节天数、618、双11/双12、黑五、Prime Day 以及自定义活动。"),
+                 "Prime Day, the Christmas run-up and your own events.",
+                 "法定节假日、距春节天数、618、双11/双12、黑五、Prime Day、圣诞季以及自定义活动。"),
     FeatureGroup("promo_price", "Promotion and price", "促销与价格",
                  "Promotion flag, price and price relative to the product's usual past price.",
                  "促销标记、价格以及相对商品以往常规价格的比值。"),

@@ -374,8 +374,8 @@
         <translation>美国（黑五、Prime Day、圣诞节）</translation>
     </message>
     <message>
-        <source>United Kingdom (bank holidays, Black Friday, Christmas, Boxing Day)</source>
-        <translation>英国（法定假日、黑五、圣诞节、节礼日）</translation>
+        <source>United Kingdom (bank holidays, Christmas)</source>
+        <translation>英国（法定假日、圣诞节）</translation>
     </message>
     <message>
         <source>International (Black Friday, Christmas, Double 11)</source>

@@ -176,8 +176,7 @@ class FeaturesView(BaseView):
         self.region_box.setTitle(self.tr("Holidays and shopping festivals"))
         names = {"CN": self.tr("China (Spring Festival, 618, Double 11)"),
                  "US": self.tr("United States (Black Friday, Prime Day, Christmas)"),
-                 "GB": self.tr("United Kingdom (bank holidays, Black Friday, Christmas, "
-                               "Boxing Day)"),
+                 "GB": self.tr("United Kingdom (bank holidays, Christmas)"),
                  "intl": self.tr("International (Black Friday, Christmas, Double 11)")}  # fmt: skip
         for i in range(self.region.count()):
             self.region.setItemText(i, names.get(self.region.itemData(i), ""))
