@@ -27,9 +27,11 @@ import concurrent.futures as cf
 import contextlib
 import multiprocessing
 import os
+import threading
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from multiprocessing.connection import wait
 
 from core import lazy
 from core.errors import CancelledError, InputError
@@ -81,11 +83,27 @@ def _one_thread_children():
                 os.environ[name] = value
 
 
+def _worker_start() -> None:
+    """A pool worker's first act: its own maps (a model's predict inside a batch) stay
+    in it, and it leaves as soon as the process that started it is gone (a terminated
+    window task, a killed command), instead of waiting for work that never comes."""
+    configure(Workers(jobs=1))
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_leave_with, args=(parent.sentinel,), daemon=True).start()
+
+
+def _leave_with(sentinel) -> None:
+    wait([sentinel])
+    os._exit(0)
+
+
 def _pool(jobs: int) -> cf.ProcessPoolExecutor:
     pool = _POOLS.get(jobs)
     if pool is None:
         ctx = multiprocessing.get_context("spawn")
-        pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+        pool = cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
+                                      initializer=_worker_start)  # fmt: skip
         _POOLS[jobs] = pool
     return pool
 
@@ -168,9 +186,15 @@ class Workers:
         return max(1, int(self.jobs)) if self.jobs else default_jobs()
 
     def spreads(self, n_items: int) -> bool:
-        """True when ``n_items`` would leave this process."""
-        return n_items > 0 and (self.dask is not None or (
-            self.n_jobs > 1 and n_items >= self.min_items))  # fmt: skip
+        """True when ``n_items`` would leave this process. A daemonic process may not
+        start worker processes (multiprocessing forbids it): its maps run in it, unless
+        they go to Dask."""
+        if n_items <= 0:
+            return False
+        if self.dask is not None:
+            return True
+        return (self.n_jobs > 1 and n_items >= self.min_items
+                and not multiprocessing.current_process().daemon)  # fmt: skip
 
     def map(self, fn: Callable, items: Sequence, *args, on_progress=None, should_stop=None,
             step: str = "work") -> list:  # fmt: skip

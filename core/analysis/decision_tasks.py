@@ -127,6 +127,17 @@ def _relay(on_progress, should_stop, unit: str | None = "products"):
     return relay
 
 
+def _watched_forecast(model, horizon, levels, future, on_progress, should_stop):
+    """:func:`make_forecast`, the products done / total of a model that forecasts them in
+    batches (the baselines, :meth:`core.forecast.Forecaster.watch`) reported and the
+    task's cancel checked between batches."""
+    watch = getattr(model, "watch", None)
+    if watch is None:  # not a SkuCast forecaster (a stand-in of the tests)
+        return make_forecast(model, horizon, levels=levels, future=future)
+    with watch(_relay(on_progress, should_stop), should_stop):
+        return make_forecast(model, horizon, levels=levels, future=future)
+
+
 class _Passes:
     """The events of ``passes`` runs over the same ``total`` products as one stage: done
     counts the products of all runs over ``passes`` (the advice is worked out once per
@@ -183,7 +194,7 @@ def forecast_task(model, frames, freq: str, horizon: int, levels, *, future=None
     if model is None:
         raise InputError("Train a model before forecasting.", "请先训练模型再进行预测。")
     _report(on_progress, "predict", 0, 1)
-    forecast = make_forecast(model, horizon, levels=levels, future=future)
+    forecast = _watched_forecast(model, horizon, levels, future, on_progress, should_stop)
     _check(should_stop)
     products = int(frames.full["unique_id"].nunique())
     _report(on_progress, "lifecycle", 0, products, unit="products")
@@ -287,7 +298,7 @@ def recommend_task(model, frames, freq: str, forecast: pd.DataFrame, stages: pd.
                 f"预测只覆盖 {have} 期，交货期加补货周期需要 {need} 期。请先训练模型（或缩短交货期）。",
             )
         _report(on_progress, "predict", 0, 1)
-        forecast = make_forecast(model, need, levels=levels, future=future)
+        forecast = _watched_forecast(model, need, levels, future, on_progress, should_stop)
     _check(should_stop)
     orders = getattr(frames, "orders", None)
     baskets = None

@@ -23,25 +23,23 @@ unpacked (Keras imported) where it is first used.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
-import importlib
 import multiprocessing
 import os
-import pickle
-import shutil
 import sys
-import tempfile
 import threading
 import time
 import traceback
 from multiprocessing import util
 from multiprocessing.connection import wait
-from pathlib import Path
 
-from core.errors import CancelledError, InputError, SkuCastError
-from core.forecast import load_forecaster, save_forecaster
+from core.analysis.packing import PackedModel, sendable
+from core.errors import CancelledError, SkuCastError
 
 __all__ = ["CANCEL_GRACE_S", "ChildError", "PackedModel", "run_in_process", "sendable"]
+
+# the packed model lives in core.analysis.packing; importable from here as before
 
 #: Seconds a cancelled child may take to stop before it is terminated.
 CANCEL_GRACE_S = 5.0
@@ -50,8 +48,8 @@ CANCEL_GRACE_S = 5.0
 CHILD_NICENESS = 5
 #: Seconds between two checks of ``should_stop`` while the child is quiet.
 _POLL_S = 0.05
-#: Attributes a packed model answers without unpacking (cheap, plain values).
-_SUMMARY = ("fitted_", "freq_", "history_log_", "best_epoch_", "train_seconds_", "n_windows_")
+#: Children started by :func:`run_in_process` that have not been reaped yet.
+_RUNNING: set = set()
 
 
 class ChildError(SkuCastError):
@@ -106,11 +104,14 @@ def run_in_process(fn, *args, on_progress=None, should_stop=None, finish=None, *
     ctx = multiprocessing.get_context("spawn")
     up_read, up_write = ctx.Pipe(duplex=False)
     down_read, down_write = ctx.Pipe(duplex=False)
+    # not daemonic, so that its per-product work may use worker processes
+    # (core.parallel); ended with this process by _end_children
     job = ctx.Process(target=_child_main, name=f"skucast-{getattr(fn, '__name__', 'job')}",
                       args=(up_write, down_read, fn, args, kwargs, finish is not None),
-                      daemon=True)  # fmt: skip
+                      daemon=False)  # fmt: skip
     try:
         job.start()
+        _RUNNING.add(job)
         # the parent's copies of the child's ends would hide the child's death (no EOF)
         up_write.close()
         down_read.close()
@@ -178,6 +179,7 @@ def _died(job) -> ChildError:
 
 def _reap(job) -> None:
     """Wait for the child to end, terminating (then killing) it when it does not."""
+    _RUNNING.discard(job)
     if job.pid is None:  # never started
         return
     job.join(1.0)
@@ -188,6 +190,18 @@ def _reap(job) -> None:
         job.kill()
         job.join()
     job.close()
+
+
+def _end_children() -> None:
+    """At exit, end the children still running (the window closed during a task): a
+    child that is not daemonic would otherwise keep this process waiting for it."""
+    for job in list(_RUNNING):
+        with contextlib.suppress(Exception):
+            job.terminate()
+
+
+# registered after multiprocessing's own exit function, so it runs before it
+atexit.register(_end_children)
 
 
 # ------------------------------------------------------------------ child side
@@ -277,135 +291,3 @@ def _listen(control, stop: threading.Event, finish: threading.Event) -> None:
                 os._exit(3)  # the parent died (its end closed): nobody waits for a result
             return
         (stop if word == "stop" else finish).set()
-
-
-# --------------------------------------------------------------- packed model
-class PackedModel:
-    """A fitted forecaster packed in one process, unpacked on first use in another.
-
-    The child packs the model it trained with :meth:`pack`: through the model store
-    (:func:`core.forecast.models.store.save_forecaster`, a ``.keras`` network and CSV tables),
-    read back into memory; a model the store cannot save (``auto``) is pickled. The
-    parent gets a small object: ``name``, the constructor arguments and
-    :data:`_SUMMARY` attributes are answered at once; anything else (``predict``, ...)
-    unpacks the model first, importing Keras in that thread. Nothing stays on disk.
-
-    Parameters
-    ----------
-    name : str
-    params : dict
-        The model's constructor arguments.
-    summary : dict
-        Values of the :data:`_SUMMARY` attributes the model has.
-    kind : {"store", "pickle"}
-    data : dict
-        ``"store"``: file name -> bytes of the stored folder. ``"pickle"``: ``model``,
-        the pickled model, and ``modules``, the core modules to import first.
-    """
-
-    def __init__(self, name: str, params: dict, summary: dict, kind: str, data) -> None:
-        self.name = name
-        self._params, self._summary = dict(params), dict(summary)
-        self._kind, self._data = kind, data
-        self._model = None
-        self._lock = threading.Lock()
-
-    @classmethod
-    def pack(cls, model) -> PackedModel:
-        """Pack a fitted ``model`` (in the process that fitted it)."""
-        summary = {k: getattr(model, k) for k in _SUMMARY if hasattr(model, k)}
-        with tempfile.TemporaryDirectory(prefix="skucast-pack-") as work:
-            try:
-                folder = save_forecaster(model, Path(work) / "model")
-            except InputError:  # a kind the store does not save
-                kind, data = "pickle", _pickled(model)
-            else:
-                kind = "store"
-                data = {p.relative_to(folder).as_posix(): p.read_bytes()
-                        for p in sorted(folder.rglob("*")) if p.is_file()}  # fmt: skip
-        return cls(model.name, model.get_params(), summary, kind, data)
-
-    def stored_files(self) -> dict[str, bytes] | None:
-        """The model store's files (name -> bytes) while still packed, else ``None``.
-
-        A project save writes these as they are, so saving before the first forecast
-        does not load Keras into the window's process.
-        """
-        with self._lock:
-            if self._kind == "store" and self._data is not None:
-                return dict(self._data)
-        return None
-
-    @property
-    def unpacked(self) -> bool:
-        """True once the model was loaded (Keras imported, for a deep model)."""
-        return self._model is not None
-
-    def unpack(self):
-        """The real forecaster (loaded once; thread-safe)."""
-        with self._lock:
-            if self._model is None:
-                self._model = self._load()
-                self._data = None  # the loaded model is the only copy needed now
-            return self._model
-
-    def _load(self):
-        if self._kind == "pickle":
-            # Keras finds custom layers and losses only once their modules are imported
-            for name in self._data["modules"]:
-                importlib.import_module(name)
-            return pickle.loads(self._data["model"])  # made by our own child, never a file
-
-        work = Path(tempfile.mkdtemp(prefix="skucast-unpack-"))
-        try:
-            for name, content in self._data.items():
-                path = work / "model" / name
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(content)
-            return load_forecaster(work / "model")
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-
-    def __getattr__(self, attr: str):
-        # only called for what the instance lacks; never unpack for Python's own probes
-        # (pickle and copy look up dunders) or before __init__ ran (unpickling)
-        if attr.startswith("__") or attr in _OWN:
-            raise AttributeError(attr)
-        if attr in self._summary:
-            return self._summary[attr]
-        if attr in _SUMMARY:
-            raise AttributeError(attr)  # the model has no such attribute either
-        if attr in self._params:
-            return self._params[attr]
-        return getattr(self.unpack(), attr)
-
-    def __getstate__(self) -> dict:
-        if self._data is None:
-            raise TypeError("an unpacked PackedModel cannot be sent again")
-        return {"name": self.name, "params": self._params, "summary": self._summary,
-                "kind": self._kind, "data": self._data}  # fmt: skip
-
-    def __setstate__(self, state: dict) -> None:
-        self.__init__(**state)
-
-    def __repr__(self) -> str:
-        state = "unpacked" if self.unpacked else f"packed ({self._kind})"
-        return f"PackedModel({self.name!r}, {state})"
-
-
-def sendable(model):
-    """``model`` as it can go to a child process: a :class:`PackedModel` already
-    unpacked in this process goes as the forecaster it holds (pickled, its Keras network
-    in the ``.keras`` format); anything else as it is."""
-    if isinstance(model, PackedModel) and model.unpacked:
-        return model.unpack()
-    return model
-
-
-def _pickled(model) -> dict:
-    # a Keras network inside pickles in the .keras format (Keras' own __reduce__)
-    modules = sorted(m for m in sys.modules if m.startswith("core."))
-    return {"modules": modules, "model": pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)}
-
-
-_OWN = ("_params", "_summary", "_kind", "_data", "_model", "_lock")

@@ -103,16 +103,18 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         raise InputError("--out must end in .csv or .xlsx.", "--out 必须以 .csv 或 .xlsx 结尾。")
     dataset, frames = prepare(args)
     future = read_future(args.future, dataset) if args.future else None
-    if args.load_model:
-        model = load_forecaster(args.load_model)
-    else:
-        settings = train_settings(args, args.model, args.horizon)
-        progress = terminal_progress(args)
-        try:
+    progress = terminal_progress(args)
+    try:
+        if args.load_model:
+            model = load_forecaster(args.load_model)
+        else:
+            settings = train_settings(args, args.model, args.horizon)
             model = fit_model(frames, dataset.freq, settings, on_progress=progress)
-        finally:
-            progress.close()
-    fc = make_forecast(model, args.horizon, levels=levels, future=future)
+        # the baselines fit while they forecast: products done / total, batch by batch
+        with model.watch(progress):
+            fc = make_forecast(model, args.horizon, levels=levels, future=future)
+    finally:
+        progress.close()
     stages, _ = lifecycle_tables(frames, dataset.freq, forecast=fc, history=False)
     written = write_forecast_file(fc, stages, frames, dataset, out_path, args.lang,
                                   headers_in_words=False)  # fmt: skip
@@ -195,8 +197,10 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     factories = {n: model_factory(n, args, args.horizon, dataset.freq) for n in names}
     progress = terminal_progress(args)
     try:
+        # fit_progress: the models' own events too (epochs; the baselines' batches of products)
         result = backtest(frame, dataset.freq, factories, horizon=args.horizon, folds=args.folds,
-                          levels=interval_levels(args), on_progress=progress)  # fmt: skip
+                          levels=interval_levels(args), on_progress=progress,
+                          fit_progress=progress)  # fmt: skip
     finally:
         progress.close()
     print(format_leaderboard(result, args.lang))

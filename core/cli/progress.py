@@ -1,15 +1,24 @@
 """Progress lines on the terminal for long CLI commands (reading big files, training, backtests,
-tuning).
+tuning, per-product work).
 
 :class:`TerminalProgress` is the ``on_progress`` callable the core accepts. On a
 terminal it redraws one line (``\\r``); redirected to a file it writes one line per
-epoch, backtest unit or tuning trial and skips the fine-grained batch updates.
+epoch, backtest unit, tuning trial or batch of products and skips the fine-grained
+batch updates of training.
+
+Per-product work (the batches of :meth:`core.parallel.Workers.map`: the baselines'
+forecast, the lifecycle passes, the stock advice) shows products done of the total and
+the time left, estimated by :class:`core.analysis.ProgressClock` as in the window:
+``Forecasting [######..] 25% 1,000 / 4,000 products · about 40 s left``.
 """
 
 from __future__ import annotations
 
 import sys
 import time
+
+from core.analysis import ProgressClock, left_parts
+from core.text import pick
 
 __all__ = ["TerminalProgress"]
 
@@ -29,6 +38,12 @@ _LABELS = {
     "inventory": ("Stock advice", "库存建议"),
     "importing": ("Reading the file part by part", "分块读取文件"),
 }
+#: What the ``done``/``total`` of a stage count where the event names nothing (on the
+#: command line ``predict`` is only ever the baselines' batches of products).
+_UNITS = {"predict": "products", "lifecycle": "products", "lifecycle_calendar": "products",
+          "lifecycle_rules": "products", "inventory": "products", "simulate": "reviews"}  # fmt: skip
+_UNIT_WORDS = {"products": ("products", "个商品"), "reviews": ("reviews", "次补货")}
+_TIME_WORDS = {"s": "秒", "min": "分钟", "h": "小时"}
 
 
 def _bar(done: float, total: float) -> str:
@@ -54,6 +69,8 @@ class TerminalProgress:
         self.started = time.perf_counter()
         self._open = False
         self._tenths = -1  # the last tenth of a big file's reading written to a log
+        self.clock = ProgressClock()
+        self.clock.start()
 
     def _label(self, stage: str) -> str:
         en, zh = _LABELS.get(stage, (stage, stage))
@@ -65,8 +82,11 @@ class TerminalProgress:
         if text is None:
             return
         if self.tty:
-            self.stream.write("\r" + text.ljust(100)[:100])
+            self.stream.write("\r" + text.ljust(120)[:120])
             self._open = True
+            if self._finished(stage, event):  # the line stays, whoever forgets to close
+                self.close()
+                return
         elif stage == "importing":  # a log gets a line per tenth of the file, not per part
             tenth = int(10 * event["bytes_done"] / max(event["bytes_total"], 1))
             if tenth == self._tenths:
@@ -98,13 +118,40 @@ class TerminalProgress:
             what = f" {e['model']}" if "model" in e else ""
             if what and fold is not None and folds:  # a final fit has no fold
                 what += f" fold {fold}/{folds}"
-            return f"{label} {_bar(e['done'], e['total'])}{what}"
+            return f"{label} {_bar(e['done'], e['total'])}{self._count(stage, e)}{what}"
         if stage == "tune":
             best = e.get("best")
             best_text = "-" if best is None else f"{best:.4f}"
             return (f"{label} {_bar(e.get('elapsed', 0), e.get('budget', 1))} trial "
                     f"{e['trial'] + 1} best {best_text}")  # fmt: skip
         return None
+
+    @staticmethod
+    def _finished(stage: str, e: dict) -> bool:
+        """The last batch of per-product work (a model's forecast may report after the
+        command closed the bar of its training)."""
+        counted = e.get("unit") or _UNITS.get(stage)
+        return bool(counted) and "total" in e and e.get("done", -1) >= e["total"] > 0
+
+    def _count(self, stage: str, e: dict) -> str:
+        """`` 1,000 / 4,000 products · about 40 s left`` for per-product work, else ``""``."""
+        unit = e.get("unit") or _UNITS.get(stage)
+        if unit is None or not e["total"]:
+            return ""
+        reading = self.clock.read({**e, "unit": unit})
+        en, zh = _UNIT_WORDS.get(unit, (unit, unit))
+        text = f" {reading.done:,} / {reading.total:,} {pick(self.lang, en, zh, ' / ')}"
+        left = self._left(reading.left_s)
+        return f"{text} · {left}" if left else text
+
+    def _left(self, seconds: float | None) -> str:
+        parts = left_parts(seconds)
+        if parts is None:
+            return ""
+        if seconds <= 0:
+            return pick(self.lang, "almost done", "即将完成", " / ")
+        n, unit = parts
+        return pick(self.lang, f"about {n} {unit} left", f"还剩约 {n} {_TIME_WORDS[unit]}", " / ")
 
     def close(self) -> None:
         """End the redrawn line (call once the work is done)."""

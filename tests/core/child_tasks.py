@@ -11,6 +11,7 @@ import time
 
 from core.errors import CancelledError, InputError
 from core.forecast import Forecaster
+from core.parallel import Workers
 
 DIVERGED = ("Training diverged (the loss became NaN).", "训练发散（损失变为 NaN）。")
 #: What :func:`fake_tune` finds.
@@ -126,3 +127,21 @@ class BrokenForecaster(MeanForecaster):
 
     def _predict(self, horizon, levels, future):
         raise ValueError("no forecast today")
+
+
+def _pids(batch):
+    time.sleep(0.2)  # long enough that both workers take batches
+    return [os.getpid()] * len(batch)
+
+
+def spread_pids(n, on_progress=None, should_stop=None):
+    """``(this child's pid, the pids that did the n items)``, over two worker processes."""
+    return os.getpid(), Workers(jobs=2, min_items=2, batch=1).map(_pids, list(range(n)))
+
+
+def spread_then_hang(on_progress=None, should_stop=None):
+    """Start two pool workers, say their pids, then ignore every request to stop."""
+    pids = sorted(set(Workers(jobs=2, min_items=2, batch=1).map(_pids, list(range(6)))))
+    on_progress({"stage": "workers", "pids": pids})
+    while True:
+        time.sleep(0.1)

@@ -10,6 +10,7 @@ import multiprocessing
 import os
 import pickle
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -90,6 +91,36 @@ def test_a_child_ignoring_cancel_is_terminated(monkeypatch):
     if os.name == "posix":
         with pytest.raises(ProcessLookupError):
             os.kill(events[0]["pid"], 0)  # terminated and reaped
+
+
+def test_a_task_spreads_its_products_over_worker_processes():
+    """The window's task child may start worker processes (it is not daemonic), so a
+    big shop's per-product work uses every core there too."""
+    child, pids = run_in_process(tasks.spread_pids, 8)
+    assert len(pids) == 8 and child not in pids
+    assert 1 <= len(set(pids)) <= 2
+
+
+@pytest.mark.skipif(os.name != "posix", reason="reads /proc")
+def test_a_terminated_task_leaves_no_worker_process_behind(monkeypatch):
+    monkeypatch.setattr(core.analysis.jobs, "CANCEL_GRACE_S", 0.5)
+    events = []
+    with pytest.raises(CancelledError):
+        run_in_process(tasks.spread_then_hang, on_progress=events.append,
+                       should_stop=lambda: bool(events))  # fmt: skip
+    workers = events[0]["pids"]
+    assert workers
+
+    def alive(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(pid) for pid in workers)  # they left with the task
 
 
 def test_finish_ends_early_and_keeps_the_result():

@@ -144,3 +144,18 @@ def test_lifecycle_on_a_local_dask_cluster_equals_the_local_run(shop):
     local = classify_lifecycle(shop, "D", workers=Workers(jobs=1))
     on_dask = classify_lifecycle(shop, "D", workers=Workers(dask="local:2", batch=8))
     pd.testing.assert_frame_equal(local, on_dask)
+
+
+def _map_in_a_daemon(out) -> None:
+    """Run in a daemonic process, which may not start worker processes of its own."""
+    out.put((Workers(**SPREAD).spreads(40), Workers(**SPREAD).map(squares, range(40), 2)))
+
+
+def test_a_daemonic_process_maps_in_itself():
+    ctx = multiprocessing.get_context("spawn")
+    out = ctx.Queue()
+    child = ctx.Process(target=_map_in_a_daemon, args=(out,), daemon=True)
+    child.start()
+    spreads, result = out.get(timeout=60)
+    child.join(timeout=30)
+    assert child.exitcode == 0 and not spreads and result == [x**2 for x in range(40)]

@@ -29,7 +29,8 @@ saved before the column existed the same way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -43,6 +44,8 @@ ProgressFn = Callable[[dict], None]
 StopFn = Callable[[], bool]
 
 OUTPUT_COLUMNS = ("unique_id", "ds", "forecast", "median")
+#: Private attributes holding a model's progress and cancel callables (never pickled).
+WATCHERS = ("_on_progress", "_should_stop")
 
 
 def interval_columns(levels: Sequence[int]) -> list[str]:
@@ -133,6 +136,22 @@ class Forecaster:
             raise NotFittedError(self.name)
         levels = check_levels(levels)
         return finalize_forecast(self._predict(int(horizon), levels, future), levels)
+
+    @contextlib.contextmanager
+    def watch(self, on_progress: ProgressFn | None = None,
+              should_stop: StopFn | None = None) -> Iterator[Forecaster]:  # fmt: skip
+        """Within the block, ``predict`` reports to ``on_progress`` and checks
+        ``should_stop`` (for a model fitted elsewhere: loaded, or sent from another
+        process, which drops the callables ``fit`` was given); those come back after.
+        Models whose ``predict`` is quick ignore both."""
+        saved = {name: self.__dict__[name] for name in WATCHERS if name in self.__dict__}
+        self._on_progress, self._should_stop = on_progress, should_stop
+        try:
+            yield self
+        finally:
+            for name in WATCHERS:
+                self.__dict__.pop(name, None)
+            self.__dict__.update(saved)
 
     def _fit(self, frame, freq, *, on_progress=None, should_stop=None) -> None:
         raise NotImplementedError

@@ -8,7 +8,15 @@ runs statsforecast on groups of products that share a label and interval mode,
 ``should_stop`` given to ``fit`` (raising :class:`~core.errors.CancelledError`)
 and reports ``{"stage": "predict", "done": i, "total": n}`` to its
 ``on_progress``. Both callables live in private attributes that ``get_params``
-does not list and pickling or copying drops.
+does not list and pickling or copying drops; :meth:`Forecaster.watch
+<core.forecast.models.base.Forecaster.watch>` sets them for one ``predict``.
+
+A shop big enough for :class:`core.parallel.Workers` to spread (``--jobs``, ``--dask``)
+is forecast on the workers instead, :data:`core.parallel.BATCH` products a batch
+(:func:`forecast_products`): each worker gets the model without its history (once per
+worker on Dask) and each batch the histories of its products. statsforecast fits every
+series on its own, so the forecasts are those of the run in this process; progress then
+counts the products of the batches that came back, and cancel acts between batches.
 
 Products too short for conformal intervals, or whose native interval is
 undefined, get the *empirical band* (:func:`fill_bands`).
@@ -36,6 +44,7 @@ from statsforecast.utils import ConformalIntervals
 
 from core.errors import CancelledError, InputError
 from core.forecast.models.base import Forecaster
+from core.parallel import current
 from core.periods import PeriodGrid, default_season
 
 __all__ = [
@@ -45,6 +54,7 @@ __all__ = [
     "StatsBaseline",
     "count_median",
     "fill_bands",
+    "forecast_products",
     "is_daily",
 ]
 
@@ -58,6 +68,8 @@ PREDICT_CHUNK = 50
 ALIAS = "model"
 _COLUMNS = ["unique_id", "ds", "y"]
 _PRIVATE = ("_should_stop", "_on_progress")
+#: What only ``predict`` in this process needs: a worker gets the model without them.
+_HELD_HERE = ("history_", "lengths_", "plan_", "fallbacks_", "interval_fallbacks_")
 
 
 def is_daily(freq: str) -> bool:
@@ -183,12 +195,21 @@ class StatsBaseline(Forecaster):
             "empirical quantile band"
             for uid, n in self.lengths_[modes == "band"].items()
         }
-        parts, done, total = [], 0, int(self.lengths_.size)
-        for label, mode, uids in self._chunks(modes):
-            self._check_stop()
-            parts.append(self._run_group(label, mode, uids, horizon, levels))
-            done += len(uids)
-            self._report({"stage": "predict", "done": done, "total": total})
+        chunks, total = self._chunks(modes), int(self.lengths_.size)
+        workers = current()
+        if workers.spreads(total):
+            parts = workers.map(forecast_products, self._work_items(chunks), self._bare(),
+                                horizon, levels, on_progress=self._report,
+                                should_stop=getattr(self, "_should_stop", None),
+                                step="predict")  # fmt: skip
+        else:
+            parts, done = [], 0
+            for label, mode, uids in chunks:
+                self._check_stop()
+                hist = self.history_[self.history_["unique_id"].isin(uids)]
+                parts.append(self._run_group(label, mode, hist, horizon, levels))
+                done += len(uids)
+                self._report({"stage": "predict", "done": done, "total": total})
         out = pd.concat(parts, ignore_index=True)
         out["ds"] = self.grid_.dates(out["ds"].to_numpy(dtype="int64"))
         return out
@@ -210,9 +231,30 @@ class StatsBaseline(Forecaster):
         long_enough = self.lengths_ >= 2 * horizon + 1
         return pd.Series(np.where(long_enough, "conformal", "band"), index=self.lengths_.index)
 
-    def _run_group(self, label, mode, uids, horizon, levels) -> pd.DataFrame:
-        """Forecast the products ``uids`` that share a model label and interval mode."""
-        hist = self.history_[self.history_["unique_id"].isin(uids)]
+    def _work_items(self, chunks) -> list[tuple]:
+        """``(uid, label, mode, ds, y)`` per product, in the order of ``chunks`` (so a
+        batch holds few groups), for :func:`forecast_products`."""
+        ends = self.lengths_.cumsum().to_numpy()
+        where = dict(zip(self.lengths_.index, zip(ends - self.lengths_.to_numpy(), ends,
+                                                  strict=True), strict=True))  # fmt: skip
+        ds = self.history_["ds"].to_numpy()
+        y = self.history_["y"].to_numpy()
+        items = []
+        for label, mode, uids in chunks:
+            for uid in uids:
+                a, b = where[uid]
+                items.append((uid, label, mode, ds[a:b], y[a:b]))
+        return items
+
+    def _bare(self) -> StatsBaseline:
+        """A copy without the shop's history: what a worker needs to forecast a batch."""
+        bare = type(self).__new__(type(self))
+        bare.__dict__.update({k: v for k, v in self.__getstate__().items()
+                              if k not in _HELD_HERE})  # fmt: skip
+        return bare
+
+    def _run_group(self, label, mode, hist, horizon, levels) -> pd.DataFrame:
+        """Forecast the products of ``hist`` that share a model label and interval mode."""
         conformal = None
         if mode == "conformal":
             conformal = ConformalIntervals(h=horizon, n_windows=CONFORMAL_WINDOWS)
@@ -268,3 +310,29 @@ class StatsBaseline(Forecaster):
 
     def _season(self, given: int | None) -> int:
         return int(given) if given is not None else default_season(self.freq_)
+
+
+def forecast_products(items: list, model: StatsBaseline, horizon: int,
+                      levels: list[int]) -> list[pd.DataFrame]:  # fmt: skip
+    """One batch of :meth:`StatsBaseline._predict` on a worker: per item ``(uid, label,
+    mode, ds, y)`` (its periods and sales), that product's forecast rows, in order.
+
+    Products that share a label and interval mode go to statsforecast together, at most
+    ``model.chunk_size`` at a time, as in this process.
+    """
+    groups: dict[tuple[str, str], list[int]] = {}
+    for k, (_, label, mode, _, _) in enumerate(items):
+        groups.setdefault((label, mode), []).append(k)
+    size = max(int(model.chunk_size), 1)
+    rows: dict[str, pd.DataFrame] = {}
+    for (label, mode), ks in groups.items():
+        for start in range(0, len(ks), size):
+            part = [items[k] for k in ks[start : start + size]]
+            hist = pd.DataFrame({
+                "unique_id": np.repeat([p[0] for p in part], [len(p[3]) for p in part]),
+                "ds": np.concatenate([p[3] for p in part]),
+                "y": np.concatenate([p[4] for p in part]),
+            })  # fmt: skip
+            fc = model._run_group(label, mode, hist, horizon, levels)
+            rows.update(dict(list(fc.groupby("unique_id", sort=False))))
+    return [rows[item[0]].reset_index(drop=True) for item in items]

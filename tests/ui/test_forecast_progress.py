@@ -1,0 +1,72 @@
+"""The forecast step of the window counts products: the baselines' batches, made in the
+task's child process, reach the step's progress bar as products done of the total, in
+English and in Chinese. (The child is daemonic, so it may not start worker processes:
+its per-product work runs in it, core.parallel.Workers.spreads.)"""
+
+from __future__ import annotations
+
+import multiprocessing
+
+import numpy as np
+import pandas as pd
+import pytest
+
+#: Products: past the 400 from which a machine with two cores or more would spread.
+N = 420
+
+
+@pytest.fixture(autouse=True)
+def no_child_left_behind():
+    yield
+    assert multiprocessing.active_children() == []
+
+
+def shop_frames(n: int, days: int = 60, seed: int = 5):
+    from core.data.alignment import ModelFrames
+
+    rng = np.random.default_rng(seed)
+    ids = [f"P{i:05d}" for i in range(n)]
+    dates = pd.date_range("2025-01-01", periods=days, freq="D")
+    level = np.repeat(rng.uniform(0.5, 20, n), days)
+    frame = pd.DataFrame({"unique_id": np.repeat(ids, days), "ds": np.tile(dates, n),
+                          "y": rng.poisson(level).astype(float)})  # fmt: skip
+    return ModelFrames(frame=frame, full=frame, alignment=None)
+
+
+def test_forecast_step_shows_products_done_from_the_child(qtbot):
+    from core.analysis import forecast_task, sendable
+    from core.forecast import make_base_model
+    from ui import i18n
+    from ui.widgets.step_progress import StepProgress
+    from ui.workers.task_worker import ProcessRunner
+
+    frames = shop_frames(N)
+    model = make_base_model("snaive").fit(frames.frame, "D")  # fitted here, forecast there
+    runner, bar = ProcessRunner(), StepProgress()
+    qtbot.addWidget(bar)
+    events, ended = [], []
+    runner.sig_progress.connect(events.append)
+    runner.sig_progress.connect(bar.show_progress)
+    runner.sig_cancelled.connect(lambda: ended.append("cancelled"))
+    runner.sig_finished.connect(ended.append)
+    runner.sig_failed.connect(lambda message, details: ended.append(message))
+    bar.start()
+    assert runner.start(forecast_task, sendable(model), frames, "D", 14, [80])
+    qtbot.waitUntil(lambda: ended or any(e["stage"] == "lifecycle" for e in events),
+                    timeout=120000)  # fmt: skip
+    assert not ended, ended
+    runner.cancel()  # the forecast is what this test is about, not the life curves
+    qtbot.waitUntil(lambda: bool(ended) and not runner.is_running(), timeout=60000)
+    counted = [e for e in events if e["stage"] == "predict" and e["total"] == N]
+    done = [e["done"] for e in counted]
+    assert done and done == sorted(done) and done[-1] == N
+    assert {e["unit"] for e in counted} == {"products"}
+    # the bar as it stood when the forecast's last batch came in
+    bar.show_progress(counted[-1])
+    assert bar.text().startswith(f"Forecasting: {N} / {N} products")
+    assert i18n.install("zh_CN")
+    try:
+        qtbot.waitUntil(lambda: bar.text().startswith(f"预测：{N} / {N} 个商品"), timeout=2000)
+    finally:
+        i18n.install("en")
+    bar.stop()
