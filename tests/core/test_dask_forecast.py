@@ -167,3 +167,23 @@ def test_cli_bar_ends_its_line_when_the_last_batch_is_in():
     assert out.getvalue().endswith("\n") and "400 / 400 个商品 / products" in out.getvalue()
     bar.close()  # nothing more to end
     assert out.getvalue().count("\n") == 1
+
+
+def test_cli_plan_on_dask_equals_the_local_run(shop_file, tmp_path, capsys):
+    """The weekly plan (advice, purchase orders, archive) on a local Dask cluster: the
+    same orders and advice as in one process."""
+    pytest.importorskip("dask.distributed")
+    outs = {}
+    for name, flags in (("local", ["--jobs", "1"]), ("dask", ["--dask", "local:2"])):
+        folder = tmp_path / name
+        folder.mkdir()
+        args = ["plan", str(shop_file), "--model", "croston", "--lang", "en",
+                "--out", str(folder / "out"), "--archive", str(folder / "runs.sqlite")]  # fmt: skip
+        assert cli([*args, *flags]) == 0
+        outs[name] = folder / "out"
+    assert "Purchase orders" in capsys.readouterr().out
+    a, b = (pd.read_csv(p / "purchase_orders.csv", encoding="utf-8-sig") for p in outs.values())
+    assert len(a) > 0
+    pd.testing.assert_frame_equal(a, b)
+    a, b = (pd.read_excel(p / "recommendations.xlsx") for p in outs.values())
+    pd.testing.assert_frame_equal(a, b)
