@@ -8,9 +8,9 @@ cannot be read here: Linux counts a spawned child's peak from its parent's size 
 moment it started), and the time of each step (import, training, forecast, lifecycle, advice),
 timed by wrapping the CLI's pipeline functions.
 
-``--mem-steps`` also reports the peak resident memory of the main process inside each step
-and inside the feature, scaling, panel, training and forecast functions of the deep model
-(:data:`MEM_STEPS`). It is exact, not sampled: Linux's peak (``VmHWM``) is read on entering
+``--mem-steps`` also reports the peak resident memory of the main process inside each step,
+inside the import, cleaning and alignment functions, the lifecycle's stages and the feature,
+scaling, panel, training and forecast functions of the deep model (:data:`MEM_STEPS`). It is exact, not sampled: Linux's peak (``VmHWM``) is read on entering
 and leaving each function and reset in between (``/proc/self/clear_refs``), and a function's
 peak is the larger of its own and its callees'.
 
@@ -37,6 +37,9 @@ ROOT = Path(__file__).resolve().parents[1]
 #: ``(module, function or Class.method)`` whose peak memory ``--mem-steps`` reports.
 MEM_STEPS = (
     ("core.cli.common", "prepare"),
+    ("core.data.importer", "load_dataset"),
+    ("core.data.cleaning", "clean"),
+    ("core.data.alignment", "model_frames"),
     ("core.forecast.features", "build_features"),
     ("core.forecast.features", "future_frame"),
     ("core.forecast.models.lstm_inputs", "feature_stats"),
@@ -48,6 +51,10 @@ MEM_STEPS = (
     ("core.forecast.models.lstm", "LSTMForecaster._predict"),
     ("core.forecast.models.lstm", "LSTMForecaster.predict_quantiles"),
     ("core.analysis", "lifecycle_tables"),
+    ("core.lifecycle.stages", "_check_frame"),
+    ("core.lifecycle.stages", "_products"),
+    ("core.lifecycle.stages", "_stage_table"),
+    ("core.data.export", "write_table"),
     ("core.recommend", "recommendations"),
 )
 

@@ -104,35 +104,81 @@ def align_to_end(frame: pd.DataFrame, freq: str, inactive_periods: int | None = 
     grid = PeriodGrid.from_freq(freq)
     end = pd.Timestamp(frame["ds"].max())
     end_period = int(grid.periods([end.to_datetime64()])[0])
-    last = frame.groupby("unique_id", sort=True)["ds"].max()
+    # integer codes of the sorted IDs stand in for the IDs: every step below is an array
+    # operation on them (no sorted copy of the whole frame just to find the last rows)
+    codes, uniques = pd.factorize(frame["unique_id"], sort=True)
+    codes[codes < 0] = len(uniques)  # rows without an ID: no product, sorted last
+    ds = frame["ds"].to_numpy("datetime64[ns]")
+    last = pd.Series(ds).groupby(codes).max().iloc[: len(uniques)]
     gap = end_period - grid.periods(last.to_numpy())
-    since = pd.DataFrame({"unique_id": last.index, "last_date": last.to_numpy(), "gap": gap})
+    since = pd.DataFrame({"unique_id": uniques[last.index], "last_date": last.to_numpy(),
+                          "gap": gap})  # fmt: skip
     inactive = since[since["gap"] > limit].rename(columns={"gap": "periods_since"})
     short = since[(since["gap"] > 0) & (since["gap"] <= limit)]
-    active = frame[~frame["unique_id"].isin(inactive["unique_id"])]
-    last_rows = active.sort_values(["unique_id", "ds"], kind="stable").groupby("unique_id").tail(1)
-    last_rows = last_rows.set_index("unique_id")
-    tails = [
-        _tail(last_rows.loc[row.unique_id], row, grid) for row in short.itertuples(index=False)
-    ]
-    out = pd.concat([active, *tails], ignore_index=True) if tails else active.copy()
-    out = out.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
+    tails = _tails(frame, _last_rows(codes, ds, last.to_numpy()), short, grid)
+    kept = np.ones(len(uniques) + 1, dtype=bool)
+    kept[inactive.index.to_numpy()] = False
+    out_codes = np.concatenate([codes, np.repeat(short.index.to_numpy(), short["gap"])])
+    rows = np.flatnonzero(kept[out_codes])
+    out_ds = np.concatenate([ds, tails["ds"].to_numpy("datetime64[ns]")]).view(np.int64)
+    order = rows[np.lexsort((out_ds[rows], out_codes[rows]))]  # stable, as sort_values
+    del out_codes, out_ds, rows
     extended = short.rename(columns={"gap": "periods_added"}).reset_index(drop=True)
-    return Alignment(out, extended, inactive.reset_index(drop=True), end)
+    return Alignment(_gather(frame, tails, order), extended, inactive.reset_index(drop=True), end)
 
 
-def _tail(last_row: pd.Series, row, grid: PeriodGrid) -> pd.DataFrame:
-    start = int(grid.periods([pd.Timestamp(row.last_date).to_datetime64()])[0])
-    dates = grid.dates(np.arange(start + 1, start + 1 + int(row.gap)))
-    tail = pd.DataFrame({"unique_id": row.unique_id, "ds": dates, "y": 0.0})
-    for col in last_row.index:
-        if col in ("ds", "y"):
-            continue
+#: Most runs of consecutive rows :func:`_gather` concatenates as slices.
+_MAX_RUNS = 200_000
+
+
+def _gather(frame: pd.DataFrame, tails: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
+    """``pd.concat([frame, tails]).take(order)`` with a fresh index, copied once, not twice.
+
+    A frame sorted by product (as cleaned) comes out in long runs of consecutive rows,
+    one each side of every product's tail: those runs are concatenated as slices (views)
+    of the two frames. An order too scattered for that is taken from the concatenation.
+    """
+    n = len(frame)
+    cut = np.flatnonzero((np.diff(order) != 1) | (order[1:] == n)) + 1
+    if len(order) and len(cut) < _MAX_RUNS:
+        bounds = np.r_[0, cut, len(order)]
+        starts, stops = order[bounds[:-1]], order[bounds[1:] - 1] + 1
+        runs = [frame.iloc[a:b] if a < n else tails.iloc[a - n : b - n]
+                for a, b in zip(starts, stops, strict=True)]  # fmt: skip
+        out = pd.concat(runs, ignore_index=True)
+    else:
+        out = pd.concat([frame, tails], ignore_index=True) if len(tails) else frame
+        out = out.take(order)
+    out.index = pd.RangeIndex(len(out))  # our own copy: no second one to reset the index
+    return out
+
+
+def _last_rows(codes: np.ndarray, ds: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Position of each product's last row: its latest date, the last such row in the frame."""
+    n = len(last)
+    known = codes < n
+    at_last = np.flatnonzero(known & (ds == last[np.where(known, codes, 0)]))
+    pos = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(pos, codes[at_last], at_last)
+    return pos
+
+
+def _tails(frame: pd.DataFrame, last_rows: np.ndarray, short: pd.DataFrame,
+           grid: PeriodGrid) -> pd.DataFrame:  # fmt: skip
+    """The trailing periods of the ``short`` products, all at once: 0 sales, no promotion,
+    the price, category and brand of the product's last row, other columns left out."""
+    gap = short["gap"].to_numpy(dtype=np.int64)
+    first = grid.periods(short["last_date"].to_numpy("datetime64[ns]")) + 1
+    step = np.arange(gap.sum()) - np.repeat(np.cumsum(gap) - gap, gap)
+    tail = {"unique_id": np.repeat(short["unique_id"].to_numpy(), gap),
+            "ds": grid.dates(np.repeat(first, gap) + step), "y": 0.0}  # fmt: skip
+    at = np.repeat(last_rows[short.index.to_numpy()], gap)
+    for col in frame.columns:
         if col == "promo":
             tail[col] = 0.0
         elif col in ("price", "category", "brand"):
-            tail[col] = last_row[col]
-    return tail
+            tail[col] = frame[col].to_numpy()[at]
+    return pd.DataFrame(tail, index=pd.RangeIndex(int(gap.sum())))
 
 
 @dataclass
@@ -186,10 +232,13 @@ class ModelFrames:
 
 def model_frames(dataset: Dataset) -> ModelFrames:
     """Model-ready frames of a cleaned dataset; category/brand join for embeddings."""
-    frame = dataset.frame.drop(columns=["_row"], errors="ignore")
+    # one copy of the dataset's columns, ours alone: ``full`` below shares its columns
+    frame = pd.DataFrame({c: col for c, col in dataset.frame.items() if c != "_row"}, copy=False)
     attrs = [c for c in ("category", "brand") if c in dataset.series.columns]
     if attrs:
         frame = frame.merge(dataset.series[["unique_id", *attrs]], on="unique_id", how="left")
+    else:
+        frame = frame.copy()
     aligned = align_to_end(frame, dataset.freq)
     aligned.frame, periods = stockout_frames(aligned.frame, dataset.freq)
     demand = frame["demand"].to_numpy(np.float64) if "demand" in frame else None

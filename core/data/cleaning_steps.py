@@ -61,10 +61,10 @@ class Cleaner:
         return self.frame[name].to_numpy()
 
     def _log(self, step: str, column: str, mask: np.ndarray, before, after) -> None:
-        """Record one change row per ``True`` in ``mask``."""
+        """Record one change row per ``True`` in ``mask`` (columns, made a table at the end)."""
         picked = {c: self.frame[c].to_numpy()[mask] for c in ("unique_id", "ds", "_row")}
         extra = {"step": step, "column": column, "before": before, "after": after}
-        self.changes.append(pd.DataFrame({**picked, **extra})[CHANGE_COLUMNS])
+        self.changes.append({**picked, **extra})
 
     def _note(self, code: str, col: str, text: tuple, action: tuple, mask=None, n=None) -> None:
         """Add an info finding; ``mask`` marks the rows touched (for the row list)."""
@@ -161,8 +161,12 @@ class Cleaner:
         rows.update({_CODE: codes, _INS: True})
         if "promo" in self.frame:
             rows["promo"] = 0
-        frame = pd.concat([self.frame, pd.DataFrame(rows)], ignore_index=True)
-        self.frame = frame.sort_values([_CODE, "ds"], kind="stable", ignore_index=True)
+        # the unsorted frame replaces the old one at once: two whole copies at most, not three
+        self.frame = pd.concat([self.frame, pd.DataFrame(rows)], ignore_index=True)
+        del rows
+        order = np.lexsort((self._col("ds").view(np.int64), self._col(_CODE)))
+        self.frame = self.frame.take(order)  # stable: as sort_values, without its key copies
+        self.frame.index = pd.RangeIndex(len(order))
         self._log("gaps", "y", self._col(_INS), np.nan, np.nan)
 
     def _carry_forward(self, col: str) -> None:
@@ -261,14 +265,41 @@ class Cleaner:
 
     def finish(self) -> tuple[Dataset, pd.DataFrame, Report]:
         """Drop helper columns; return the cleaned dataset, the changes and the new findings."""
-        frame = self.frame.drop(columns=[_CODE, _INS])
+        # the working copy is ours: the cleaned frame takes its columns as they are
+        frame = pd.DataFrame({c: col for c, col in self.frame.items() if c not in (_CODE, _INS)},
+                             copy=False)  # fmt: skip
+        self.frame = None
         report = Report(list(self.dataset.report.findings))
         report.extend(self.report)
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in CHANGE_COLUMNS})
-        changes = pd.concat(self.changes, ignore_index=True) if self.changes else empty
+        changes = _change_table(self.changes) if self.changes else empty
+        self.changes = []
         types = {"ds": "datetime64[ns]", "before": float, "after": float, "_row": np.int64}
-        changes = changes.astype(types)
+        changes = changes.astype(types, copy=False)
         return self.dataset.with_frame(frame, report), changes, self.report
+
+
+def _change_table(pieces: list[dict]) -> pd.DataFrame:
+    """The logged changes as one table, built a column at a time (emptying ``pieces``).
+
+    A big shop's gaps and fill steps log millions of rows each: a table per step and
+    their concatenation at once were the peak memory of its cleaning.
+    """
+    sizes = [len(piece["unique_id"]) for piece in pieces]
+    columns = {}
+    for col in CHANGE_COLUMNS:
+        parts = []
+        for piece, n in zip(pieces, sizes, strict=True):
+            value = piece.pop(col)
+            if isinstance(value, str):  # the step's one text, the same object in every row
+                text, value = value, np.empty(n, dtype=object)
+                value.fill(text)
+            elif np.ndim(value) == 0:  # one number for the whole step
+                value = np.full(n, value)
+            parts.append(np.asarray(value))
+        columns[col] = np.concatenate(parts)
+        del parts
+    return pd.DataFrame(columns, copy=False)
 
 
 def _gap_grid(freq: str) -> PeriodGrid:
@@ -293,14 +324,16 @@ def _sorted_copy(source: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
         codes, uniques = pd.factorize(ids, sort=True)
     ds = source["ds"].to_numpy("datetime64[ns]").view(np.int64)
     same = codes[1:] == codes[:-1]
-    frame = source.copy()  # deep: the caller's frame is never touched or shared
-    if ids is not source["unique_id"]:
-        frame["unique_id"] = ids.to_numpy()
-    if frame["ds"].dtype != "datetime64[ns]":
-        frame["ds"] = ds.view("datetime64[ns]")
+    order = slice(None)
     if not np.all((codes[1:] > codes[:-1]) | (same & (ds[1:] >= ds[:-1]))):
         order = np.lexsort((ds, codes))  # stable: duplicates keep their source order
-        frame, codes = frame.take(order), codes[order]
+    # deep either way: the caller's frame is never touched or shared
+    frame = source.copy() if isinstance(order, slice) else source.take(order)
+    codes = codes[order]
+    if ids is not source["unique_id"]:
+        frame["unique_id"] = ids.to_numpy()[order]
+    if frame["ds"].dtype != "datetime64[ns]":
+        frame["ds"] = ds[order].view("datetime64[ns]")
     frame.index = pd.RangeIndex(len(frame))
     frame["y"] = frame["y"].astype(np.float64)
     if "_row" not in frame:

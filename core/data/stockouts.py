@@ -165,13 +165,19 @@ def find_stockouts(frame: pd.DataFrame, freq: str, end=None) -> Stockouts:
         return Stockouts(np.zeros(len(frame), bool), np.full(len(frame), np.nan), none)
     codes, uniques = pd.factorize(frame["unique_id"], sort=True)
     ds = frame["ds"].to_numpy("datetime64[ns]").view(np.int64)
-    order = np.lexsort((ds, codes))
+    # a cleaned frame is sorted already: its own columns then, not sorted copies of them
+    same = codes[1:] == codes[:-1]
+    in_order = bool(np.all((codes[1:] > codes[:-1]) | (same & (ds[1:] >= ds[:-1]))))
+    del same
+    order = slice(None) if in_order else np.lexsort((ds, codes))
     work = _Work(codes[order], ds[order], frame, order, freq)
     end = ds.max() if end is None else pd.Timestamp(end).value
     runs = work.runs(end)
+    work.drop_sums()
     flag, demand = np.zeros(n, bool), np.full(n, np.nan)
     rows, est = work.estimate(runs)
-    flag[order[rows]], demand[order[rows]] = True, est
+    at = rows if in_order else order[rows]
+    flag[at], demand[at] = True, est
     return Stockouts(flag, demand, work.table(runs, rows, est, np.asarray(uniques, object)))
 
 
@@ -181,8 +187,11 @@ class _Work:
     def __init__(self, codes, ds, frame: pd.DataFrame, order, freq: str) -> None:
         self.codes, self.ds = codes, ds
         self.y = np.nan_to_num(frame["y"].to_numpy(np.float64)[order])
-        stock = frame["stock"] if "stock" in frame else pd.Series(np.nan, index=frame.index)
-        self.stock = pd.to_numeric(stock, errors="coerce").to_numpy(np.float64)[order]
+        if "stock" in frame:
+            stock = pd.to_numeric(frame["stock"], errors="coerce").to_numpy(np.float64)[order]
+        else:
+            stock = np.full(len(frame), np.nan)
+        self.stock = stock
         self.step = period_days(freq)
         self.window = max(8, int(round(WINDOW_DAYS / self.step)))
         self.daily = self.step == 1.0
@@ -197,6 +206,11 @@ class _Work:
         self.cz = np.r_[0, np.cumsum(ok & (self.y == 0))]
         self.sold = np.r_[0, np.cumsum(self.y > 0)]
         self.others = np.r_[0.0, np.cumsum(_shop_sales(ds, self.y) - self.y)]
+
+    def drop_sums(self) -> None:
+        """Free the cumulative sums once :meth:`runs` is done with them (five arrays of a
+        row each: at 50,000 products a gigabyte the estimate does not need)."""
+        self.cy = self.cn = self.cz = self.sold = self.others = None
 
     def _counted(self, n_products: int) -> np.ndarray:
         """Per product: a usable stock count (known somewhere, not 0 on most selling days)."""
@@ -306,7 +320,7 @@ def _whole_units(est: np.ndarray, first: np.ndarray, lengths: np.ndarray) -> np.
 
 def _shop_sales(ds: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Per row, the whole shop's sales on that row's date."""
-    dates, inverse = np.unique(ds, return_inverse=True)
+    inverse, dates = pd.factorize(ds)  # hashed, not sorted: a big shop has millions of rows
     return np.bincount(inverse, y, len(dates))[inverse]
 
 
@@ -338,16 +352,23 @@ def stockout_frames(frame: pd.DataFrame, freq: str) -> tuple[pd.DataFrame, pd.Da
         return frame, pd.DataFrame(columns=_RUN_COLUMNS)
     sold = as_sold(frame)
     flag, demand = sold["stockout"].to_numpy(), frame["demand"].to_numpy(np.float64)
-    model = sold.assign(sales=sold["y"], y=np.where(flag, demand, sold["y"]))
+    model = pd.DataFrame(dict(sold.items()), copy=False)  # the same columns but ``y``
+    model["sales"], model["y"] = sold["y"], np.where(flag, demand, sold["y"].to_numpy())
     return model, _flag_runs(sold, flag, demand, freq)
 
 
 def as_sold(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with ``y`` as sold: the ``demand`` column dropped, ``stockout`` a bool."""
+    """``frame`` with ``y`` as sold: the ``demand`` column dropped, ``stockout`` a bool.
+
+    The other columns are ``frame``'s own (not copied: a big shop's frame is hundreds of
+    MB a copy); setting a column of the result leaves ``frame`` as it is.
+    """
     if "demand" not in frame:
         return frame
     flag = frame["stockout"].eq(True).to_numpy()
-    return frame.drop(columns=["demand"]).assign(stockout=flag)
+    out = pd.DataFrame({c: col for c, col in frame.items() if c != "demand"}, copy=False)
+    out["stockout"] = flag
+    return out
 
 
 _RUN_COLUMNS = [c for c in PERIOD_COLUMNS if c not in ("how", "open")]
