@@ -271,7 +271,10 @@ class Workers:
 
     def _dask_map(self, fn, items, parts, args, report, check) -> list:
         client = _client(self.dask)
-        scattered = [client.scatter(a, broadcast=True) for a in args]
+        # hash=False: each map its own keys. Under one content key the same argument sent
+        # by the next map (the lifecycle's chunked refit) could be released with this one's
+        # futures, and the next map's tasks cancelled for "lost dependencies"
+        scattered = [client.scatter(a, broadcast=True, hash=False) for a in args]
         futures = [client.submit(fn, [items[i] for i in part], *scattered, pure=False)
                    for part in parts]  # fmt: skip
         index = {f.key: k for k, f in enumerate(futures)}
