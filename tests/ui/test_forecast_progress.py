@@ -1,15 +1,15 @@
 """The forecast step of the window counts products: the baselines' batches, made in the
 task's child process, reach the step's progress bar as products done of the total, in
-English and in Chinese. (The child is daemonic, so it may not start worker processes:
-its per-product work runs in it, core.parallel.Workers.spreads.)"""
+English and in Chinese. (With 420 products the child spreads them over worker
+processes on a machine with two cores or more.)"""
 
 from __future__ import annotations
 
 import multiprocessing
 
-import numpy as np
-import pandas as pd
 import pytest
+
+from tests.ui.test_step_progress import shop_frames
 
 #: Products: past the 400 from which a machine with two cores or more would spread.
 N = 420
@@ -21,18 +21,6 @@ def no_child_left_behind():
     assert multiprocessing.active_children() == []
 
 
-def shop_frames(n: int, days: int = 60, seed: int = 5):
-    from core.data.alignment import ModelFrames
-
-    rng = np.random.default_rng(seed)
-    ids = [f"P{i:05d}" for i in range(n)]
-    dates = pd.date_range("2025-01-01", periods=days, freq="D")
-    level = np.repeat(rng.uniform(0.5, 20, n), days)
-    frame = pd.DataFrame({"unique_id": np.repeat(ids, days), "ds": np.tile(dates, n),
-                          "y": rng.poisson(level).astype(float)})  # fmt: skip
-    return ModelFrames(frame=frame, full=frame, alignment=None)
-
-
 def test_forecast_step_shows_products_done_from_the_child(qtbot):
     from core.analysis import forecast_task, sendable
     from core.forecast import make_base_model
@@ -40,7 +28,7 @@ def test_forecast_step_shows_products_done_from_the_child(qtbot):
     from ui.widgets.step_progress import StepProgress
     from ui.workers.task_worker import ProcessRunner
 
-    frames = shop_frames(N)
+    frames = shop_frames(N, days=60, seed=5)
     model = make_base_model("snaive").fit(frames.frame, "D")  # fitted here, forecast there
     runner, bar = ProcessRunner(), StepProgress()
     qtbot.addWidget(bar)
