@@ -56,6 +56,11 @@ MEM_STEPS = (
     ("core.lifecycle.stages", "_stage_table"),
     ("core.data.export", "write_table"),
     ("core.recommend", "recommendations"),
+    ("core.recommend.advice", "recommend_inventory"),
+    ("core.recommend.advice", "promotion_effects"),
+    ("core.recommend.advice", "recommend_promotion"),
+    ("core.forecast.models.lstm_inputs", "history_columns"),
+    ("core.analysis", "make_forecast"),
 )
 
 CHILD = """

@@ -161,6 +161,7 @@ def run_advice(args: argparse.Namespace) -> Advice:
     finally:
         progress.close()
     fc = make_forecast(model, horizon, levels=(50, 80, 95))
+    del model  # its history and network are not needed for the stages and the advice
     stages, _ = lifecycle_tables(frames, dataset.freq, forecast=fc, history=False)
     table = recommendations(frames, dataset.freq, fc, stages, stock, opts,
                             region=args.region or "CN", lang=args.lang)  # fmt: skip

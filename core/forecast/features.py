@@ -49,6 +49,7 @@ __all__ = [
     "FeatureFrame",
     "FeatureGroup",
     "build_features",
+    "date_columns",
     "default_lags",
     "future_frame",
 ]
@@ -161,6 +162,9 @@ class FeatureFrame:
         Static column -> number of codes (0 included).
     lag_columns : list of str
         Columns only known for the past (not produced by :func:`future_frame`).
+    date_columns : list of str
+        Columns that depend on the date alone (the ``calendar`` and ``holidays`` groups):
+        every row of a period holds the same values.
     """
 
     frame: pd.DataFrame
@@ -168,6 +172,17 @@ class FeatureFrame:
     static_columns: list[str] = field(default_factory=list)
     cardinalities: dict[str, int] = field(default_factory=dict)
     lag_columns: list[str] = field(default_factory=list)
+    date_columns: list[str] = field(default_factory=list)
+
+
+#: Name prefixes of the columns that depend on the date alone (``calendar``, ``holidays``).
+DATE_PREFIXES = ("cal_", "hol_", "fest_", "evt_")
+
+
+def date_columns(columns) -> list[str]:
+    """Those of ``columns`` that depend on the date alone (by their prefix: see the
+    module doc); the :attr:`FeatureFrame.date_columns` of a build."""
+    return [c for c in columns if str(c).startswith(DATE_PREFIXES)]
 
 
 def default_lags(freq: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -288,7 +303,7 @@ def _build(out, series, freq, config: FeatureConfig, carry: dict | None = None) 
     if static:
         parts.append(pd.DataFrame(static, index=out.index))
     out = pd.concat(parts, axis=1, copy=False)
-    return FeatureFrame(out, columns, list(static), cards, lag_cols)
+    return FeatureFrame(out, columns, list(static), cards, lag_cols, list(dates.columns))
 
 
 def future_frame(

@@ -301,3 +301,31 @@ def test_daily_model_has_no_yearly_lag(fitted):
     _, model, _ = fitted
     assert network_season(model) == 0
     assert model.tail_.groupby("unique_id").size().max() == TINY["lookback"]
+
+
+def test_validation_scores_a_seeded_draw_of_products_on_a_big_shop(monkeypatch):
+    """Above VALIDATION_PRODUCTS products the early-stopping loss scores a draw of them
+    (the same for the same seed); their last horizon stays out of training all the same."""
+    import core.forecast.models.lstm as lstm
+
+    monkeypatch.setattr(lstm, "VALIDATION_PRODUCTS", 4)
+    frame = shop(n_series=6, days=60)
+    params = {**TINY, "epochs": 1}
+    first = LSTMForecaster(**params).fit(frame, "D")
+    again = LSTMForecaster(**params).fit(frame, "D")
+    assert len(first._val_batch.target) == 4
+    np.testing.assert_array_equal(first._val_batch.static[:, 0], again._val_batch.static[:, 0])
+    assert len(set(first._val_batch.static[:, 0])) == 4  # four different products
+    assert first.n_windows_ == 6 * (60 - 7 - 1)  # every product's last 7 days held out
+
+
+def test_forecast_in_batches_of_products_equals_one_pass(fitted, monkeypatch):
+    import core.forecast.models.lstm_quantiles as lq
+
+    _, model, _ = fitted
+    whole = model.predict(10, levels=[80])  # two blocks of 7 days: the fed-back mean too
+    monkeypatch.setattr(lq, "PREDICT_SERIES", 4)  # 6 products: batches of 4 and 2
+    parts = model.predict(10, levels=[80])
+    assert parts[["unique_id", "ds"]].equals(whole[["unique_id", "ds"]])
+    for col in ("forecast", "median", "lo_80", "hi_80"):
+        np.testing.assert_allclose(parts[col], whole[col], rtol=1e-5, atol=1e-6)

@@ -34,18 +34,17 @@ import pandas as pd
 
 from core import lazy
 from core.errors import CancelledError, InputError, NotFittedError, SkuCastError
-from core.forecast.features import FeatureConfig, build_features, future_frame
+from core.forecast.features import FeatureConfig, date_columns, future_frame
 from core.forecast.models.base import Forecaster
 from core.forecast.models.lstm_inputs import (
     check_params,
-    feature_stats,
     history_columns,
     network_season,
     scale_features,
     series_table,
-    static_codes,
     yearly_season,
 )
+from core.forecast.models.lstm_panel import training_inputs
 from core.forecast.models.lstm_quantiles import (
     QUANTILES,
     has_mean_head,
@@ -61,6 +60,10 @@ __all__ = ["LSTMForecaster", "default_window"]
 
 #: Fewest epochs the ``max_passes`` cap leaves.
 MIN_EPOCHS = 10
+#: Most products whose last ``horizon`` periods are validation windows: the loss of
+#: 8,192 of them is a steady enough early-stopping signal, and every epoch scored all
+#: 50,000 products of a big shop (1.3 GB of windows, most of the training time; issue 18).
+VALIDATION_PRODUCTS = 8192
 #: Batches per call into the backend: fewer Python round trips; cancel still lands
 #: within a few batches.
 _STEPS_PER_CALL = 4
@@ -211,24 +214,21 @@ class LSTMForecaster(Forecaster):
         )
         self.history_ = history_columns(frame)
         self.series_ = series_table(frame)
-        feats = build_features(self.history_, self.series_, freq, self._known_config())
-        self.static_columns_ = list(feats.static_columns)
-        if donor is None:
-            self.feature_columns_ = [c for c in feats.columns if c not in feats.static_columns]
-            self.feature_stats_ = feature_stats(feats.frame, self.feature_columns_)
-        else:
-            check_donor(self, donor)
-            self.feature_columns_ = list(donor.feature_columns_)
-            self.feature_stats_ = {k: list(v) for k, v in donor.feature_stats_.items()}
-        self.vocabulary_, self.static_codes_ = static_codes(feats, self.static_columns_)
-        scaled = self._scale(feats.frame)
-        del feats  # the unscaled features: not needed beside the panel
         # the yearly lag's season; a warm start keeps its donor's
         season = yearly_season(freq, self.yearly_lag) if donor is None else network_season(donor)
-        panel = build_panel(scaled, freq, self.feature_columns_, self.static_codes_,
-                            self.lookback_, self.horizon_, season)  # fmt: skip
-        self.ids_ = panel.ids
-        self.tail_ = scaled.groupby("unique_id", sort=True).tail(max(self.lookback_, season))
+        inputs = training_inputs(
+            self.history_, self.series_, freq, self._known_config(),
+            (self.lookback_, self.horizon_, season), max(self.lookback_, season),
+            columns=None if donor is None else list(donor.feature_columns_),
+            stats=None if donor is None else {k: list(v) for k, v in donor.feature_stats_.items()},
+        )  # fmt: skip
+        panel = inputs.panel
+        self.static_columns_ = inputs.static_columns
+        if donor is not None:
+            check_donor(self, donor)
+        self.feature_columns_, self.feature_stats_ = inputs.feature_columns, inputs.stats
+        self.vocabulary_, self.static_codes_ = inputs.vocabulary, inputs.static_codes
+        self.ids_, self.tail_ = panel.ids, inputs.tail
         known = panel.length
         holdout = np.where(known - self.horizon_ >= 1, self.horizon_, 0)
         series, ends = window_ends(panel, known, holdout=holdout)
@@ -242,11 +242,15 @@ class LSTMForecaster(Forecaster):
 
     def _validation(self, panel, known, net):
         """``(inputs, target)`` of the last ``horizon`` periods of every product long
-        enough to spare them, or ``None``; the batch is kept for the importance."""
+        enough to spare them (at most :data:`VALIDATION_PRODUCTS` of them, drawn with
+        the seed), or ``None``; the batch is kept for the importance."""
         self._val_batch = None
         long_enough = np.flatnonzero(known - self.horizon_ >= 1)
         if long_enough.size == 0:
             return None
+        if long_enough.size > VALIDATION_PRODUCTS:
+            rng = np.random.default_rng(int(self.random_state))
+            long_enough = np.sort(rng.choice(long_enough, VALIDATION_PRODUCTS, replace=False))
         batch = gather(panel, long_enough, known[long_enough] - self.horizon_, known)
         self._val_batch = batch
         return batch.inputs(), net.stack_target(batch.target, batch.weight)
@@ -380,7 +384,8 @@ class LSTMForecaster(Forecaster):
         rows = pd.concat([self.tail_, self._scale(fut).assign(y=np.nan)], ignore_index=True)
         rows = rows.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
         panel = build_panel(rows, self.freq_, self.feature_columns_, self.static_codes_,
-                            self.lookback_, self.horizon_, network_season(self))  # fmt: skip
+                            self.lookback_, self.horizon_, network_season(self),
+                            date_columns(self.feature_columns_))  # fmt: skip
         known = self.tail_.groupby("unique_id", sort=True).size().to_numpy()
         quantiles = self.predict_quantiles(panel, known, horizon)
         ids = np.repeat(panel.ids, horizon)
