@@ -99,17 +99,20 @@ def festival_calendar(start, end, region: str = "CN") -> pd.DataFrame:
     return table.sort_values("date", ignore_index=True)
 
 
-def _effects_one(group: pd.DataFrame, window: int, dip: int) -> dict:
-    y = group["y"].to_numpy(float)
-    out = {"promo_periods": 0, "uplift": np.nan, "post_dip": np.nan, "elasticity": np.nan,
-           "evidence": "no_data", "elasticity_evidence": "no_data"}  # fmt: skip
-    if "promo" in group:
-        promo = group["promo"].fillna(0).to_numpy(float) > 0
+_NO_EFFECTS = {"promo_periods": 0, "uplift": np.nan, "post_dip": np.nan, "elasticity": np.nan,
+               "evidence": "no_data", "elasticity_evidence": "no_data"}  # fmt: skip
+
+
+def _effects_one(y: np.ndarray, promo, price, window: int, dip: int) -> dict:
+    """The effects of one product's rows (by date); ``promo``/``price`` ``None``: absent."""
+    out = dict(_NO_EFFECTS)
+    if promo is not None:
+        promo = np.nan_to_num(promo) > 0
         out |= _uplift(y, promo, window, dip)
     else:
         promo = np.zeros(len(y), bool)
-    if "price" in group:
-        out |= _elasticity(y, group["price"].to_numpy(float), promo)
+    if price is not None:
+        out |= _elasticity(y, price, promo)
     return out
 
 
@@ -150,10 +153,30 @@ def _elasticity(y: np.ndarray, price: np.ndarray, promo: np.ndarray) -> dict:
 def promotion_effects(frame: pd.DataFrame, window: int = 28, dip: int = 7) -> pd.DataFrame:
     """Per product: ``promo_periods``, ``uplift``, ``post_dip``, ``elasticity`` and the
     ``evidence`` of each (see module doc). ``window`` and ``dip`` are in periods."""
+    codes, ids = pd.factorize(frame["unique_id"], sort=True)
+    names = [str(uid) for uid in ids]
+    have = [c for c in ("promo", "price") if c in frame]
+    if not have:  # nothing to measure: no copy of the shop, no loop over its products
+        return pd.DataFrame([{"unique_id": uid, **_NO_EFFECTS} for uid in names])
+    ds = frame["ds"].to_numpy()
+    step = np.diff(codes)
+    in_order = (step >= 0).all() and (ds[1:][step == 0] >= ds[:-1][step == 0]).all()
+    order = None if in_order else np.lexsort((ds, codes))  # stable, as a sort by both
+
+    def column(col):
+        if col not in frame:
+            return None
+        values = frame[col].astype("float64").to_numpy()  # a nullable flag's NA: NaN
+        return values if order is None else values[order]
+
+    y, promo, price = column("y"), column("promo"), column("price")
+    bounds = np.searchsorted(codes if order is None else codes[order], np.arange(len(ids) + 1))
     rows = []
-    ordered = frame.sort_values(["unique_id", "ds"], kind="stable")
-    for uid, group in ordered.groupby("unique_id", sort=True):
-        rows.append({"unique_id": str(uid), **_effects_one(group, window, dip)})
+    for k, uid in enumerate(names):  # each product's rows are a slice, not a copy
+        a, b = bounds[k], bounds[k + 1]
+        rows.append({"unique_id": uid, **_effects_one(
+            y[a:b], None if promo is None else promo[a:b],
+            None if price is None else price[a:b], window, dip)})  # fmt: skip
     return pd.DataFrame(rows)
 
 

@@ -43,6 +43,20 @@ def test_effects_say_when_the_data_cannot_tell():
     assert none["evidence"] == "no_data" and none["elasticity_evidence"] == "no_data"
 
 
+def test_effects_do_not_depend_on_the_row_order():
+    shop = pd.concat([history(uid=7), history(uid=12, promo_every=25), history(uid=3, days=60, promo_every=100)],
+                     ignore_index=True)  # fmt: skip
+    sorted_fx = promotion_effects(shop)
+    # numeric IDs keep the numeric order a group-by gives, written as text
+    assert sorted_fx["unique_id"].tolist() == ["3", "7", "12"]
+    assert sorted_fx["evidence"].tolist() == ["too_few", "measured", "measured"]
+    shuffled = promotion_effects(shop.sample(frac=1.0, random_state=4))
+    pd.testing.assert_frame_equal(shuffled, sorted_fx)
+    flag = shop.assign(promo=shop["promo"].astype("boolean"))
+    flag.loc[5, "promo"] = pd.NA  # a nullable flag's gap reads as no promotion
+    assert promotion_effects(flag)["evidence"].tolist() == ["too_few", "measured", "measured"]
+
+
 def test_festival_calendar_by_region():
     cn = festival_calendar("2026-06-01", "2026-12-31", "CN")
     assert list(cn["name_en"]) == ["618", "Double 11", "Double 12"]
