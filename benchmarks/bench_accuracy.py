@@ -12,6 +12,7 @@ spread (min-max) as a Markdown table for docs/BENCHMARKS.md.
 
     python -m benchmarks.bench_accuracy [--runs 3] [--models lstm,lgbm,snaive,ets,mstl]
                                         [--data store-item|sample] [--file PATH] [--json OUT]
+                                        [--exclude-last DAYS]
 """
 
 from __future__ import annotations
@@ -69,14 +70,18 @@ def split_last(frame, periods: int):
     return frame[frame["ds"] <= cutoff], frame[frame["ds"] > cutoff]
 
 
-def score_one(path: Path, name: str, seed: int, data: str = "store-item") -> dict:
-    """Fit ``name`` on the history, forecast the holdout and score it (runs in the child)."""
+def score_one(path: Path, name: str, seed: int, data: str = "store-item",
+              exclude: int = 0) -> dict:  # fmt: skip
+    """Fit ``name`` on the history, forecast the holdout and score it (runs in the child);
+    ``exclude``: drop the last days first (a tuning window that never sees the holdout)."""
     sys.path.insert(0, str(ROOT))
     from core.forecast import evaluate, make_model, summarize
 
     sample = data == "sample"
     holdout_days = SAMPLE_HOLDOUT if sample else HOLDOUT
     frame = load_sample() if sample else load_store_item(path)
+    if exclude:
+        frame = split_last(frame, exclude)[0]
     history, holdout = split_last(frame, holdout_days)
     plans = [c for c in ("promo", "price") if c in holdout]
     future = holdout[["unique_id", "ds", *plans]] if sample and plans else None
@@ -131,15 +136,27 @@ def ensemble_variants(model, days: int, future, holdout, history) -> dict:
         label = combine if combine != "weighted" else f"weighted/{weighting}"
         out[label] = score(model.predict(days, levels=(LEVEL,), future=future))
     model.combine, model.weighting = chosen
-    for member, fc in model.member_forecasts(days, levels=(LEVEL,), future=future).items():
+    members = model.member_forecasts(days, levels=(LEVEL,), future=future)
+    for member, fc in members.items():
         out[f"member {member}"] = score(fc)
+    if {"lstm", "lgbm"} <= set(members):
+        out["mean of lstm and lgbm"] = score(mean_of(members["lstm"], members["lgbm"]))
     return out
 
 
-def run_child(path: Path, name: str, seed: int, data: str = "store-item") -> dict:
+def mean_of(a, b):
+    """The row-by-row mean of two forecasts' ``forecast``, ``median`` and band columns."""
+    keys = ["unique_id", "ds"]
+    both = a.merge(b, on=keys, suffixes=("_a", "_b"))
+    cols = [c for c in a.columns if c not in keys and f"{c}_b" in both]
+    return both[keys].assign(**{c: (both[f"{c}_a"] + both[f"{c}_b"]) / 2 for c in cols})
+
+
+def run_child(path: Path, name: str, seed: int, data: str = "store-item",
+              exclude: int = 0) -> dict:  # fmt: skip
     """Run :func:`score_one` in a fresh interpreter and return its JSON row."""
     cmd = [sys.executable, "-m", "benchmarks.bench_accuracy", "--file", str(path),
-           "--data", data, "--child", f"{name}:{seed}"]  # fmt: skip
+           "--data", data, "--exclude-last", str(exclude), "--child", f"{name}:{seed}"]  # fmt: skip
     out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     if out.returncode != 0:
         tail = "\n".join(out.stderr.strip().splitlines()[-5:])
@@ -187,25 +204,28 @@ def main() -> None:
     parser.add_argument("--models", default="lstm,snaive,ets,mstl")
     parser.add_argument("--json", type=Path, help="also write every run's figures here")
     parser.add_argument("--data", choices=("store-item", "sample"), default="store-item")
+    parser.add_argument("--exclude-last", type=int, default=0,
+                        help="drop this many last days first (tuning)")  # fmt: skip
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.data == "store-item" and not args.file.is_file():
         sys.exit(f"benchmark data not found: {args.file}")
     if args.child:
         name, seed = args.child.split(":")
-        print(json.dumps(score_one(args.file, name, int(seed), args.data)))
+        print(json.dumps(score_one(args.file, name, int(seed), args.data, args.exclude_last)))
         return
     rows = []
     for name in [m for m in args.models.split(",") if m]:
         seeds = range(args.runs) if name in STOCHASTIC else [0]
         for seed in seeds:
-            row = run_child(args.file, name, seed, args.data)
+            row = run_child(args.file, name, seed, args.data, args.exclude_last)
             print(f"  {json.dumps(row)}", file=sys.stderr, flush=True)
             rows.append(row)
     note = f"; LSTM seeds 0..{args.runs - 1}" if STOCHASTIC & {r["model"] for r in rows} else ""
     source, days = ("sample shop", SAMPLE_HOLDOUT) if args.data == "sample" else (
         args.file.name, HOLDOUT)  # fmt: skip
-    print(f"data: {source}; last {days} days held out{note}")
+    dropped = f", after dropping the last {args.exclude_last}" if args.exclude_last else ""
+    print(f"data: {source}; last {days} days held out{dropped}{note}")
     print(table(rows))
     for row in rows:
         if "error" in row:
