@@ -16,6 +16,7 @@ import pytest
 import core.forecast.auto
 from core.errors import CancelledError, InputError
 from core.forecast import (
+    DEFAULT_INTERMITTENT,
     AutoForecaster,
     Forecaster,
     backtest,
@@ -363,7 +364,10 @@ def auto(mixed):
 def test_auto_picks_a_model_family_per_demand_pattern(auto):
     choice = auto.choice_.set_index("unique_id")
     assert choice.loc["slow", "kind"] == "intermittent"
-    assert choice.loc["slow", "model"] in ("croston", "tsb", "adida")
+    # chosen among the intermittent candidates (LightGBM, trained on the group, included)
+    assert choice.loc["slow", "model"] in DEFAULT_INTERMITTENT
+    board = auto.backtests_["intermittent"].leaderboard
+    assert set(board["model"]) == set(DEFAULT_INTERMITTENT)
     assert choice.loc["slow", "metric"] == "rmsse"
     assert choice.loc["weekly", "kind"] == "smooth"
     assert choice.loc["weekly", "model"] in ("snaive", "ets")
