@@ -32,7 +32,7 @@ from core.data.io import read_csv_bytes, read_table, sniff_separator
 from core.data.naming import product_names
 from core.data.parsing import parse_dates, parse_numbers
 from core.data.peek import peek_columns
-from core.data.product_rows import ProductRows
+from core.data.product_rows import ProductRows, sorted_by_product
 from core.data.report import Report
 from core.data.roles import ColumnEvidence, RoleChoice, column_evidence, content_scores
 from core.data.schema import OPTIONAL_ROLES
@@ -102,6 +102,7 @@ __all__ = [
     "RoleChoice",
     "sales_ranking",
     "sniff_separator",
+    "sorted_by_product",
     "stock_from_data",
     "uid_column",
     "write_sheets",

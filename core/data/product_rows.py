@@ -5,13 +5,27 @@ every row of the history, the forecast and the stage history at each click: abou
 at 50,000 products. :class:`ProductRows` keeps, per named table, the positions of each
 product's rows (``groupby(...).indices``, one pass) and answers later lookups by position.
 The index is made again when a different table object is given under the same name.
+:func:`sorted_by_product` tells whether a table already runs product by product, date by
+date, so that the code reading it can take slices instead of a sorted copy.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["ProductRows"]
+__all__ = ["ProductRows", "sorted_by_product"]
+
+
+def sorted_by_product(frame: pd.DataFrame) -> bool:
+    """Whether ``frame`` runs by ``unique_id``, then ``ds`` (ties allowed: a stable sort by
+    both would leave it as it is); False when unsure. Compares neighbours: no copies."""
+    ids, ds = frame["unique_id"].to_numpy(), frame["ds"].to_numpy()
+    try:
+        rising, same = ids[1:] > ids[:-1], ids[1:] == ids[:-1]
+    except TypeError:  # IDs that do not compare (mixed types, missing ones)
+        return False
+    return bool(np.all(rising | (same & (ds[1:] >= ds[:-1]))))
 
 
 class ProductRows:

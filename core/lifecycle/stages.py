@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from core.data import sorted_by_product
 from core.errors import InputError
 from core.lifecycle.ahead import ShopHistory, next_transition
 from core.lifecycle.product import Product
@@ -59,19 +60,9 @@ def _check_frame(frame: pd.DataFrame, as_of) -> tuple[pd.DataFrame, pd.Timestamp
     if frame.empty:
         raise InputError("No sales rows to classify.", "没有可用于判断生命周期的销售记录。")
     end = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp(frame["ds"].max())
-    if not _sorted_by_product(frame):  # a cleaned shop is: no sorted copy of it then
+    if not sorted_by_product(frame):  # a cleaned shop is: no sorted copy of it then
         frame = frame.sort_values(["unique_id", "ds"], kind="stable")
     return frame, end
-
-
-def _sorted_by_product(frame: pd.DataFrame) -> bool:
-    """Whether ``frame`` is sorted by ``unique_id``, then ``ds`` (False when unsure)."""
-    ids, ds = frame["unique_id"].to_numpy(), frame["ds"].to_numpy()
-    try:
-        rising, same = ids[1:] > ids[:-1], ids[1:] == ids[:-1]
-    except TypeError:  # IDs that do not compare (mixed types, missing ones)
-        return False
-    return bool(np.all(rising | (same & (ds[1:] >= ds[:-1]))))
 
 
 def _product_rows(frame: pd.DataFrame) -> list[pd.DataFrame]:

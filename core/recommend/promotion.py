@@ -45,6 +45,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.data import sorted_by_product
 from core.festivals import black_friday, prime_day
 from core.recommend.demand import rate_periods
 
@@ -158,10 +159,8 @@ def promotion_effects(frame: pd.DataFrame, window: int = 28, dip: int = 7) -> pd
     have = [c for c in ("promo", "price") if c in frame]
     if not have:  # nothing to measure: no copy of the shop, no loop over its products
         return pd.DataFrame([{"unique_id": uid, **_NO_EFFECTS} for uid in names])
-    ds = frame["ds"].to_numpy()
-    step = np.diff(codes)
-    in_order = (step >= 0).all() and (ds[1:][step == 0] >= ds[:-1][step == 0]).all()
-    order = None if in_order else np.lexsort((ds, codes))  # stable, as a sort by both
+    # stable, as a sort by both
+    order = None if sorted_by_product(frame) else np.lexsort((frame["ds"].to_numpy(), codes))
 
     def column(col):
         if col not in frame:

@@ -9,7 +9,7 @@ import pytest
 
 import core.data.alignment as alignment
 import core.lifecycle.stages as stages
-from core.data import align_to_end, clean
+from core.data import align_to_end, clean, sorted_by_product
 from core.data.stockouts import find_stockouts
 from core.parallel import Workers
 from tests.core.test_cleaning import gap_dataset
@@ -72,8 +72,11 @@ def test_product_rows_are_the_groups_as_slices():
     for part, group in zip(parts, groups, strict=True):
         pd.testing.assert_frame_equal(part, group)
         assert np.shares_memory(part["y"].to_numpy(), frame["y"].to_numpy())  # no copy
-    assert stages._sorted_by_product(frame)
-    assert not stages._sorted_by_product(frame.iloc[::-1])
+    assert sorted_by_product(frame)
+    assert not sorted_by_product(frame.iloc[::-1])
+    assert sorted_by_product(pd.concat([frame.iloc[:1], frame], ignore_index=True))  # a tie
+    mixed = frame.assign(unique_id=[1, *frame["unique_id"].iloc[1:]])
+    assert not sorted_by_product(mixed)  # IDs that do not compare: unsure
 
 
 def test_refit_in_chunks_gives_the_same_table_and_steady_progress(monkeypatch):

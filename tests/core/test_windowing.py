@@ -76,3 +76,17 @@ def test_gather_before_the_first_row_pads_with_unobserved_zeros(panel):
     assert batch.past[0, -1, 0] * batch.scale[0] == pytest.approx(5.0)
     assert batch.scale[0] == pytest.approx(6.0)
     assert batch.static.tolist() == [[2]]
+
+
+def test_date_columns_are_stored_per_period_and_read_in_the_given_order():
+    frame = _frame().assign(cal_x=lambda f: f["ds"].dt.day.astype(float))
+    plain = build_panel(frame, "D", ["f", "cal_x"], np.array([[1], [2]]), 4, 3)
+    dated = build_panel(frame, "D", ["f", "cal_x"], np.array([[1], [2]]), 4, 3,
+                        date_columns=["cal_x"])  # fmt: skip
+    assert dated.x.dated == ["cal_x"] and dated.x.own_columns == ["f"]
+    assert dated.x.table.shape == (10 + 1, 1)  # one row per date, and the zero row
+    every = np.arange(len(dated.y))
+    np.testing.assert_array_equal(dated.x[every], plain.x[every])
+    a = dated.x[dated.start[0] + np.arange(10)]
+    assert a[:, 0].tolist() == list(range(10)) and a[:, 1].tolist() == list(range(1, 11))
+    assert (dated.x[np.arange(dated.start[0])] == 0).all()  # padding reads 0

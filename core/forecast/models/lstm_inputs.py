@@ -13,17 +13,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from core.data import sorted_by_product
 from core.errors import InputError
 from core.periods import default_season
 
 __all__ = [
     "LOG_COLUMNS",
     "check_params",
+    "embedding_codes",
     "feature_stats",
     "history_columns",
     "network_season",
     "scale_features",
     "series_table",
+    "standardised",
     "stat_of",
     "static_codes",
     "yearly_season",
@@ -55,20 +58,9 @@ def history_columns(frame: pd.DataFrame) -> pd.DataFrame:
     # the columns themselves, not copies, when the frame is sorted already (a model's
     # frames are): 29 million rows at 50,000 products of two years of days
     out = pd.DataFrame({k: v.to_numpy() for k, v in columns.items()}, copy=False)
-    if not _is_sorted(out):
+    if not sorted_by_product(out):
         out = out.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
     return out
-
-
-def _is_sorted(frame: pd.DataFrame) -> bool:
-    """Whether rows run by ``unique_id`` (text) and, within one, by ``ds`` (no copies:
-    comparisons of neighbours)."""
-    ids, ds = frame["unique_id"].to_numpy(), frame["ds"].to_numpy()
-    if len(ids) < 2:
-        return True
-    if not (ids[1:] >= ids[:-1]).all():
-        return False
-    return bool((ds[1:] > ds[:-1])[ids[1:] == ids[:-1]].all())
 
 
 def series_table(frame: pd.DataFrame) -> pd.DataFrame | None:
@@ -98,20 +90,32 @@ def static_codes(feats, static_columns: list[str]) -> tuple[int, np.ndarray]:
     by ID) for the embedding.
     """
     per_series = feats.frame.groupby("unique_id", sort=True)[static_columns].first()
+    return embedding_codes(per_series, static_columns, feats.cardinalities)
+
+
+def embedding_codes(per_series: pd.DataFrame, static_columns: list[str], cardinalities: dict):
+    """Vocabulary size and one row of embedding codes per row of ``per_series`` (products
+    sorted by ID, their integer-coded ``static_columns``; ``cardinalities``: each column's
+    count of codes): the product's own code 1..n, then each column's offset past the last."""
     n = len(per_series)
     columns = [np.arange(1, n + 1)]
     offset = n + 1
     for col in static_columns:
         columns.append(per_series[col].to_numpy(np.int64) + offset)
-        offset += int(feats.cardinalities[col])
+        offset += int(cardinalities[col])
     return offset, np.stack(columns, axis=1)
 
 
-def _values(frame: pd.DataFrame, col: str):
-    # a column the data lacks (a warm start's donor had it) reads as the mean: 0 scaled
-    missing = np.full(len(frame), np.nan)
-    values = frame[col].to_numpy(dtype="float64") if col in frame else missing
+def _logged(col: str, values: np.ndarray) -> np.ndarray:
+    """``values`` (float64) as the network reads them: log-scaled for :data:`LOG_COLUMNS`."""
     return np.log1p(np.clip(values, 0, None)) if col in LOG_COLUMNS else values
+
+
+def standardised(col: str, values: np.ndarray, stats: dict) -> np.ndarray:
+    """Column ``col``'s raw ``values`` (float64) log-scaled where it is one of
+    :data:`LOG_COLUMNS`, then centred and scaled with ``stats`` (float64)."""
+    mean, std = stats[col]
+    return (_logged(col, values) - mean) / std
 
 
 def feature_stats(frame: pd.DataFrame, columns: list[str]) -> dict[str, list[float]]:
@@ -122,9 +126,7 @@ def feature_stats(frame: pd.DataFrame, columns: list[str]) -> dict[str, list[flo
 def stat_of(values: np.ndarray | None, col: str) -> list[float]:
     """``[mean, std]`` of column ``col``'s finite values (log-scaled first where ``col``
     is one of :data:`LOG_COLUMNS`); ``values`` ``None``: the column is missing."""
-    values = np.asarray(values if values is not None else [], dtype="float64")
-    if col in LOG_COLUMNS:
-        values = np.log1p(np.clip(values, 0, None))
+    values = _logged(col, np.asarray(values if values is not None else [], dtype="float64"))
     values = values[np.isfinite(values)]
     mean = float(values.mean()) if values.size else 0.0
     std = float(values.std()) if values.size else 1.0
@@ -142,8 +144,9 @@ def scale_features(frame: pd.DataFrame, columns: list[str], stats: dict) -> pd.D
     # frame takes it without a copy (a dict of columns is copied once more to consolidate)
     block = np.empty((len(columns), len(frame)), np.float32)
     for row, col in zip(block, columns, strict=True):
-        mean, std = stats[col]
-        row[:] = (_values(frame, col) - mean) / std
+        # a column the data lacks (a warm start's donor had it) reads as the mean: 0 scaled
+        raw = frame[col].to_numpy(dtype="float64") if col in frame else np.full(len(frame), np.nan)
+        row[:] = standardised(col, raw, stats)
     scaled = pd.DataFrame(block.T, index=frame.index, columns=columns, copy=False)
     return pd.concat([pd.DataFrame(data, index=frame.index), scaled], axis=1, copy=False)
 

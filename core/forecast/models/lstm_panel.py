@@ -12,7 +12,8 @@ never exist at once: at 50,000 products of two years of days they took 10.3, 12.
 The result equals the whole-shop build value for value: the rows are laid in the same
 order (products sorted by ID, then periods), so the scaling statistics, computed over
 the finite values of each column in that order, are the same numbers; the values are
-scaled as :func:`~core.forecast.models.lstm_inputs.scale_features` scales them.
+scaled as :func:`~core.forecast.models.lstm_inputs.scale_features` scales them
+(:func:`~core.forecast.models.lstm_inputs.standardised`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from core.forecast.features import FeatureConfig, build_features
-from core.forecast.models.lstm_inputs import LOG_COLUMNS, stat_of
+from core.forecast.models.lstm_inputs import embedding_codes, standardised, stat_of
 from core.forecast.models.windowing import Layout, Panel, SlotFeatures
 from core.periods import PeriodGrid
 
@@ -117,33 +118,12 @@ def training_inputs(
         del feats
     if stats is None:
         stats = {c: stat_of(x.column(c, layout.pos, periods), c) for c in columns}
-    x.transform(lambda col, v: _scaled(col, v, stats))
+    x.transform(lambda col, v: standardised(col, v, stats).astype(np.float32))
     x.finish()
-    vocabulary, static_codes = _codes(pd.concat(static_parts), static_columns, cards)
+    vocabulary, static_codes = embedding_codes(pd.concat(static_parts), static_columns, cards)
     panel = layout.panel(ids, y, observed, x, static_codes, season)
     tail = _tail(history, codes, layout, x, columns, tail_rows)
     return TrainingInputs(panel, columns, static_columns, stats, vocabulary, static_codes, tail)
-
-
-def _scaled(col: str, values: np.ndarray, stats: dict) -> np.ndarray:
-    """``values`` (float64) standardised as
-    :func:`~core.forecast.models.lstm_inputs.scale_features` does, as float32."""
-    if col in LOG_COLUMNS:
-        values = np.log1p(np.clip(values, 0, None))
-    mean, std = stats[col]
-    return ((values - mean) / std).astype(np.float32)
-
-
-def _codes(per_series: pd.DataFrame, static_columns: list[str], cards: dict):
-    """Vocabulary size and the embedding codes per product (see
-    :func:`~core.forecast.models.lstm_inputs.static_codes`)."""
-    n = len(per_series)
-    parts = [np.arange(1, n + 1)]
-    offset = n + 1
-    for col in static_columns:
-        parts.append(per_series[col].to_numpy(np.int64) + offset)
-        offset += int(cards[col])
-    return offset, np.stack(parts, axis=1)
 
 
 def _tail(history, codes, layout, x, columns, rows: int) -> pd.DataFrame:

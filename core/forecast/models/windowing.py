@@ -200,8 +200,11 @@ class SlotFeatures:
     the features in about 0.5 GB where one array of every column took 4.3 GB.
     """
 
-    def __init__(self, table, period, own, order) -> None:
-        self.table, self.period, self.own, self.order = table, period, own, order
+    def __init__(self, table, period, own, dated, own_columns, base: int) -> None:
+        self.table, self.period, self.own = table, period, own
+        self.dated, self.own_columns, self.base = list(dated), list(own_columns), int(base)
+        #: where the stored columns go in the caller's column order (None: as stored)
+        self.order = None
 
     @classmethod
     def empty(cls, layout: Layout, periods, columns: Sequence[str], dated: Sequence[str]):
@@ -212,12 +215,11 @@ class SlotFeatures:
         period = np.full(layout.size, -1, np.int32)
         period[layout.pos] = periods - base
         own = [c for c in columns if c not in set(dated)]
-        here = [*dated, *own]
-        order = [here.index(c) for c in columns]
         out = cls(np.full((span + 1, len(dated)), np.nan, np.float32), period,
-                  np.full((layout.size, len(own)), np.nan, np.float32),
-                  None if order == sorted(order) else np.asarray(order))  # fmt: skip
-        out.base, out.dated, out.own_columns = base, list(dated), own
+                  np.full((layout.size, len(own)), np.nan, np.float32), dated, own, base)  # fmt: skip
+        stored = [*out.dated, *own]
+        order = [stored.index(c) for c in columns]
+        out.order = None if order == list(range(len(order))) else np.asarray(order)
         return out
 
     def put(self, col: str, pos, periods, values) -> None:
