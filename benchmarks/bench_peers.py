@@ -150,7 +150,7 @@ def skucast_model(name: str, spec: DataSpec, seed: int, params: dict):
     """A fresh SkuCast model ``name`` from the app's own factory (``TrainSettings``)."""
     from core.forecast import TrainSettings
 
-    extra = dict(params.get(name, {})) if name in ("lstm", "gru") else {}
+    extra = dict(params.get(name, {})) if name in ("lstm", "gru", "lgbm") else {}
     settings = TrainSettings(model=name, horizon=spec.holdout, region=spec.region,
                              random_state=seed, extra=extra)  # fmt: skip
     # auto's own settings (its candidates, folds) for tuning runs: --params '{"auto": {...}}'

@@ -202,3 +202,58 @@ def test_cli_forecast_with_lgbm(tmp_path):
     fc = pd.read_csv(out, encoding="utf-8-sig", dtype={"商品编码": str})
     assert {"forecast", "lo_80", "hi_80"} <= set(fc.columns)
     assert fc.groupby("商品编码").size().eq(7).all() and (fc["forecast"] >= 0).all()
+
+
+def growing_shop(n_series: int = 10, growth: float = 1.6, seed: int = 0):
+    """Daily products growing ``growth``x a year with a December peak (2.5x the base), and
+    their true means: the case the relative rows are for."""
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range("2021-10-01", periods=3 * 365 + 90, freq="D")
+    years = np.arange(len(dates)) / 365.25
+    peak = 1 + 1.5 * np.exp(-0.5 * ((dates.dayofyear.to_numpy() - 340) / 12.0) ** 2)
+    sales, means = [], []
+    for i in range(n_series):
+        mean = (4 + 3 * i) * growth**years * peak
+        sales.append(pd.DataFrame({"unique_id": f"P{i:02d}", "ds": dates,
+                                   "y": rng.poisson(mean).astype(float)}))  # fmt: skip
+        means.append(pd.DataFrame({"unique_id": f"P{i:02d}", "ds": dates, "mean": mean}))
+    return pd.concat(sales, ignore_index=True), pd.concat(means, ignore_index=True)
+
+
+def test_relative_rows_carry_last_years_peak_onto_todays_level(tmp_path):
+    frame, means = growing_shop()
+    cut = pd.Timestamp("2024-11-20")
+    history = frame[frame["ds"] < cut]
+    truth = means[(means["ds"] >= cut) & (means["ds"] < cut + pd.Timedelta(days=28))]
+    bias = {}
+    for relative in (False, True):
+        model = LGBMForecaster(n_estimators=100, n_jobs=1, relative=relative)
+        model.fit(history, "D")
+        fc = model.predict(28).merge(truth, on=["unique_id", "ds"])
+        assert len(fc) == 28 * 10
+        bias[relative] = fc["forecast"].sum() / fc["mean"].sum() - 1
+    assert model.spec_.level == 91 and model.spec_.names()[-1] == "level"
+    # measured: -35 % in units of last year's mean (trees cannot scale last year's peak
+    # up to the level the product has grown to), -0.3 % read relative to the level
+    assert bias[False] < -0.2
+    assert abs(bias[True]) < 0.08
+    again = load_forecaster(save_forecaster(model, tmp_path / "model"))
+    assert again.spec_.level == 91
+    pd.testing.assert_frame_equal(again.predict(28), model.predict(28))
+
+
+def test_relative_lag_features_are_read_against_the_level_before_them():
+    values = np.concatenate([np.full(20, 4.0), np.zeros(10), np.full(5, 8.0)])[None, :]
+    spec = LagSpec(lags=(1,), windows=(10,), season=1, level=10)
+    feats = lag_features(values, spec)
+    assert spec.names() == ["lag_1", "roll_mean_10", "level"]
+    t = 15  # the 10 days before it sold 4 a day
+    assert feats[0, t, 2] == pytest.approx(4.0) and feats[0, t, 0] == pytest.approx(1.0)
+    t = 30  # after ten dry days the level is floored, so the first sale is no 1000x rise
+    assert feats[0, t, 2] == pytest.approx(0.1) and feats[0, t, 0] == 0.0
+    assert feats[0, t + 1, 0] == pytest.approx(8.0 / 0.8)  # one sale of 8 in 10 days
+    assert feats[0, 0, 2] == 1.0  # no past: in units of the product's scale
+    # models saved before the option read their rows in units of the product's scale
+    old = {"lags": [1], "windows": [10], "season": 1, "year": 0}
+    assert LagSpec.from_dict(old).level == 0
+    assert LagSpec.from_dict(spec.to_dict()) == spec

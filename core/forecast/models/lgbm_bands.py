@@ -47,7 +47,10 @@ def band_quantiles(errors: np.ndarray, pool: int) -> list[list[float]]:
 
 
 def in_sample_quantiles(booster, design, spread: np.ndarray, threads: int) -> list[list[float]]:
-    """Error quantiles of the training rows (only when no calibration fit was possible)."""
-    x, y, rows = design
-    fitted = booster.predict(x, num_threads=threads)
+    """Error quantiles of the training rows (only when no calibration fit was possible).
+
+    ``design``: the rows ``x``, their scaled sales ``y``, products ``rows`` and the level
+    each row's prediction is relative to."""
+    x, y, rows, level = design
+    fitted = booster.predict(x, num_threads=threads) * level
     return band_quantiles(((y - fitted) / spread[rows])[None, :], 0)

@@ -38,6 +38,7 @@ __all__ = [
     "known_columns",
     "lag_features",
     "product_scale",
+    "row_level",
     "with_day_of_year",
 ]
 
@@ -45,6 +46,9 @@ __all__ = [
 _YEAR = {7: 364, 52: 52, 12: 12}
 #: Smallest dispersion (scaled units), so that a flat product still gets a band.
 MIN_SPREAD = 0.02
+#: Lowest level (scaled units) a relative row is read against: a product back from weeks
+#: without a sale is not read as a hundredfold rise.
+ROW_FLOOR = 0.1
 
 
 @dataclass(frozen=True)
@@ -63,34 +67,42 @@ class LagSpec:
     year : int
         With ``year > 0`` (a yearly lag is kept): the mean of the week around a year
         ago (``year_mean_7``, daily data only).
+    level : int
+        With ``level > 0``: every feature of a row is read *relative to the product's
+        level then*, the mean of the ``level`` periods before it (at least
+        :data:`ROW_FLOOR`), which is also a feature (``level``, in units of the
+        product's scale); the model's target is the sale over that level. 0: the
+        features in units of the product's scale (models saved before this option).
     """
 
     lags: tuple[int, ...]
     windows: tuple[int, ...]
     season: int = 1
     year: int = 0
+    level: int = 0
 
     @property
     def span(self) -> int:
         """Periods of the past any feature reads."""
         seasonal = 4 * self.season if self.season > 1 else 0
         yearly = self.year + 4 if self.year else 0
-        return max(*self.lags, *self.windows, seasonal, yearly, 1)
+        return max(*self.lags, *self.windows, seasonal, yearly, self.level, 1)
 
     def names(self) -> list[str]:
         """The feature names, in the order of :func:`lag_features`' last axis."""
         out = [f"lag_{k}" for k in self.lags] + [f"roll_mean_{w}" for w in self.windows]
         out += ["season_mean_4"] if self.season > 1 else []
-        return out + (["year_mean_7"] if self.year else [])
+        out += ["year_mean_7"] if self.year else []
+        return out + (["level"] if self.level else [])
 
     def to_dict(self) -> dict:
         return {"lags": list(self.lags), "windows": list(self.windows), "season": self.season,
-                "year": self.year}  # fmt: skip
+                "year": self.year, "level": self.level}  # fmt: skip
 
     @classmethod
     def from_dict(cls, data: dict) -> LagSpec:
         return cls(tuple(int(k) for k in data["lags"]), tuple(int(w) for w in data["windows"]),
-                   int(data["season"]), int(data["year"]))  # fmt: skip
+                   int(data["season"]), int(data["year"]), int(data.get("level", 0)))  # fmt: skip
 
 
 def _default_lags(freq: str) -> tuple[tuple[int, ...], tuple[int, ...], int]:
@@ -103,7 +115,7 @@ def _default_lags(freq: str) -> tuple[tuple[int, ...], tuple[int, ...], int]:
     return (1, 2, 3, 7, 14, 21, 28, 364), (7, 28, 91), season
 
 
-def default_spec(freq: str, longest: int, lags=None, windows=None) -> LagSpec:
+def default_spec(freq: str, longest: int, lags=None, windows=None, relative=False) -> LagSpec:
     """The :class:`LagSpec` for a frequency and the longest product's periods.
 
     Defaults: daily lags 1, 2, 3, 7, 14, 21, 28 and 364 (a year of weeks, so the weekday
@@ -111,6 +123,8 @@ def default_spec(freq: str, longest: int, lags=None, windows=None) -> LagSpec:
     and 52, means over 4, 13 and 26 weeks; monthly lags 1, 2, 3, 6 and 12, means over 3,
     6 and 12 months. A lag is kept only when the longest product has at least 1.5 times
     as many periods (a third of its rows then have it), a window only when it has as many.
+    ``relative``: rows read relative to the level of the longest window kept (see
+    :class:`LagSpec`).
     """
     base_lags, base_windows, season = _default_lags(freq)
     lags = tuple(sorted({int(k) for k in (lags or base_lags) if 1 <= int(k) <= longest / 1.5}))
@@ -119,7 +133,8 @@ def default_spec(freq: str, longest: int, lags=None, windows=None) -> LagSpec:
     daily = season == 7
     year = 364 if daily and 364 in lags else 0
     seasonal = season if daily and longest >= 4 * season else 1
-    return LagSpec(lags, windows, seasonal, year)
+    level = max(windows) if relative and windows else 0
+    return LagSpec(lags, windows, seasonal, year, level)
 
 
 @dataclass
@@ -216,7 +231,8 @@ def lag_features(values: np.ndarray, spec: LagSpec) -> np.ndarray:
     """Past-sales features ``(n_products, n_columns, len(spec.names()))`` (float32).
 
     The features of column ``t`` read only columns before ``t``; ``NaN`` where that
-    past is unknown.
+    past is unknown. With ``spec.level`` they are divided by the level of each column
+    (:func:`row_level`), which is the last feature.
     """
     known = np.isfinite(values)
     zero = np.zeros((values.shape[0], 1))
@@ -230,7 +246,24 @@ def lag_features(values: np.ndarray, spec: LagSpec) -> np.ndarray:
             out.append(np.nanmean(stack, axis=0))
     if spec.year:
         out.append(_window_mean(sums, counts, spec.year - 3, spec.year + 4))
+    if spec.level:
+        level = _floored(_window_mean(sums, counts, 1, spec.level + 1))
+        out = [feature / level for feature in out] + [level]
     return np.stack(out, axis=-1).astype(np.float32)
+
+
+def _floored(level: np.ndarray) -> np.ndarray:
+    """The level a relative row is read against: 1 (the product's scale) where no past is
+    known, at least :data:`ROW_FLOOR`."""
+    return np.where(np.isfinite(level), np.maximum(level, ROW_FLOOR), 1.0)
+
+
+def row_level(features: np.ndarray, spec: LagSpec) -> np.ndarray:
+    """What each row of :func:`lag_features` is relative to: its ``level`` feature, or 1
+    for a spec without one (rows in units of the product's scale)."""
+    if not spec.level:
+        return np.ones(features.shape[:-1])
+    return features[..., -1].astype(np.float64)
 
 
 def known_columns(columns: list[str]) -> list[str]:
