@@ -24,6 +24,9 @@ Data sets:
   products, mostly intermittent, a Christmas peak), the 28 days of the Christmas run-up
   held out, with the GB calendar; ``giftshop-daily-cn`` the same with the CN calendar;
   ``giftshop-daily-tune`` another draw of the shop (seed 1) to tune on.
+* ``store-item-weekly-small``: a small weekly shop, 30 of the store-item series (every
+  17th) over their last 100 weeks, the last 13 held out (a few thousand LSTM windows, as
+  in a small shop's weekly export).
 
 ``--exclude-last N`` first drops the last ``N`` periods of the data set, so that tuning can
 score on the periods just before the real holdout without ever seeing it.
@@ -94,7 +97,11 @@ DATA = {
     "giftshop-daily-cn": DataSpec("D", 28, 7, "CN"),
     # another draw of the same shop (seed 1): for tuning, so that the seed-0 shop stays held out
     "giftshop-daily-tune": DataSpec("D", 28, 7, "GB"),
+    # a small weekly shop: 30 store-item series (every 17th), their last 100 weeks
+    "store-item-weekly-small": DataSpec("W-SUN", 13, 52, "US"),
 }
+#: Series and weeks of ``store-item-weekly-small``.
+SMALL_SHOP = (30, 100)
 
 
 def to_weeks(frame: pd.DataFrame, freq: str = "W-SUN") -> pd.DataFrame:
@@ -129,7 +136,15 @@ def load(data: str, path: Path) -> pd.DataFrame:
     if data.startswith("giftshop"):
         return giftshop(GIFTSHOP_PRODUCTS, seed=1 if data.endswith("-tune") else 0)
     daily = load_store_item(path)
-    return daily if data == "store-item-daily" else to_weeks(daily)
+    if data == "store-item-daily":
+        return daily
+    weeks = to_weeks(daily)
+    if data == "store-item-weekly-small":
+        ids = sorted(weeks["unique_id"].unique())[::17][: SMALL_SHOP[0]]
+        dates = np.sort(weeks["ds"].unique())[-SMALL_SHOP[1] :]
+        weeks = weeks[weeks["unique_id"].isin(ids) & weeks["ds"].isin(dates)]
+        weeks = weeks.reset_index(drop=True)
+    return weeks
 
 
 def horizon_totals(forecast: pd.DataFrame, holdout: pd.DataFrame) -> dict:
