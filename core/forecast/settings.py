@@ -24,6 +24,7 @@ from core.forecast.models import (
     TREE_MODELS,
     Forecaster,
     LGBMForecaster,
+    LSTMForecaster,
     default_window,
     make_base_model,
 )
@@ -32,6 +33,15 @@ __all__ = ["MODEL_NAMES", "SCHEMA_VERSION", "TrainSettings", "default_horizon", 
 
 #: Version of :meth:`TrainSettings.to_dict`'s layout (projects store it).
 SCHEMA_VERSION = 1
+
+
+def _params_of(cls) -> set[str]:
+    return set(inspect.signature(cls.__init__).parameters) - {"self"}
+
+
+#: :attr:`TrainSettings.extra` keys only the gradient-boosting model takes: the deep
+#: models of an ``auto`` or ``ensemble`` run do not get them.
+_TREE_ONLY = _params_of(LGBMForecaster) - _params_of(LSTMForecaster)
 #: Every name :func:`make_model` accepts, in the order the CLI lists them.
 MODEL_NAMES = (*BASE_MODELS, "auto")
 
@@ -148,13 +158,13 @@ class TrainSettings:
             "region": self.region,
             "random_state": self.random_state,
             "events_path": self.events_path,
-            **self.extra,
+            **{k: v for k, v in self.extra.items() if k not in _TREE_ONLY},
         }
 
     def tree_params(self) -> dict:
         """Keyword arguments of the gradient-boosting forecaster: region, event calendar,
         feature groups and seed, plus the :attr:`extra` arguments it takes."""
-        known = set(inspect.signature(LGBMForecaster.__init__).parameters) - {"self"}
+        known = _params_of(LGBMForecaster)
         return {
             "feature_groups": tuple(self.feature_groups),
             "region": self.region,

@@ -67,6 +67,12 @@ def test_registered_for_the_cli_auto_and_the_settings():
     assert model.region == "US" and model.random_state == 7 and not hasattr(model, "units")
     auto = settings.factory("auto", "D")()
     assert auto.model_params["lgbm"]["random_state"] == 7
+    # an option of the trees only reaches the trees, not the deep models of auto
+    tree_only = TrainSettings(model="auto", extra={"relative": True, "patience": 3})
+    params = tree_only.factory("auto", "D")().model_params
+    assert params["lgbm"]["relative"] is True and "relative" not in params["lstm"]
+    assert params["lstm"]["patience"] == 3 and "patience" not in params["lgbm"]
+    assert "relative" not in params["ensemble"]["member_params"]["lstm"]
     assert "lgbm" in AutoForecaster()._groups()["smooth"]
 
 
