@@ -368,12 +368,55 @@ def test_auto_picks_a_model_family_per_demand_pattern(auto):
     assert choice.loc["slow", "model"] in DEFAULT_INTERMITTENT
     board = auto.backtests_["intermittent"].leaderboard
     assert set(board["model"]) == set(DEFAULT_INTERMITTENT)
-    assert choice.loc["slow", "metric"] == "rmsse"
+    assert choice.loc["slow", "metric"] == "total"  # chosen by its horizon totals
     assert choice.loc["weekly", "kind"] == "smooth"
     assert choice.loc["weekly", "model"] in ("snaive", "ets")
     assert choice.loc["weekly", "score"] < choice.loc["weekly", "runner_up_score"]
     assert set(auto.backtests_) == {"smooth", "intermittent"}
     assert auto.get_params()["candidates"] == ("croston", "ets", "snaive")
+
+
+class FlatRate(LastValueForecaster):
+    """The product's mean daily sales every day: right in total, wrong on every day."""
+
+    def _fit(self, frame, freq, *, on_progress=None, should_stop=None) -> None:
+        super()._fit(frame, freq)
+        self.rate_ = frame.groupby("unique_id")["y"].mean()
+
+    def _predict(self, horizon, levels, future) -> pd.DataFrame:
+        out = super()._predict(horizon, levels, future)
+        return out.assign(forecast=out["unique_id"].map(self.rate_).to_numpy())
+
+
+class ShortOnSaleDays(FlatRate):
+    """The sale days right but each 20 % short: the better daily fit, the totals too low."""
+
+    def _predict(self, horizon, levels, future) -> pd.DataFrame:
+        out = super()._predict(horizon, levels, future)
+        sale_day = (out["ds"] - pd.Timestamp("2024-01-01")).dt.days % 3 == 0
+        return out.assign(forecast=np.where(sale_day, 0.8 * 3 * out["forecast"], 0.0))
+
+
+def test_slow_sellers_are_chosen_by_their_horizon_totals():
+    # six units every third day: RMSSE prefers the model that knows the sale days, the
+    # operator the one whose 28-day totals match what the stock has to cover
+    frame = series("slow", np.tile([6.0, 0.0, 0.0], 60))
+    stand_in = {"croston": ShortOnSaleDays, "tsb": FlatRate}
+    chosen = {}
+    for metric in ("total", "rmsse"):
+        model = AutoForecaster(candidates=("snaive",), intermittent_candidates=("croston", "tsb"),
+                               intermittent_metric=metric)  # fmt: skip
+        model._factory = lambda name: stand_in[name]
+        model.fit(frame, "D")
+        chosen[metric] = model.choice_.iloc[0]
+    by_total, by_rmsse = chosen["total"], chosen["rmsse"]
+    assert by_total["model"] == "tsb" and by_total["metric"] == "total"
+    # mean over the two folds of |sum of forecasts - sum of actuals|: a 28-day window holds
+    # 9 or 10 sale days (54 or 60 units) against the flat rate's 56, and 20 % of them short
+    # for the other
+    assert by_total["score"] < 4.5
+    assert by_total["runner_up"] == "croston" and 10 <= by_total["runner_up_score"] <= 12.5
+    assert by_rmsse["model"] == "croston" and by_rmsse["metric"] == "rmsse"
 
 
 def test_auto_predict_follows_the_contract(auto, mixed):
