@@ -16,6 +16,9 @@ Measurements (Markdown for docs/BENCHMARKS.md; ``--json`` writes them all):
   Growth products: share whose called peak is within 4 weeks of the true one.
 * **The ceiling of that dating**: the same rule fed the true plateau starts and the
   true lengths of the category's finished plateaus (:func:`plateau_ceiling`).
+* **What noise costs**: the daily beds again with every day's expected sales instead of
+  a Poisson or negative-binomial draw (the stages missed there are missed for other
+  reasons: season, the view, the rules).
 * **Sample shop**: the shipped sample judged at its last date, against its own truth
   file (share-of-peak thresholds) and against the operator's reading of its curves.
 * **Speed**: seconds per product of a whole-shop run (median of ``--runs``).
@@ -79,10 +82,13 @@ def judged(bed, alone: bool) -> pd.DataFrame:
     return out.merge(truth, on="unique_id", suffixes=("", "_true"))
 
 
-def bed_runs(seeds: list[int], freq: str, alone: bool, per_stage: int = PER_STAGE) -> pd.DataFrame:
+def bed_runs(seeds: list[int], freq: str, alone: bool, per_stage: int = PER_STAGE,
+             noise: bool = True) -> pd.DataFrame:  # fmt: skip
+    """The judged scored products of each seed's bed; ``noise=False``: the same beds with
+    every day's expected sales instead of a draw (what the noise alone costs)."""
     parts = []
     for seed in seeds:
-        bed = make_bed(seed, per_stage, freq=freq)
+        bed = make_bed(seed, per_stage, freq=freq, noise=noise)
         parts.append(judged(bed, alone).assign(seed=seed))
     return pd.concat(parts, ignore_index=True)
 
@@ -239,6 +245,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(json.dumps(results[f"{part} next stage"], indent=1), "\n")
                 results[f"{part} plateau ceiling"] = plateau_ceiling(seeds, args.per_stage)
                 print("Ceiling of dating by category durations:", results[f"{part} plateau ceiling"])
+                exact = bed_runs(seeds, freq, alone=False, per_stage=args.per_stage, noise=False)
+                results[f"{part} D shop noise-free"] = score(exact["stage_true"], exact["stage"])
+                print(markdown(f"The same beds ({part}), daily, expected sales (no noise)",
+                               results[f"{part} D shop noise-free"]))  # fmt: skip
         alone = bed_runs(seeds, "D", alone=True, per_stage=args.per_stage)
         results[f"{part} D alone"] = score(alone["stage_true"], alone["stage"])
         print(markdown(f"Test bed, {part} seeds {text}, daily, one product per file", results[f"{part} D alone"]))

@@ -36,7 +36,9 @@ from benchmarks.lifecycle_bed_curves import CONTEXT_FAMILIES, FAMILIES, Curve, d
 from benchmarks.lifecycle_bed_rules import STAGES, Features, plain_labels, plateau, unambiguous
 from benchmarks.lifecycle_bed_sales import aggregate, shop_calendar, simulate_sales
 
-TUNING_SEEDS = (101, 102, 103)
+#: Seeds the classifier's numbers are set on: 101-103, widened by 105-112 on 2026-12-03
+#: (104 stood in for the held-out seeds while iterating, so it is neither).
+TUNING_SEEDS = (101, 102, 103, 105, 106, 107, 108, 109, 110, 111, 112)
 HOLDOUT_SEEDS = (201, 202, 203, 204, 205)
 #: Candidate export dates: month ends that are Sundays, so weeks and months both end there.
 EXPORT_DATES = ("2023-12-31", "2024-03-31", "2024-06-30", "2025-08-31", "2025-11-30", "2026-05-31")
@@ -198,18 +200,20 @@ def _truth_row(uid: str, p: _Product, cut: pd.Timestamp, cats_names: list[str]) 
     }
 
 
-def _rows(uid: str, p: _Product, cut, calendar, start, rng) -> pd.DataFrame:
+def _rows(uid: str, p: _Product, cut, calendar, start, rng, noise: bool = True) -> pd.DataFrame:
     """The product's daily rows from its first row to ``FUTURE_DAYS`` after the cut."""
     first = cut - pd.Timedelta(days=p.history)
     days = pd.date_range(first, periods=p.history + 1 + FUTURE_DAYS, freq="D")
     ages = p.age - p.history + np.arange(len(days))
     offset = (first - start).days
     cal = tuple(c[offset : offset + len(days)] for c in calendar)
-    sales = simulate_sales(p.curve.L[ages], days, p.history + 1, p.curve.yearly_amp, cal, rng)
+    sales = simulate_sales(p.curve.L[ages], days, p.history + 1, p.curve.yearly_amp, cal, rng, noise)
     return pd.DataFrame({"unique_id": uid, "ds": days, **sales})
 
 
-def make_bed(seed: int, n_per_stage: int = 25, *, freq: str = "D", years: float = 2.0) -> Bed:
+def make_bed(
+    seed: int, n_per_stage: int = 25, *, freq: str = "D", years: float = 2.0, noise: bool = True
+) -> Bed:
     """Simulate one shop of ``4 x n_per_stage`` scored products plus context products.
 
     Parameters
@@ -219,6 +223,9 @@ def make_bed(seed: int, n_per_stage: int = 25, *, freq: str = "D", years: float 
     freq : ``'D'`` daily rows, ``'W-SUN'`` complete weeks ending Sunday, ``'MS'`` complete
         months labelled by their first day (sums of the daily simulation).
     years : length of the shop's history up to the export date.
+    noise : ``False`` gives every day its expected sales (trend x weekday x season x
+        festivals x promotions, stock-outs still zero) instead of a Poisson or negative-
+        binomial draw: the same bed otherwise, to tell what noise alone costs.
     """
     if freq not in ("D", "W-SUN", "MS"):
         raise ValueError(f"freq must be 'D', 'W-SUN' or 'MS', not {freq!r}")
@@ -237,16 +244,16 @@ def make_bed(seed: int, n_per_stage: int = 25, *, freq: str = "D", years: float 
     ]
     _open_the_file(products, hist_days)
     products = [products[i] for i in rng.permutation(len(products))]
-    return _assemble(products, cut, hist_days, freq, rng)
+    return _assemble(products, cut, hist_days, freq, rng, noise)
 
 
-def _assemble(products: list[_Product], cut, hist_days: int, freq: str, rng) -> Bed:
+def _assemble(products: list[_Product], cut, hist_days: int, freq: str, rng, noise: bool = True) -> Bed:
     """Simulate every product's sales and collect the frame, truth, future and curves."""
     names = [f"cat_{chr(ord('A') + i)}" for i in range(N_CATEGORIES)]
     start = cut - pd.Timedelta(days=hist_days)
     calendar = shop_calendar(pd.date_range(start, cut + pd.Timedelta(days=FUTURE_DAYS)))
     pairs = [(f"p{i:04d}", p) for i, p in enumerate(products, start=1)]
-    daily = pd.concat([_rows(u, p, cut, calendar, start, rng) for u, p in pairs])
+    daily = pd.concat([_rows(u, p, cut, calendar, start, rng, noise) for u, p in pairs])
     truth = pd.DataFrame([_truth_row(u, p, cut, names) for u, p in pairs])
     curves = {}
     for u, p in pairs:

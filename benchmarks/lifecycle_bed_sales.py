@@ -120,11 +120,14 @@ def simulate_sales(
     yearly_amp: float,
     calendar: tuple[np.ndarray, np.ndarray],
     rng: np.random.Generator,
+    noise: bool = True,
 ) -> dict[str, np.ndarray]:
     """Daily ``y``, ``promo``, ``stock`` for one product over ``days`` (history + future).
 
     ``trend`` is L on those days; the first ``n_hist`` days are the history (up to the cut),
     the only place stock-outs are put. ``calendar`` slices :func:`shop_calendar` to ``days``.
+    ``noise=False`` gives each day its expected sales instead of a draw (the same random
+    numbers are drawn, so everything else about the product is the same).
     """
     n = len(days)
     weekday = 1.0 + rng.uniform(-0.3, 0.3, size=7)
@@ -140,10 +143,13 @@ def simulate_sales(
         promo[run] = 1.0
         promo_mult[run] = rng.uniform(1.5, 4.0)
     lam = trend * weekday[days.dayofweek.to_numpy()] * yearly * festival * promo_mult
+    mean = lam
     if rng.random() < 0.5:
         shape = rng.uniform(1.5, 8.0)
         lam = lam * rng.gamma(shape, 1.0 / shape, size=n)
     y = rng.poisson(lam).astype(float)
+    if not noise:
+        y = mean.copy()  # drawn all the same: the rest of the bed keeps its random numbers
     stock = np.full(n, np.nan)
     if rng.random() < 0.3:
         allowed = _stockout_starts(trend, n_hist, 20)

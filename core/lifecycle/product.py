@@ -85,7 +85,9 @@ class Product:
             keys = self.rates.start.view(np.int64)
             known = calendar.reindex(keys).fillna(0.0).to_numpy()
             self.rates.known = known
-        self.trend = fit_trend(self.rates, known)
+        # the refit keeps the stiffness the sales chose the first time
+        stiffness = self.trend.stiffness if self.trend is not None else None
+        self.trend = fit_trend(self.rates, known, stiffness)
         self.reading = read_levels(self.trend, self.first.value / _DAY, self.first_rate()) if self.trend else None
 
     def first_rate(self) -> float | None:

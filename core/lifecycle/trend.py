@@ -14,6 +14,15 @@ see :mod:`core.lifecycle.rates`) carry no weight: the level runs through them.
 Sales far from the fit (an unmarked promotion, a one-day order of a hundred) are
 down-weighted (Huber weights on the Pearson residuals, the scale read robustly).
 
+How stiff the level is, is the product's own: unless its yearly model is kept (below),
+the fit is also tried :data:`STIFFER` times stiffer, and the stiffness whose deviance
+plus :data:`EDF_COST` per effective parameter is lowest is kept (deviances read on the
+default fit's over-dispersion, so the fits are compared on one scale). The cost is well
+above an AIC's 2: a product's weekly sales are correlated beyond the model (a
+promotion's tail, a slow stock-out), and an AIC chases that. Set on the test bed's
+tuning seeds (``docs/BENCHMARKS.md``, lifecycle, fourth round); a refit with the shop's
+calendar keeps the stiffness chosen alone, and monthly levels keep the default.
+
 A product with more than :data:`SEASON_MIN_DAYS` of history is fitted twice: as
 above, and with a stiff level plus a yearly cycle (two harmonics). The yearly model is
 kept when its penalised deviance (deviance + 2 x effective parameters, as AIC) is
@@ -34,12 +43,16 @@ from scipy import linalg as scipy_linalg
 
 from core.lifecycle.rates import PeriodRates
 
-__all__ = ["LAMBDA", "SEASON_MIN_DAYS", "Trend", "fit_trend", "shop_calendar"]
+__all__ = ["EDF_COST", "LAMBDA", "SEASON_MIN_DAYS", "STIFFER", "Trend", "fit_trend", "shop_calendar"]
 
 #: Smoothing penalty per unit of mean weekly weight (second differences of the level).
 LAMBDA = 25.0
 # Extra smoothing, in absolute weight units: slow movers' levels bend less to noise.
 _LAMBDA_FLOOR = 40.0
+#: Stiffer penalties (multiples of the default) each product's level is also tried with.
+STIFFER = (10.0,)
+#: Deviance a fit's every effective parameter costs when its stiffness is chosen.
+EDF_COST = 8.0
 # The yearly model's level is this many times stiffer (it cannot follow the season).
 _STIFF = 400.0
 #: History (days) from which a product may fit its own yearly cycle.
@@ -74,6 +87,8 @@ class Trend:
         Log promotion uplift.
     dispersion : float
         Over-dispersion of the sales around the fit (1 = Poisson).
+    stiffness : float
+        The level's penalty as a multiple of the default (1 or one of :data:`STIFFER`).
     """
 
     t: np.ndarray
@@ -85,6 +100,7 @@ class Trend:
     uplift: float
     dispersion: float
     coef: np.ndarray | None = None
+    stiffness: float = 1.0
 
     def season_at(self, t) -> np.ndarray:
         """The yearly component at days ``t`` (0 without a yearly model)."""
@@ -213,10 +229,35 @@ def _solve(rates: PeriodRates, offset: np.ndarray, stiff: float, season: bool) -
     return {
         "level": level, "beta": beta, "cov": cov[:n, :n], "phi": phi, "k": k,
         "score": float(np.sum(dev[seen] * robust[seen])) / phi + 2 * edf,
+        "dev": float(np.sum(dev[seen] * robust[seen])), "edf": edf,
     }  # fmt: skip
 
 
-def fit_trend(rates: PeriodRates, calendar: np.ndarray | None = None) -> Trend | None:
+def _stiffer(rates: PeriodRates, offset: np.ndarray, base: dict, stiffness: float | None) -> tuple[dict, float]:
+    """The level's fit at ``stiffness`` (``base`` is the fit at 1), or, when ``None``, at
+    the stiffness (1 or one of :data:`STIFFER`) whose deviance plus :data:`EDF_COST` per
+    effective parameter is lowest. Monthly levels keep the default: two years are 24
+    values, too few to choose by."""
+    if stiffness is not None:
+        return (base if stiffness == 1.0 else _solve(rates, offset, stiffness, False)), stiffness
+    if len(rates.t) > 1 and float(np.median(np.diff(rates.t))) > 7.5:
+        return base, 1.0
+    phi = base["phi"]  # one scale for all: each fit's own would favour its own noise
+
+    def cost(fit: dict) -> float:
+        return fit["dev"] / phi + EDF_COST * fit["edf"]
+
+    best, chosen, lowest = base, 1.0, cost(base)
+    for stiff in STIFFER:
+        fit = _solve(rates, offset, stiff, False)
+        if cost(fit) < lowest:
+            best, chosen, lowest = fit, stiff, cost(fit)
+    return best, chosen
+
+
+def fit_trend(
+    rates: PeriodRates, calendar: np.ndarray | None = None, stiffness: float | None = None
+) -> Trend | None:
     """The smooth level of one product (``None`` when it has fewer than 3 observed periods).
 
     Parameters
@@ -225,6 +266,9 @@ def fit_trend(rates: PeriodRates, calendar: np.ndarray | None = None) -> Trend |
         The product's periods (:func:`core.lifecycle.rates.period_rates`).
     calendar : numpy.ndarray, optional
         The shop's known log multiplier of each period (see :func:`shop_calendar`).
+    stiffness : float, optional
+        The level's penalty as a multiple of the default; chosen from the sales when not
+        given (a refit with the shop's calendar reuses the first fit's ``stiffness``).
     """
     seen = rates.days > 0
     if seen.sum() < 3:
@@ -237,6 +281,8 @@ def fit_trend(rates: PeriodRates, calendar: np.ndarray | None = None) -> Trend |
         yearly = _solve(rates, offset, _STIFF, True)
         if yearly["score"] < best["score"] - SEASON_MARGIN:
             best, seasonal = yearly, True
+    if not seasonal:  # the yearly model's level has a stiffness of its own
+        best, stiffness = _stiffer(rates, offset, best, stiffness)
     beta = best["beta"]
     coef = beta[:4] if seasonal else None
     season = _fourier(rates.t) @ coef if seasonal else np.zeros(len(rates.t))
@@ -245,7 +291,7 @@ def fit_trend(rates: PeriodRates, calendar: np.ndarray | None = None) -> Trend |
     return Trend(
         t=rates.t, level=best["level"], se=np.sqrt(np.maximum(np.diag(cov), 0.0)),
         cov_last=cov[:, -1].copy(), season=season, seasonal=seasonal, uplift=uplift,
-        dispersion=best["phi"], coef=coef,
+        dispersion=best["phi"], coef=coef, stiffness=stiffness,
     )  # fmt: skip
 
 

@@ -14,12 +14,14 @@ from core.lifecycle import (
     STAGE_NAMES,
     STAGES,
     classify_lifecycle,
+    fit_trend,
     lifecycle_with_history,
     period_rates,
     plateau_span,
     quiet_runs,
     stage_history,
 )
+from core.lifecycle.trend import STIFFER
 from core.sample import SAMPLE_PATH
 
 END = pd.Timestamp("2025-12-30")
@@ -401,11 +403,33 @@ def test_plateau_older_than_every_finished_case_is_called_overdue():
 
 
 def test_overdue_plateau_already_falling_is_called_within_8_weeks():
-    """The same shop; this plateau ended 4 weeks ago and its sales fall some 5 % a week,
+    """The same shop; this plateau ended 6 weeks ago and its level falls some 5 % a week,
     still near the peak (maturity): the decline is called inside the 8 weeks."""
     done = [product(f"old{i}", 700 - 20 * i, 90, plateau=150 + 14 * i, seed=60 + i,
                     promos=False, yearly=0) for i in range(5)]  # fmt: skip
-    falling = product("m", 90 + 420, 90, plateau=420 - 28, seed=70, promos=False, yearly=0)
+    falling = product("m", 90 + 420, 90, plateau=420 - 42, seed=70, promos=False, yearly=0)
     out = classify_lifecycle(pd.concat([*done, falling]), "D").set_index("unique_id").loc["m"]
     assert out["stage"] == "maturity" and out["next_stage"] == "decline"
     assert 0 < (out["next_stage_date"] - END).days <= 57
+
+
+def test_level_stiffness_is_each_products_own():
+    """A precise seller's sharp corner keeps the flexible level (a plateau 16 weeks after a
+    4-week ramp is mature); an over-dispersed slow seller's level is the stiff one, and a
+    refit (as with the shop's calendar) keeps the stiffness chosen the first time."""
+    days = pd.date_range("2025-01-01", periods=140)
+    ramp = np.clip(0.05 + np.arange(140.0) / 28, 0, 1)
+    slow_days = pd.date_range("2025-01-01", periods=224)
+    slow_ramp = np.clip(0.05 + np.arange(224.0) / 56, 0, 1)
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        sharp = pd.DataFrame({"unique_id": "s", "ds": days, "y": rng.poisson(100 * ramp).astype(float)})
+        assert fit_trend(period_rates(sharp, "D", days[-1])).stiffness == 1.0
+        assert classify_lifecycle(sharp, "D").loc[0, "stage"] == "maturity"
+        noisy = rng.poisson(4 * slow_ramp * rng.gamma(1.5, 1 / 1.5, len(slow_days))).astype(float)
+        rates = period_rates(pd.DataFrame({"ds": slow_days, "y": noisy}), "D", slow_days[-1])
+        stiff = fit_trend(rates)
+        assert stiff.stiffness == STIFFER[-1]
+        refit = fit_trend(rates, np.full(len(rates.t), 0.1), stiff.stiffness)
+        assert refit.stiffness == stiff.stiffness
+        assert np.allclose(refit.level, stiff.level - 0.1, atol=1e-3)  # the calendar's 0.1 moved out

@@ -95,6 +95,8 @@ def test_next_stage_fields_come_from_the_future_curve(bed):
 def test_all_families_over_the_tuning_seeds(bed):
     seen = set(bed.truth[bed.truth["scored"]]["family"])
     for seed in TUNING_SEEDS[1:]:
+        if seen == set(FAMILIES):
+            break
         truth = make_bed(seed, 12).truth
         seen |= set(truth[truth["scored"]]["family"])
     assert seen == set(FAMILIES)
@@ -211,3 +213,16 @@ def test_one_product_and_bad_freq(bed):
     assert rows["ds"].is_monotonic_increasing
     with pytest.raises(ValueError):
         make_bed(101, 2, freq="h")
+
+
+def test_noise_free_bed_is_the_same_shop_with_its_expected_sales():
+    noisy, exact = make_bed(102, 6), make_bed(102, 6, noise=False)
+    pd.testing.assert_frame_equal(noisy.truth, exact.truth)
+    for col in ("unique_id", "ds", "promo", "stock"):
+        pd.testing.assert_series_equal(noisy.frame[col], exact.frame[col])
+    y, mean = noisy.frame["y"], exact.frame["y"]
+    assert (mean % 1 != 0).mean() > 0.9  # expected sales, not counts
+    assert ((y == 0) == (mean == 0)).loc[mean == 0].all()  # stock-outs sell nothing in both
+    totals = pd.DataFrame({"y": y, "mean": mean, "uid": noisy.frame["unique_id"]}).groupby("uid").sum()
+    big = totals[totals["mean"] > 2000]
+    assert len(big) > 5 and np.allclose(big["y"], big["mean"], rtol=0.15)
