@@ -16,6 +16,9 @@ Measurements (Markdown for docs/BENCHMARKS.md; ``--json`` writes them all):
   Growth products: share whose called peak is within 4 weeks of the true one.
 * **The ceiling of that dating**: the same rule fed the true plateau starts and the
   true lengths of the category's finished plateaus (:func:`plateau_ceiling`).
+* **Stages the rows cannot show** (:func:`hidden_kind`): the share right apart from
+  seasonal products under 420 days of rows, relaunches in their new rise and growth
+  products whose rows began under 11 weeks ago.
 * **What noise costs**: the daily beds again with every day's expected sales instead of
   a Poisson or negative-binomial draw (the stages missed there are missed for other
   reasons: season, the view, the rules).
@@ -79,7 +82,38 @@ def judged(bed, alone: bool) -> pd.DataFrame:
     else:
         frame = bed.frame.merge(bed.truth[["unique_id", "category"]], on="unique_id")
         out = classify_lifecycle(frame, bed.freq)
-    return out.merge(truth, on="unique_id", suffixes=("", "_true"))
+    first = bed.frame.groupby("unique_id")["ds"].min()
+    out = out.merge(truth, on="unique_id", suffixes=("", "_true"))
+    return out.assign(rows_days=(out["cut"] - out["unique_id"].map(first)).dt.days)
+
+
+#: Rows a product needs before it fits its own yearly season (core.lifecycle.trend).
+SEASON_ROWS = 420
+
+
+def hidden_kind(rows: pd.DataFrame) -> pd.Series:
+    """Per judged product, why its true stage may not show in its own rows ('' if not).
+
+    * ``season``: a seasonal product with under :data:`SEASON_ROWS` days of rows; its
+      yearly swing (random phase: no other product shares it) looks like a trend;
+    * ``relaunch``: a relaunch the truth calls introduction: scored from 5 weeks into its
+      new rise, whose sum with the first life's fall may have turned up only lately;
+    * ``window``: truth growth (over 10 weeks old) but rows that began under 11 weeks
+      before the cut: the rows look like a launch.
+    """
+    season = (rows["family"] == "seasonal") & (rows["rows_days"] < SEASON_ROWS)
+    relaunch = (rows["family"] == "relaunch") & (rows["stage_true"] == "introduction")
+    window = (rows["stage_true"] == "growth") & (rows["rows_days"] < 77)
+    kind = np.where(season, "season", np.where(relaunch, "relaunch", np.where(window, "window", "")))
+    return pd.Series(kind, index=rows.index)
+
+
+def by_kind(rows: pd.DataFrame) -> dict:
+    """Count and share right per :func:`hidden_kind` ('' = the stage shows in the rows)."""
+    right = rows["stage"] == rows["stage_true"]
+    kinds = hidden_kind(rows)
+    return {k or "readable": {"n": int((kinds == k).sum()), "right": float(right[kinds == k].mean())}
+            for k in ("", "season", "relaunch", "window") if (kinds == k).any()}  # fmt: skip
 
 
 def bed_runs(seeds: list[int], freq: str, alone: bool, per_stage: int = PER_STAGE,
@@ -239,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
             results[key] = score(rows["stage_true"], rows["stage"])
             print(markdown(f"Test bed, {part} seeds {text}, {freq}, judged as a shop", results[key]))
             if freq == "D":
+                results[f"{part} by kind"] = by_kind(rows)
+                print("Right by kind:", json.dumps(results[f"{part} by kind"]), "\n")
                 results[f"{part} reliability"] = reliability(rows)
                 results[f"{part} next stage"] = next_stage(rows)
                 print(reliability_markdown(results[f"{part} reliability"]))
@@ -247,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
                 print("Ceiling of dating by category durations:", results[f"{part} plateau ceiling"])
                 exact = bed_runs(seeds, freq, alone=False, per_stage=args.per_stage, noise=False)
                 results[f"{part} D shop noise-free"] = score(exact["stage_true"], exact["stage"])
+                results[f"{part} noise-free by kind"] = by_kind(exact)
+                print("Right by kind, no noise:", json.dumps(results[f"{part} noise-free by kind"]))
                 print(markdown(f"The same beds ({part}), daily, expected sales (no noise)",
                                results[f"{part} D shop noise-free"]))  # fmt: skip
         alone = bed_runs(seeds, "D", alone=True, per_stage=args.per_stage)

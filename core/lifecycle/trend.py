@@ -274,15 +274,19 @@ def fit_trend(
     if seen.sum() < 3:
         return None
     offset = np.zeros(len(rates.t)) if calendar is None else np.asarray(calendar, dtype=float)
-    best = _solve(rates, offset, 1.0, False)
     seasonal = False
     span = rates.t[seen][-1] - rates.t[seen][0]
-    if span >= SEASON_MIN_DAYS and rates.units.sum() >= 30:
-        yearly = _solve(rates, offset, _STIFF, True)
-        if yearly["score"] < best["score"] - SEASON_MARGIN:
-            best, seasonal = yearly, True
-    if not seasonal:  # the yearly model's level has a stiffness of its own
-        best, stiffness = _stiffer(rates, offset, best, stiffness)
+    long = span >= SEASON_MIN_DAYS and rates.units.sum() >= 30
+    if stiffness not in (None, 1.0) and not long:  # a refit: no season to weigh up
+        best = _solve(rates, offset, stiffness, False)
+    else:
+        best = _solve(rates, offset, 1.0, False)
+        if long:
+            yearly = _solve(rates, offset, _STIFF, True)
+            if yearly["score"] < best["score"] - SEASON_MARGIN:
+                best, seasonal = yearly, True
+        if not seasonal:  # the yearly model's level has a stiffness of its own
+            best, stiffness = _stiffer(rates, offset, best, stiffness)
     beta = best["beta"]
     coef = beta[:4] if seasonal else None
     season = _fourier(rates.t) @ coef if seasonal else np.zeros(len(rates.t))
