@@ -87,8 +87,10 @@ class Trend:
         Log promotion uplift.
     dispersion : float
         Over-dispersion of the sales around the fit (1 = Poisson).
-    stiffness : float
-        The level's penalty as a multiple of the default (1 or one of :data:`STIFFER`).
+    stiffness : float or None
+        The level's penalty as a multiple of the default (1 or one of :data:`STIFFER`);
+        ``None`` when the yearly model was kept (its level has a stiffness of its own, and
+        a refit weighs the choice again).
     """
 
     t: np.ndarray
@@ -100,7 +102,7 @@ class Trend:
     uplift: float
     dispersion: float
     coef: np.ndarray | None = None
-    stiffness: float = 1.0
+    stiffness: float | None = 1.0
 
     def season_at(self, t) -> np.ndarray:
         """The yearly component at days ``t`` (0 without a yearly model)."""
@@ -284,7 +286,7 @@ def fit_trend(
         if long:
             yearly = _solve(rates, offset, _STIFF, True)
             if yearly["score"] < best["score"] - SEASON_MARGIN:
-                best, seasonal = yearly, True
+                best, seasonal, stiffness = yearly, True, None
         if not seasonal:  # the yearly model's level has a stiffness of its own
             best, stiffness = _stiffer(rates, offset, best, stiffness)
     beta = best["beta"]
