@@ -172,6 +172,14 @@ def _forecast_summary(args, model, fc: pd.DataFrame, dataset) -> str:
         counts = choice["model"].value_counts().to_dict()
         lines.append(pick(args.lang, f"Models chosen per product: {counts}",
                           f"各商品选用的模型：{counts}"))  # fmt: skip
+        moved = choice[choice.get("scale", pd.Series(1.0, index=choice.index)).ne(1.0)]
+        if len(moved):
+            keys = moved["group"] + "/" + moved["model"]
+            scales = moved.groupby(keys)["scale"].first().map("x{:.3f}".format).to_dict()
+            lines.append(pick(args.lang,
+                              f"Forecasts scaled by each model's bias in the inner backtest "
+                              f"(what it sold against what it forecast): {scales}",
+                              f"按各模型在内部回测中的偏差（实际销量与预测之比）缩放预测：{scales}"))  # fmt: skip
     if args.save_model:
         lines.append(pick(args.lang, f"Model saved to {args.save_model}",
                           f"模型已保存到 {args.save_model}"))  # fmt: skip

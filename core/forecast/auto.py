@@ -20,6 +20,14 @@ How it chooses
    its group, as it was in the inner backtest, because it learns from all the series it
    sees.
 
+5. Each fitted model's forecasts are scaled by how far its inner-backtest totals fell
+   short of (or beyond) what sold, on the products it forecasts: the factor is
+   ``sum of actuals / sum of forecasts`` over their folds, shrunk towards 1 for few
+   products (``n / (n + SCALE_PRODUCTS)``) and kept within 1/:data:`MAX_SCALE` ..
+   :data:`MAX_SCALE` (``calibrate=False`` leaves it out). A model that under-forecast
+   the last weeks before the cut (LightGBM before a Christmas run-up) is carried up by
+   the same share; ``choice_["scale"]`` says by how much.
+
 A chosen model that fails to fit hands its products to their runner-up, then to the
 group's fallback, then to seasonal naive; ``fallbacks_`` says why per product. Keras is
 imported only when a deep candidate is actually built.
@@ -67,8 +75,13 @@ _UNSCORED = {
 }
 _CHOICE_COLUMNS = [
     "unique_id", "kind", "group", "model", "score", "runner_up", "runner_up_score", "metric",
-    "reason",
+    "reason", "scale",
 ]  # fmt: skip
+#: The most the inner backtest's bias correction moves a forecast, either way.
+MAX_SCALE = 1.25
+#: Products from which that correction counts in full (fewer: shrunk towards 1).
+SCALE_PRODUCTS = 20
+_SCALED = ("forecast", "median")
 
 
 def inner_horizon(freq: str, n_periods: int, folds: int, horizon: int | None = None) -> int:
@@ -104,12 +117,15 @@ class AutoForecaster(Forecaster):
         Day by day a slow seller's sales are mostly noise, so per-period metrics choose by
         chance (and absolute-error ones such as MASE reward forecasting nothing, the
         median); the total over the horizon is what the stock has to cover.
+    calibrate : bool
+        Scale each fitted model's forecasts by its inner-backtest bias (module doc, step 5).
 
     Attributes
     ----------
     choice_ : DataFrame
         ``unique_id, kind, group, model, score, runner_up, runner_up_score, metric,
-        reason``: the model used per product and why.
+        reason, scale``: the model used per product, why, and the factor its forecasts
+        were scaled by (1 where nothing was corrected).
     backtests_ : dict
         Group (``smooth``, ``intermittent``) -> its inner :class:`~core.forecast.leaderboard.BacktestResult`.
     failures_ : dict
@@ -131,6 +147,7 @@ class AutoForecaster(Forecaster):
         metric: str = "mase",
         model_params: dict | None = None,
         intermittent_metric: str = TOTAL,
+        calibrate: bool = True,
     ) -> None:
         super().__init__(
             candidates=candidates,
@@ -140,6 +157,7 @@ class AutoForecaster(Forecaster):
             metric=metric,
             model_params=model_params,
             intermittent_metric=intermittent_metric,
+            calibrate=calibrate,
         )
 
     def _groups(self) -> dict[str, list[str]]:
@@ -185,6 +203,7 @@ class AutoForecaster(Forecaster):
         choice["kind"] = kinds.reindex(choice["unique_id"]).to_numpy()
         self.choice_ = choice.sort_values("unique_id").reset_index(drop=True)
         self.units_ = self._fit_chosen(frame, freq, on_progress, should_stop)
+        self._set_scales()
         self.choice_ = self.choice_[_CHOICE_COLUMNS]
 
     def _metric(self, group: str) -> str:
@@ -331,6 +350,26 @@ class AutoForecaster(Forecaster):
         choice.loc[moved, "reason"] = choice.loc[moved, "unique_id"].map(self.fallbacks_)
         choice["model"] = final
 
+    def _set_scales(self) -> None:
+        """Each fitted unit's ``scale`` from its products' inner folds (module doc, step 5)."""
+        for unit in self.units_:
+            unit["scale"] = 1.0
+            result = self.backtests_.get(unit["group"])
+            if not self.calibrate or result is None:
+                continue
+            folds = result.per_fold
+            rows = folds[(folds["model"] == unit["model"]) & folds["unique_id"].isin(unit["unique_ids"])]
+            rows = rows[np.isfinite(rows["err_sum"]) & np.isfinite(rows["actual_sum"])]
+            actual = float(rows["actual_sum"].sum())
+            forecast = actual + float(rows["err_sum"].sum())
+            if actual <= 0 or forecast <= 0:
+                continue
+            n = rows["unique_id"].nunique()
+            factor = 1.0 + n / (n + SCALE_PRODUCTS) * (actual / forecast - 1.0)
+            unit["scale"] = float(np.clip(factor, 1.0 / MAX_SCALE, MAX_SCALE))
+        scales = {uid: unit["scale"] for unit in self.units_ for uid in unit["unique_ids"]}
+        self.choice_["scale"] = self.choice_["unique_id"].map(scales).astype(float).round(4)
+
     def _predict(self, horizon: int, levels: list[int], future) -> pd.DataFrame:
         parts = []
         for unit in self.units_:
@@ -339,5 +378,8 @@ class AutoForecaster(Forecaster):
             if future is not None:
                 plans = future[future["unique_id"].astype(str).isin(ids)]
             fc = unit["estimator"].predict(horizon, levels=levels, future=plans)
-            parts.append(fc[fc["unique_id"].isin(ids)])
+            fc = fc[fc["unique_id"].isin(ids)].copy()
+            cols = [c for c in fc.columns if c in _SCALED or c.startswith(("lo_", "hi_"))]
+            fc[cols] = fc[cols] * unit.get("scale", 1.0)
+            parts.append(fc)
         return pd.concat(parts, ignore_index=True)

@@ -483,3 +483,32 @@ def test_verdict_says_plainly_when_every_model_is_poor_or_biased(seasonal):
     good = backtest(seasonal, "D", {"snaive": SeasonalNaiveForecaster, "last": LastValueForecaster},
                     horizon=7, folds=2)  # fmt: skip
     assert "poor" not in good.verdict() and "biased" not in good.verdict()
+
+
+def test_auto_scales_a_model_by_its_inner_backtest_bias():
+    """Thirty products growing 0.5 % a day: seasonal naive repeats last week, so over 28 days
+    it falls some 9 % short, in the inner folds as after the cut. auto carries its forecasts
+    up by that share (shrunk for 30 products: 30 / 50 of it) and says so; calibrate=False
+    leaves them."""
+    days = pd.date_range("2025-01-01", periods=280)
+    rng = np.random.default_rng(5)
+    rows = [pd.DataFrame({"unique_id": f"p{i}", "ds": days,
+                          "y": rng.poisson(40 * 1.005 ** np.arange(280)).astype(float)})
+            for i in range(30)]  # fmt: skip
+    frame = pd.concat(rows, ignore_index=True)
+    history, future = frame[frame["ds"] < days[-28]], frame[frame["ds"] >= days[-28]]
+    totals = {}
+    for calibrate in (True, False):
+        model = AutoForecaster(candidates=("snaive",), calibrate=calibrate).fit(history, "D")
+        fc = model.predict(28, levels=(80,))
+        totals[calibrate] = fc["forecast"].sum() / future["y"].sum()
+        scale = model.choice_["scale"]
+        assert scale.nunique() == 1
+        if calibrate:
+            # the inner folds' shortfall, 30 / (30 + 20) of it: 1 + 0.6 x (about 0.09)
+            assert 1.03 < scale.iloc[0] < 1.08
+            assert (fc["hi_80"] >= fc["forecast"]).all()
+        else:
+            assert scale.iloc[0] == 1.0
+    assert totals[False] < 0.93  # seasonal naive alone: some 9 % short
+    assert abs(totals[True] - 1) < abs(totals[False] - 1) - 0.03
