@@ -172,7 +172,7 @@ def _forecast_summary(args, model, fc: pd.DataFrame, dataset) -> str:
         counts = choice["model"].value_counts().to_dict()
         lines.append(pick(args.lang, f"Models chosen per product: {counts}",
                           f"各商品选用的模型：{counts}"))  # fmt: skip
-        moved = choice[choice.get("scale", pd.Series(1.0, index=choice.index)).ne(1.0)]
+        moved = choice[choice["scale"].ne(1.0)]
         if len(moved):
             keys = moved["group"] + "/" + moved["model"]
             scales = moved.groupby(keys)["scale"].first().map("x{:.3f}".format).to_dict()
