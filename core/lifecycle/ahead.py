@@ -109,6 +109,9 @@ class ShopHistory:
             weeks = prod.trend.t / 7.0
             end = rise_end(rd.stage)
             first, stop, finished = plateau_span(prod.trend.level)
+            # a product the rules still read mature has not ended its plateau (a
+            # season's low, the same fall as a year before, is no end)
+            finished = finished and rd.stage[-1] != "maturity"
             for key in (prod.category, None):
                 if finished:
                     out.plateaus.setdefault(key, []).append((prod.uid, weeks[stop] - weeks[first]))

@@ -22,7 +22,8 @@ and the stage is
   falling), and older than that;
 * **decline**: not rising, past a peak at least :data:`PEAK_WEEKS` weeks back, below
   :data:`DECLINE_SHARE` of it and falling over the last 4 weeks, or below
-  :data:`DEEP_SHARE` of it;
+  :data:`DEEP_SHARE` of it; unless the fall repeats the same weeks of a year before
+  at about the same level (:data:`YEAR_SHARE`): that is the season;
 * **maturity**: the rest: neither rising nor fallen away from its peak.
 
 These are the words of the stages (a product that rose 175 % in 8 weeks is not mature,
@@ -55,6 +56,8 @@ __all__ = [
     "SPREAD",
     "TAKEOFF",
     "TAKEOFF_WEEKS",
+    "YEAR_FALL",
+    "YEAR_SHARE",
     "Reading",
     "read_levels",
 ]
@@ -85,6 +88,13 @@ DEEP_SHARE = 0.6
 PEAK_SE = 1.0
 #: Weeks a peak must lie back before a fall from it counts.
 PEAK_WEEKS = 4.0
+#: A fall is the season again (no decline) when the level is within these shares of
+#: the level a year before, and a year before it fell over the same 8 weeks too (far
+#: above a year before, the fall is a relaunch's, not the season's).
+YEAR_SHARE = (0.9, 1.25)
+#: ... by at least this share of today's 8-week fall.
+YEAR_FALL = 0.5
+_YEAR_DAYS = 364.0
 #: The rules' own error, in standard errors, on top of the level's noise.
 SPREAD = 1.5
 _SLOPE_DAYS = 28.0
@@ -101,6 +111,8 @@ class Reading:
     age: np.ndarray
     stage: np.ndarray
     confidence: np.ndarray
+    year_share: np.ndarray | None = None
+    repeat: np.ndarray | None = None
 
 
 def _slope(trend: Trend, days: float) -> tuple[np.ndarray, np.ndarray]:
@@ -157,7 +169,8 @@ def read_levels(trend: Trend, first_day: float, first_rate: float | None = None)
     gap_se = np.maximum(se, 1e-4)
     past = since_peak >= PEAK_WEEKS
     falling = growth <= -FALL
-    decline = past & ~rising & (((share <= DECLINE_SHARE) & falling) | (share <= DEEP_SHARE))
+    year_share, repeat = _year_before(trend, long)
+    decline = past & ~rising & ~repeat & (((share <= DECLINE_SHARE) & falling) | (share <= DEEP_SHARE))
     stage = np.where(
         young & ~flat & ~decline,
         "introduction",
@@ -165,8 +178,29 @@ def read_levels(trend: Trend, first_day: float, first_rate: float | None = None)
     ).astype(object)
     stage = np.where(young & (stage == "growth"), "introduction", stage).astype(object)
     margin = _margins(stage, long, long_sd, share, gap_se, age)
+    # a fall read as the season: how surely the level is where it was a year before
+    with np.errstate(invalid="ignore"):
+        again = (np.log(np.where(repeat, year_share, 1.0)) - np.log(YEAR_SHARE[0])) / (np.sqrt(2) * gap_se)
+    margin = np.where(repeat & (stage == "maturity"), np.minimum(-(long - RISE) / long_sd, again), margin)
     confidence = np.clip(ndtr(margin / SPREAD), 0.5, 0.99)
-    return Reading(growth, growth_se, share, peak_at, age, stage, confidence)
+    return Reading(growth, growth_se, share, peak_at, age, stage, confidence, year_share, repeat)
+
+
+def _year_before(trend: Trend, long: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per period: the level over the level 52 weeks before (NaN without that much
+    history), and whether today's fall repeats one of a year before: the level within
+    :data:`YEAR_SHARE` of then, and then falling over 8 weeks by at least
+    :data:`YEAR_FALL` of today's fall. An operator reads such a fall as the season
+    (the yearly model of :mod:`core.lifecycle.trend` may have missed it by a little)."""
+    t, level = trend.t, trend.level
+    back = np.searchsorted(t, t - _YEAR_DAYS - 1e-6, side="left")
+    known = (t - _YEAR_DAYS - 2 * _SLOPE_DAYS >= t[0] - 1e-6) & (back > 0)
+    back = np.where(known, back, 0)
+    year_share = np.where(known, np.exp(level - level[back]), np.nan)
+    fell = long < 0
+    near = (year_share >= YEAR_SHARE[0]) & (year_share <= YEAR_SHARE[1])
+    repeat = known & fell & near & (long[back] <= YEAR_FALL * long)
+    return year_share, repeat
 
 
 def _rise_start(level: np.ndarray, first: float, tol: float = 0.03) -> np.ndarray:

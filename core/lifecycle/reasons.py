@@ -77,7 +77,11 @@ def _level_words(prod: Product, stage: str, change: float) -> tuple[list, list]:
             en.append(f"at {share}% of its earlier peak ({peak}): a new rise")
             zh.append(f"为此前峰值（{peak}）的 {share}%：再次上升")
     elif stage == "maturity":
-        if abs(weekly) < 1.0:
+        season = rd.repeat is not None and bool(rd.repeat[-1])
+        if season:
+            en.append(f"sales down {abs(weekly)}% a week over the last 4 weeks")
+            zh.append(f"近 4 周销量每周下降 {abs(weekly)}%")
+        elif abs(weekly) < 1.0:
             en.append("sales level flat over the last 4 weeks")
             zh.append("近 4 周销量水平持平")
         else:
@@ -86,6 +90,10 @@ def _level_words(prod: Product, stage: str, change: float) -> tuple[list, list]:
             zh.append(f"销量每周{word_zh} {abs(weekly)}%，在正常波动范围内")
         en.append(f"{share}% of its peak level ({peak})")
         zh.append(f"为峰值水平（{peak}）的 {share}%")
+        if season:
+            year = round(100 * float(rd.year_share[-1]))
+            en.append(f"the same fall as a year before ({year}% of the level then): its season, not a decline")
+            zh.append(f"与一年前同期的下降相同（为当时水平的 {year}%）：属季节性波动，并非衰退")
     else:
         en.append(f"{share}% of its peak level ({peak})")
         zh.append(f"为峰值水平（{peak}）的 {share}%")

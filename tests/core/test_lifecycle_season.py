@@ -1,0 +1,70 @@
+"""Seasonal traps of core.lifecycle: a shop's low season read as such, not as decline."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from core.lifecycle import classify_lifecycle, fit_trend, period_rates
+from core.lifecycle.reading import YEAR_SHARE, read_levels
+
+#: A summer product's monthly multipliers, not a sine: a July top, a sharp December fall.
+MONTHS = np.array([0.70, 0.78, 0.90, 1.00, 1.07, 1.14, 1.20, 1.08, 1.00, 0.95, 1.00, 0.76])
+WEEKDAYS = np.array([0.85, 0.95, 0.97, 1.0, 1.05, 1.12, 1.06])
+
+
+def _season(days: pd.DatetimeIndex) -> np.ndarray:
+    pos = days.dayofyear.to_numpy() / 365.25 * 12 - 0.5
+    return np.interp(pos, np.arange(-1, 13), np.r_[MONTHS[-1], MONTHS, MONTHS[0]])
+
+
+def _seasonal_shop(n: int = 12, seed: int = 5, growth: float = 1.07) -> pd.DataFrame:
+    """Five years of ``n`` products sharing that season, growing ``growth`` a year."""
+    days = pd.date_range("2013-01-01", "2017-12-31")
+    trend = growth ** ((days - days[0]).days / 365.25)
+    mu = _season(days) * WEEKDAYS[days.dayofweek] * trend
+    rng = np.random.default_rng(seed)
+    return pd.concat(
+        [pd.DataFrame({"unique_id": f"s{i:02d}", "ds": days, "y": rng.poisson((20 + 5 * i) * mu).astype(float)})
+         for i in range(n)],
+        ignore_index=True,
+    )  # fmt: skip
+
+
+def test_a_shop_in_its_december_low_is_mature_with_no_decline_ahead():
+    """Every product of a five-year shop cut at its December low: mature, with no decline
+    called ahead (no product of the shop ever ended its plateau); where the yearly model
+    missed the season, the reason says the fall repeats last year's."""
+    out = classify_lifecycle(_seasonal_shop(), "D")
+    assert (out["stage"] == "maturity").all(), out[["unique_id", "stage", "reason_en"]]
+    assert out["next_stage"].isna().all()
+    assert (out["confidence"] >= 0.8).all()
+    by_year = out[out["reason_en"].str.contains("the same fall as a year before")]
+    for _, row in by_year.iterrows():
+        assert "not a decline" in row["reason_en"] and "并非衰退" in row["reason_zh"]
+        assert "within the noise" not in row["reason_en"]
+
+
+def _fall(days: pd.DatetimeIndex, year_before: float) -> pd.DataFrame:
+    """One product: a year of a plateau with a December fall, then the next year at
+    ``year_before`` times that level, falling over the same weeks (no noise)."""
+    t = (days - days[0]).days.to_numpy()
+    level = np.where(t < 365, 1.0, year_before)
+    mu = 40 * level * _season(days)
+    return pd.DataFrame({"unique_id": "p", "ds": days, "y": np.round(mu)})
+
+
+def test_a_fall_far_below_the_same_weeks_of_last_year_is_no_season():
+    """The repeat of a year before excuses a fall only at about last year's level."""
+    days = pd.date_range("2016-06-01", "2017-12-20")
+    readings = {}
+    for ratio in (1.0, 0.6, 1.8):
+        rates = period_rates(_fall(days, ratio), "D", days[-1])
+        readings[ratio] = read_levels(fit_trend(rates), days[0].value / 86_400e9)
+    same, lower, higher = (readings[r] for r in (1.0, 0.6, 1.8))
+    assert same.repeat[-1] and YEAR_SHARE[0] <= same.year_share[-1] <= YEAR_SHARE[1]
+    assert not lower.repeat[-1] and lower.year_share[-1] < YEAR_SHARE[0]
+    assert not higher.repeat[-1] and higher.year_share[-1] > YEAR_SHARE[1]
+    # a year's history only: nothing to compare with
+    short = read_levels(fit_trend(period_rates(_fall(days[-300:], 1.0), "D", days[-1])), days[-300].value / 86_400e9)
+    assert np.isnan(short.year_share[-1]) and not short.repeat[-1]
