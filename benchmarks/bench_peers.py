@@ -27,6 +27,8 @@ Data sets:
 * ``store-item-weekly-small``: a small weekly shop, 30 of the store-item series (every
   17th) over their last 100 weeks, the last 13 held out (a few thousand LSTM windows, as
   in a small shop's weekly export).
+* ``m5``: the ten real, sparse M5 item-store series of :mod:`benchmarks.bench_intermittent`,
+  the last 28 days held out; scored by RMSSE too (M5's metric: lag-1 scale).
 
 ``--exclude-last N`` first drops the last ``N`` periods of the data set, so that tuning can
 score on the periods just before the real holdout without ever seeing it.
@@ -35,7 +37,7 @@ Metrics per model: MASE (the data's season, scaled on the training part), sMAPE 
 0..200), the bias of the horizon totals (sum of the forecasts over the horizon and over
 all series against the same sum of actuals, percent), the pooled error of the horizon
 totals (``sum |F_total - A_total| / sum A_total`` over series), the coverage of the 80 %
-band and the seconds of fit + predict. Prints one Markdown table per data set.
+band and the seconds of fit + predict; RMSSE (lag-1 scale, the mean over series) beside them. Prints one Markdown table per data set.
 ``--models oracle`` adds a floor, not a forecast (:func:`fit_oracle`).
 
     python -m benchmarks.bench_peers [--data store-item-weekly,sample-weekly]
@@ -99,6 +101,8 @@ DATA = {
     "giftshop-daily-tune": DataSpec("D", 28, 7, "GB"),
     # a small weekly shop: 30 store-item series (every 17th), their last 100 weeks
     "store-item-weekly-small": DataSpec("W-SUN", 13, 52, "US"),
+    # the ten real M5 item-store series (benchmarks.bench_intermittent), the last 28 days
+    "m5": DataSpec("D", 28, 7, "US"),
 }
 #: Series and weeks of ``store-item-weekly-small``.
 SMALL_SHOP = (30, 100)
@@ -131,6 +135,13 @@ def to_weeks(frame: pd.DataFrame, freq: str = "W-SUN") -> pd.DataFrame:
 
 def load(data: str, path: Path) -> pd.DataFrame:
     """The frame of data set ``data`` (see module doc)."""
+    if data == "m5":
+        from benchmarks.bench_intermittent import DEFAULT_CALENDAR, DEFAULT_SALES, load_m5
+
+        for need in (DEFAULT_SALES, DEFAULT_CALENDAR):
+            if not need.is_file():
+                sys.exit(f"benchmark data not found: {need}")
+        return load_m5(DEFAULT_SALES, DEFAULT_CALENDAR)
     if data == "sample-weekly":
         return to_weeks(load_sample())
     if data.startswith("giftshop"):
@@ -288,7 +299,7 @@ def score_one(path: Path, data: str, name: str, seed: int, exclude: int, params:
     return {
         "data": data, "model": name, "seed": seed if name in STOCHASTIC else None,
         "peer": name in PEERS, "seconds": seconds, "mase": summary["mase"],
-        "smape": summary["smape"], **horizon_totals(fc, holdout),
+        "smape": summary["smape"], "rmsse": summary["rmsse"], **horizon_totals(fc, holdout),
         "coverage_80": summary[f"coverage_{LEVEL}"], "n_series": summary["n_series"],
         "history_end": str(history["ds"].max().date()),
         "holdout": f"{holdout['ds'].min().date()}..{holdout['ds'].max().date()}", **info,
@@ -323,19 +334,19 @@ def _cell(values: list[float], fmt: str) -> str:
 def peer_table(rows: list[dict], season: int) -> str:
     """Markdown table of one data set: median (min–max) over a model's runs."""
     lines = [
-        f"| model | runs | MASE (s={season}) | sMAPE (%) | bias of totals (%) "
+        f"| model | runs | MASE (s={season}) | RMSSE | sMAPE (%) | bias of totals (%) "
         "| error of totals | coverage 80 % | fit + predict (s) |",
-        "|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name in dict.fromkeys(r["model"] for r in rows):
         ok = [r for r in rows if r["model"] == name and "error" not in r]
         label = f"peer: {name}" if name in PEERS else f"SkuCast {name}"
         label = "oracle: level x week fitted on the actuals" if name == ORACLE else label
         if not ok:
-            lines.append(f"| {label} | 0 | failed | | | | | |")
+            lines.append(f"| {label} | 0 | failed | | | | | | |")
             continue
-        cells = [_cell([r[k] for r in ok], f) for k, f in (
-            ("mase", ".3f"), ("smape", ".2f"), ("total_bias_pct", "+.1f"),
+        cells = [_cell([r.get(k, np.nan) for r in ok], f) for k, f in (
+            ("mase", ".3f"), ("rmsse", ".3f"), ("smape", ".2f"), ("total_bias_pct", "+.1f"),
             ("total_error", ".3f"), ("coverage_80", ".3f"), ("seconds", ".0f"))]  # fmt: skip
         lines.append(f"| {label} | {len(ok)} | " + " | ".join(cells) + " |")
     return "\n".join(lines)

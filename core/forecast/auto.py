@@ -8,10 +8,14 @@ How it chooses
    learns from the whole group, so a slow seller can follow a rise the shop shares).
 2. Per group, a rolling-origin :func:`~core.forecast.backtest.backtest` of the group's candidates on
    the group's products (``folds`` folds of ``horizon`` periods, no intervals).
-3. Per product, the candidate with the lowest ``metric`` pooled over the folds (ties go to
-   the earlier candidate; where the metric is undefined for all, the lowest MAE); for the
-   intermittent group ``intermittent_metric``, by default :data:`TOTAL`: how far each
-   fold's horizon total was off, what an operator orders by. Products
+3. Per product, the group's best candidate (the lowest ``metric`` over the group), unless
+   another candidate beat it on that product in every fold: then that one (ties go to
+   the earlier candidate; where the metric is undefined for all, the lowest MAE). Two
+   folds are little evidence about one product, and its lowest mean among five
+   candidates is mostly its luckiest (:mod:`core.forecast.choice`; ``steady=False``
+   takes each product's own lowest mean). For the intermittent group the metric is
+   ``intermittent_metric``, by default :data:`TOTAL`: how far each fold's horizon total
+   was off, what an operator orders by. Products
    the backtest could not score (too short) get the group's fallback: its first candidate
    that is not a deep model and did not fail.
 4. The chosen models are fitted on the full history. A local model (every baseline fits
@@ -42,6 +46,7 @@ import pandas as pd
 
 from core.errors import CancelledError, InputError
 from core.forecast.backtest import backtest
+from core.forecast.choice import TOTAL, steady_choice, total_winners
 from core.forecast.demand import SPARSE_KINDS, classify_demand
 from core.forecast.leaderboard import check_metric
 from core.forecast.models import BASE_MODELS, DEEP_MODELS, Forecaster, make_base_model
@@ -60,12 +65,6 @@ DEFAULT_CANDIDATES = ("lstm", "lgbm", "ets", "snaive", "ensemble")
 #: MASE 1.412 -> 1.382, the bias of horizon totals -23.6 % -> -14.4 %, the error of totals
 #: 0.401 -> 0.398, for 102 -> 169 s (adding the LSTM too: 1.409, -10.5 %, 0.392, 272 s).
 DEFAULT_INTERMITTENT = ("croston", "tsb", "adida", "snaive", "lgbm")
-#: ``intermittent_metric`` that chooses by the horizon totals: per product, the mean over
-#: the inner folds of ``|sum of forecasts - sum of actuals|`` over the fold's horizon.
-#: Against RMSSE (the metric before): on a tuning draw of the gift shop the error of
-#: horizon totals 0.427 -> 0.390, daily MASE 1.386 -> 1.395, bias -15.0 -> -16.1 %
-#: (replayed from the inner backtest); on ten M5 series RMSSE 0.910 -> 0.864.
-TOTAL = "total"
 #: Inner backtest horizon by season length: 4 weeks of days, 8 weeks, 3 months.
 _HORIZONS = {7: 28, 52: 8, 12: 3}
 _LAST_RESORT = "snaive"
@@ -119,6 +118,9 @@ class AutoForecaster(Forecaster):
         median); the total over the horizon is what the stock has to cover.
     calibrate : bool
         Scale each fitted model's forecasts by its inner-backtest bias (module doc, step 5).
+    steady : bool
+        Keep each product on its group's best candidate unless another beat it in every
+        inner fold (module doc, step 3); ``False``: each product's own lowest mean.
 
     Attributes
     ----------
@@ -148,6 +150,7 @@ class AutoForecaster(Forecaster):
         model_params: dict | None = None,
         intermittent_metric: str = TOTAL,
         calibrate: bool = True,
+        steady: bool = True,
     ) -> None:
         super().__init__(
             candidates=candidates,
@@ -158,6 +161,7 @@ class AutoForecaster(Forecaster):
             model_params=model_params,
             intermittent_metric=intermittent_metric,
             calibrate=calibrate,
+            steady=steady,
         )
 
     def _groups(self) -> dict[str, list[str]]:
@@ -215,29 +219,13 @@ class AutoForecaster(Forecaster):
         return "rmsse" if metric == TOTAL else metric
 
     def _winners(self, group: str, result, names) -> pd.DataFrame:
-        """Per product the best candidate, its score and the runner-up (see module doc)."""
-        if self._metric(group) != TOTAL:
-            return result.per_product_winner(self._metric(group), models=names)
-        folds = result.per_fold[result.per_fold["model"].isin(names)]
-        off = folds.assign(off=folds["err_sum"].abs()).pivot_table(
-            index="unique_id", columns="model", values="off", aggfunc="mean"
-        )
-        off = off.reindex(columns=[n for n in names if n in off.columns]).dropna(how="all")
-        if off.empty:
-            return pd.DataFrame(columns=["unique_id", *_CHOICE_COLUMNS[3:8]])
-        # ties go to the earlier candidate: a stable sort in the candidates' order
-        values = off.to_numpy()
-        order = np.argsort(np.where(np.isnan(values), np.inf, values), axis=1, kind="stable")
-        rows, models = np.arange(len(off)), np.asarray(off.columns, dtype=object)
-        out = pd.DataFrame({"unique_id": off.index.astype(str),
-                            "model": models[order[:, 0]], "score": values[rows, order[:, 0]],
-                            "runner_up": None, "runner_up_score": np.nan,
-                            "metric": TOTAL})  # fmt: skip
-        if values.shape[1] > 1:
-            second = values[rows, order[:, 1]]
-            out["runner_up"] = np.where(np.isnan(second), None, models[order[:, 1]])
-            out["runner_up_score"] = second
-        return out
+        """Per product the best candidate, its score and the runner-up (module doc, step 3)."""
+        metric = self._metric(group)
+        if metric == TOTAL:
+            won = total_winners(result.per_fold, names)
+        else:
+            won = result.per_product_winner(metric, models=names)
+        return steady_choice(result, names, won, metric) if self.steady else won
 
     def _inner_backtest(self, group, part, names, freq, on_progress, should_stop):
         """The group's inner backtest, or None (with the reason) when the data is too short."""

@@ -2289,8 +2289,8 @@ Open a sales file to see its rows here.</source>
         <translation>自动（按回测为每个商品选最佳）</translation>
     </message>
     <message>
-        <source>Backtests the candidates on each group of products, uses the winner for each, and scales each winner's forecasts by what sold against what it forecast in that backtest.</source>
-        <translation>在每组商品上回测候选模型，为每个商品选用表现最好的模型，并按该模型在回测中的实际销量与预测之比缩放其预测。</translation>
+        <source>Backtests the candidates on each group of products and uses the group's best for each product, unless another model beat it on that product in every backtest window; then scales each model's forecasts by what sold against what it forecast in that backtest.</source>
+        <translation>在每组商品上回测候选模型，每个商品默认采用该组整体表现最好的模型；只有当另一模型在该商品的每个回测窗口都更好时才改用它；再按各模型在回测中的实际销量与预测之比缩放其预测。</translation>
     </message>
     <message>
         <source>ETS (exponential smoothing)</source>
