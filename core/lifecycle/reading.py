@@ -23,7 +23,9 @@ and the stage is
 * **decline**: not rising, past a peak at least :data:`PEAK_WEEKS` weeks back, below
   :data:`DECLINE_SHARE` of it and falling over the last 4 weeks, or below
   :data:`DEEP_SHARE` of it; unless the fall repeats the same weeks of a year before
-  at about the same level (:data:`YEAR_SHARE`): that is the season;
+  at about the same level (:data:`YEAR_SHARE`): that is the season; or unless the
+  level has stayed within :data:`SETTLED_BAND` of today's for :data:`SETTLED_WEEKS`
+  weeks: a fall that ended long ago is a new plateau;
 * **maturity**: the rest: neither rising nor fallen away from its peak.
 
 These are the words of the stages (a product that rose 175 % in 8 weeks is not mature,
@@ -40,6 +42,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy.special import ndtr
 
 from core.lifecycle.trend import Trend
@@ -53,6 +56,8 @@ __all__ = [
     "LAUNCH_SHARE",
     "RISE",
     "RISE_NOW",
+    "SETTLED_BAND",
+    "SETTLED_WEEKS",
     "SPREAD",
     "TAKEOFF",
     "TAKEOFF_WEEKS",
@@ -92,9 +97,13 @@ PEAK_WEEKS = 4.0
 #: the level a year before, and a year before it fell over the same 8 weeks too (far
 #: above a year before, the fall is a relaunch's, not the season's).
 YEAR_SHARE = (0.9, 1.25)
-#: ... by at least this share of today's 8-week fall.
+#: ... by at least this share of today's 8-week fall, and at most its inverse.
 YEAR_FALL = 0.5
 _YEAR_DAYS = 364.0
+#: A product whose level is within this share of its level :data:`SETTLED_WEEKS` weeks
+#: before (either way) has settled: not in decline, however far below an old peak.
+SETTLED_BAND = 0.9
+SETTLED_WEEKS = 26.0
 #: The rules' own error, in standard errors, on top of the level's noise.
 SPREAD = 1.5
 _SLOPE_DAYS = 28.0
@@ -113,6 +122,7 @@ class Reading:
     confidence: np.ndarray
     year_share: np.ndarray | None = None
     repeat: np.ndarray | None = None
+    settled: np.ndarray | None = None
 
 
 def _slope(trend: Trend, days: float) -> tuple[np.ndarray, np.ndarray]:
@@ -170,7 +180,8 @@ def read_levels(trend: Trend, first_day: float, first_rate: float | None = None)
     past = since_peak >= PEAK_WEEKS
     falling = growth <= -FALL
     year_share, repeat = _year_before(trend, long)
-    decline = past & ~rising & ~repeat & (((share <= DECLINE_SHARE) & falling) | (share <= DEEP_SHARE))
+    settled = _settled(trend)
+    decline = past & ~rising & ~repeat & ~settled & (((share <= DECLINE_SHARE) & falling) | (share <= DEEP_SHARE))
     stage = np.where(
         young & ~flat & ~decline,
         "introduction",
@@ -183,15 +194,33 @@ def read_levels(trend: Trend, first_day: float, first_rate: float | None = None)
         again = (np.log(np.where(repeat, year_share, 1.0)) - np.log(YEAR_SHARE[0])) / (np.sqrt(2) * gap_se)
     margin = np.where(repeat & (stage == "maturity"), np.minimum(-(long - RISE) / long_sd, again), margin)
     confidence = np.clip(ndtr(margin / SPREAD), 0.5, 0.99)
-    return Reading(growth, growth_se, share, peak_at, age, stage, confidence, year_share, repeat)
+    return Reading(growth, growth_se, share, peak_at, age, stage, confidence, year_share, repeat, settled)
+
+
+def _settled(trend: Trend) -> np.ndarray:
+    """Per period: the level has stayed within :data:`SETTLED_BAND` of today's (either
+    way) for the last :data:`SETTLED_WEEKS` weeks: a fall that ended long ago, a new
+    plateau, however far below an old peak."""
+    t, level = trend.t, trend.level
+    n = len(t)
+    step = float(np.median(np.diff(t))) if n > 1 else 7.0
+    span = int(round(7 * SETTLED_WEEKS / step)) + 1
+    if n < span:
+        return np.zeros(n, dtype=bool)
+    roll = pd.Series(level).rolling(span)
+    top, low = roll.max().to_numpy(), roll.min().to_numpy()
+    band = np.log(1 / SETTLED_BAND)
+    with np.errstate(invalid="ignore"):
+        return (top - level <= band) & (level - low <= band)
 
 
 def _year_before(trend: Trend, long: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per period: the level over the level 52 weeks before (NaN without that much
     history), and whether today's fall repeats one of a year before: the level within
     :data:`YEAR_SHARE` of then, and then falling over 8 weeks by at least
-    :data:`YEAR_FALL` of today's fall. An operator reads such a fall as the season
-    (the yearly model of :mod:`core.lifecycle.trend` may have missed it by a little)."""
+    :data:`YEAR_FALL` of today's fall and at most 1 / :data:`YEAR_FALL` of it. An
+    operator reads such a fall as the season (the yearly model of
+    :mod:`core.lifecycle.trend` may have missed it by a little)."""
     t, level = trend.t, trend.level
     back = np.searchsorted(t, t - _YEAR_DAYS - 1e-6, side="left")
     known = (t - _YEAR_DAYS - 2 * _SLOPE_DAYS >= t[0] - 1e-6) & (back > 0)
@@ -199,7 +228,9 @@ def _year_before(trend: Trend, long: np.ndarray) -> tuple[np.ndarray, np.ndarray
     year_share = np.where(known, np.exp(level - level[back]), np.nan)
     fell = long < 0
     near = (year_share >= YEAR_SHARE[0]) & (year_share <= YEAR_SHARE[1])
-    repeat = known & fell & near & (long[back] <= YEAR_FALL * long)
+    # a year before it fell about as much: from half as fast to twice as fast
+    alike = (long[back] <= YEAR_FALL * long) & (long[back] >= long / YEAR_FALL)
+    repeat = known & fell & near & alike
     return year_share, repeat
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from core.lifecycle.product import Product
+from core.lifecycle.reading import SETTLED_WEEKS
 
 __all__ = ["change_8w", "describe", "no_change_note", "peak_date"]
 
@@ -90,6 +91,10 @@ def _level_words(prod: Product, stage: str, change: float) -> tuple[list, list]:
             zh.append(f"销量每周{word_zh} {abs(weekly)}%，在正常波动范围内")
         en.append(f"{share}% of its peak level ({peak})")
         zh.append(f"为峰值水平（{peak}）的 {share}%")
+        if rd.settled is not None and rd.settled[-1] and share < 90:
+            weeks = int(SETTLED_WEEKS)
+            en.append(f"at this level for over {weeks} weeks: a new plateau, not a decline")
+            zh.append(f"已在此水平保持超过 {weeks} 周：新的平台期，并非衰退")
         if season:
             year = round(100 * float(rd.year_share[-1]))
             en.append(f"the same fall as a year before ({year}% of the level then): its season, not a decline")
