@@ -100,8 +100,8 @@ YEAR_SHARE = (0.9, 1.25)
 #: ... by at least this share of today's 8-week fall, and at most its inverse.
 YEAR_FALL = 0.5
 _YEAR_DAYS = 364.0
-#: A product whose level is within this share of its level :data:`SETTLED_WEEKS` weeks
-#: before (either way) has settled: not in decline, however far below an old peak.
+#: A product whose level stayed within this share of today's (either way) over the last
+#: :data:`SETTLED_WEEKS` weeks has settled: not in decline, however far below an old peak.
 SETTLED_BAND = 0.9
 SETTLED_WEEKS = 26.0
 #: The rules' own error, in standard errors, on top of the level's noise.
@@ -180,8 +180,11 @@ def read_levels(trend: Trend, first_day: float, first_rate: float | None = None)
     past = since_peak >= PEAK_WEEKS
     falling = growth <= -FALL
     year_share, repeat = _year_before(trend, long)
-    settled = _settled(trend)
-    decline = past & ~rising & ~repeat & ~settled & (((share <= DECLINE_SHARE) & falling) | (share <= DEEP_SHARE))
+    inside = _settled(trend)
+    with np.errstate(invalid="ignore"):
+        settled = inside >= 0
+    fallen = past & ~rising & (((share <= DECLINE_SHARE) & falling) | (share <= DEEP_SHARE))
+    decline = fallen & ~repeat & ~settled
     stage = np.where(
         young & ~flat & ~decline,
         "introduction",
@@ -192,26 +195,29 @@ def read_levels(trend: Trend, first_day: float, first_rate: float | None = None)
     # a fall read as the season: how surely the level is where it was a year before
     with np.errstate(invalid="ignore"):
         again = (np.log(np.where(repeat, year_share, 1.0)) - np.log(YEAR_SHARE[0])) / (np.sqrt(2) * gap_se)
-    margin = np.where(repeat & (stage == "maturity"), np.minimum(-(long - RISE) / long_sd, again), margin)
+    not_rising = -(long - RISE) / long_sd
+    # ... or read as a new plateau: how far inside its band the level stayed
+    excused = fallen & (stage == "maturity")
+    margin = np.where(excused & repeat, np.minimum(not_rising, again), margin)
+    margin = np.where(excused & settled & ~repeat, np.minimum(not_rising, inside), margin)
     confidence = np.clip(ndtr(margin / SPREAD), 0.5, 0.99)
     return Reading(growth, growth_se, share, peak_at, age, stage, confidence, year_share, repeat, settled)
 
 
 def _settled(trend: Trend) -> np.ndarray:
-    """Per period: the level has stayed within :data:`SETTLED_BAND` of today's (either
-    way) for the last :data:`SETTLED_WEEKS` weeks: a fall that ended long ago, a new
-    plateau, however far below an old peak."""
+    """Per period, in standard errors of the level: how far inside :data:`SETTLED_BAND`
+    of today's level (either way) it stayed over the last :data:`SETTLED_WEEKS` weeks;
+    NaN without that much history. At 0 or more the product has settled: a fall that
+    ended long ago, a new plateau, however far below an old peak."""
     t, level = trend.t, trend.level
     n = len(t)
     step = float(np.median(np.diff(t))) if n > 1 else 7.0
     span = int(round(7 * SETTLED_WEEKS / step)) + 1
     if n < span:
-        return np.zeros(n, dtype=bool)
+        return np.full(n, np.nan)
     roll = pd.Series(level).rolling(span)
-    top, low = roll.max().to_numpy(), roll.min().to_numpy()
-    band = np.log(1 / SETTLED_BAND)
-    with np.errstate(invalid="ignore"):
-        return (top - level <= band) & (level - low <= band)
+    away = np.maximum(roll.max().to_numpy() - level, level - roll.min().to_numpy())
+    return (np.log(1 / SETTLED_BAND) - away) / np.maximum(trend.se, 1e-4)
 
 
 def _year_before(trend: Trend, long: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
