@@ -93,18 +93,25 @@ def steady_choice(result, names, won: pd.DataFrame, metric: str) -> pd.DataFrame
     best = _group_best(result, names, pooled, metric)
     if best is None or best not in pooled.columns:
         return won
+    # each product's misses per fold, own winner's against the group's best
+    won = won.reset_index(drop=True)
+    models = list(dict.fromkeys(per.columns.get_level_values(0)))
+    folds = sorted(set(per.columns.get_level_values(1)))
+    cube = per.reindex(columns=pd.MultiIndex.from_product([models, folds])).to_numpy(float)
+    cube = cube.reshape(len(per), len(models), len(folds))
+    uids = won["unique_id"].to_numpy()
+    row = per.index.get_indexer(uids)
+    own = pd.Index(models).get_indexer(won["model"].to_numpy())
+    theirs_pooled = pooled[best].reindex(uids).to_numpy(float)
+    known = (row >= 0) & (own >= 0) & np.isfinite(theirs_pooled) & (won["model"].to_numpy() != best)
+    mine = cube[np.maximum(row, 0), np.maximum(own, 0)]
+    theirs = cube[np.maximum(row, 0), models.index(best)] if best in models else np.full_like(mine, np.nan)
+    both = np.isfinite(mine) & np.isfinite(theirs)
+    beat = both.any(axis=1) & np.all(~both | (mine < theirs), axis=1)
+    move = known & ~beat  # better in every fold: its own winner stands
     out = won.copy()
-    cols = out.columns.get_indexer(["model", "score", "runner_up", "runner_up_score"])
-    for i, row in enumerate(won.itertuples(index=False)):
-        uid, own = row.unique_id, row.model
-        if own == best or uid not in per.index or uid not in pooled.index:
-            continue
-        theirs_pooled = pooled.at[uid, best]
-        if not np.isfinite(theirs_pooled) or own not in per.columns.get_level_values(0):
-            continue
-        mine, theirs = per.loc[uid, own].to_numpy(float), per.loc[uid, best].to_numpy(float)
-        both = np.isfinite(mine) & np.isfinite(theirs)
-        if both.any() and np.all(mine[both] < theirs[both]):
-            continue  # better in every fold: its own winner stands
-        out.iloc[i, cols] = [best, float(theirs_pooled), own, row.score]
+    out.loc[move, "runner_up"] = won.loc[move, "model"]
+    out.loc[move, "runner_up_score"] = won.loc[move, "score"]
+    out.loc[move, "model"] = best
+    out.loc[move, "score"] = theirs_pooled[move]
     return out
