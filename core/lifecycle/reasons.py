@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from core.lifecycle.product import Product
-from core.lifecycle.reading import SETTLED_WEEKS
+from core.lifecycle.reading import DECLINE_SHARE, SETTLED_WEEKS
 
 __all__ = ["change_8w", "describe", "no_change_note", "peak_date"]
 
@@ -78,7 +78,9 @@ def _level_words(prod: Product, stage: str, change: float) -> tuple[list, list]:
             en.append(f"at {share}% of its earlier peak ({peak}): a new rise")
             zh.append(f"为此前峰值（{peak}）的 {share}%：再次上升")
     elif stage == "maturity":
-        season = rd.repeat is not None and bool(rd.repeat[-1])
+        # said only where it kept the product out of decline (far enough below its peak)
+        excused = float(rd.share[-1]) <= DECLINE_SHARE
+        season = excused and rd.repeat is not None and bool(rd.repeat[-1])
         if season:
             en.append(f"sales down {abs(weekly)}% a week over the last 4 weeks")
             zh.append(f"近 4 周销量每周下降 {abs(weekly)}%")
@@ -91,7 +93,7 @@ def _level_words(prod: Product, stage: str, change: float) -> tuple[list, list]:
             zh.append(f"销量每周{word_zh} {abs(weekly)}%，在正常波动范围内")
         en.append(f"{share}% of its peak level ({peak})")
         zh.append(f"为峰值水平（{peak}）的 {share}%")
-        if rd.settled is not None and rd.settled[-1] and share < 90:
+        if excused and not season and rd.settled is not None and rd.settled[-1]:
             weeks = int(SETTLED_WEEKS)
             en.append(f"at this level for over {weeks} weeks: a new plateau, not a decline")
             zh.append(f"已在此水平保持超过 {weeks} 周：新的平台期，并非衰退")

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
+from core.data import load_dataset
 from core.lifecycle import classify_lifecycle, fit_trend, period_rates
-from core.lifecycle.reading import YEAR_SHARE, read_levels
+from core.lifecycle.reading import DECLINE_SHARE, YEAR_SHARE, read_levels
+from core.sample import SAMPLE_PATH
 
 #: A summer product's monthly multipliers, not a sine: a July top, a sharp December fall.
 MONTHS = np.array([0.70, 0.78, 0.90, 1.00, 1.07, 1.14, 1.20, 1.08, 1.00, 0.95, 1.00, 0.76])
@@ -90,3 +93,18 @@ def test_a_fall_that_ended_long_ago_is_a_new_plateau_not_a_decline():
         assert 0.4 < settled["share_of_peak"] < 0.65
         assert "a new plateau, not a decline" in settled["reason_en"] and "新的平台期" in settled["reason_zh"]
         assert classify_lifecycle(_fell_then(70, seed), "D").iloc[0]["stage"] == "decline", seed
+
+
+def test_the_words_not_a_decline_only_where_the_product_fell_far_enough_to_be_one():
+    """The sample shop's best seller, 0010600, sits at 94 % of its peak and falls 1 % a week
+    as it did a year before: mature, and nothing to excuse, so its reason does not speak of
+    a decline. Every reason that does is of a product below the decline share."""
+    if not SAMPLE_PATH.exists():
+        pytest.skip("sample shop not shipped")
+    out = classify_lifecycle(load_dataset(SAMPLE_PATH).frame, "D").set_index("unique_id")
+    sock = out.loc["0010600"]
+    assert sock["stage"] == "maturity" and sock["share_of_peak"] > DECLINE_SHARE
+    assert "not a decline" not in sock["reason_en"] and "并非衰退" not in sock["reason_zh"]
+    excused = out[out["reason_en"].str.contains("not a decline")]
+    assert (excused["stage"] == "maturity").all()
+    assert (excused["share_of_peak"] <= DECLINE_SHARE + 1e-9).all()
