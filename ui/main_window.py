@@ -172,6 +172,8 @@ class MainWindow(QMainWindow):
         """Switch the whole UI to ``lang`` (``zh_CN`` or ``en``) now and next time."""
         i18n.install(lang)
         self.settings.set_language(i18n.current())
+        # a passing message was written in the old language: the views say it again
+        self.statusBar().clearMessage()
         self.retranslate()
         for view in self.views:
             view.retranslate()

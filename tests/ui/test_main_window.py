@@ -55,6 +55,14 @@ def test_language_switch_retranslates_menus_and_is_remembered(window):
     assert window.menus.file.title() == "&File"
 
 
+def test_language_switch_drops_a_passing_message_of_the_old_language(window):
+    window.show_status("34 products: 24 to order now, 0 to clear, 3 to promote.")
+    assert window.statusBar().currentMessage().startswith("34 products")
+    window.set_language("zh_CN")
+    assert window.statusBar().currentMessage() == ""
+    window.set_language("en")
+
+
 def test_status_bar_shows_loaded_data(window):
     load_into(window.session)
     assert window.data_label.text() == "sample_shop.csv: 60 products, 2023-01-01 to 2025-12-30"
