@@ -284,6 +284,25 @@ def test_weekly_model_reads_the_yearly_lag_and_round_trips(tmp_path):
     assert model.refit(frame, "W-SUN", epochs=1).predict(4)["forecast"].notna().all()
 
 
+def test_weekly_network_reads_the_decoder_input_linearly_too():
+    """A yearly-lag network adds a linear read-out of the decoder input to its outputs;
+    training moves it off its zero start; a warm start keeps its donor's shape."""
+    from core.forecast.models.lstm_net import WIDE, has_wide
+
+    frame = weekly_shop()
+    params = {**TINY, "lookback": 8, "horizon": 4}
+    model = LSTMForecaster(**params).fit(frame, "W-SUN")
+    assert has_wide(model.model_)
+    width = int(model.model_.get_layer("future").batch_shape[-1])
+    kernel = model.model_.get_layer(WIDE[0]).get_weights()[0]
+    assert kernel.shape == (width, len(QUANTILES)) and np.abs(kernel).max() > 1e-4
+    assert model.model_.get_layer(WIDE[1]).get_weights()[0].shape == (width, 1)
+    narrow = LSTMForecaster(**params, wide=False).fit(frame, "W-SUN")
+    assert not has_wide(narrow.model_)
+    assert not has_wide(narrow.refit(frame, "W-SUN", epochs=1).model_)
+    assert has_wide(model.refit(frame, "W-SUN", epochs=1).model_)
+
+
 def test_daily_yearly_lag_reads_364_days_back_and_round_trips(tmp_path):
     from core.forecast.models.lstm_inputs import network_season
 
@@ -301,6 +320,7 @@ def test_daily_model_has_no_yearly_lag(fitted):
     _, model, _ = fitted
     assert network_season(model) == 0
     assert model.tail_.groupby("unique_id").size().max() == TINY["lookback"]
+    assert not any(layer.name == "wide" for layer in model.model_.layers)
 
 
 def test_validation_scores_a_seeded_draw_of_products_on_a_big_shop(monkeypatch):

@@ -4,7 +4,8 @@ One network learns from every product at once (store data is many short, related
 each window is scaled by its own recent level (:mod:`core.forecast.models.windowing`), the
 product, its category and brand enter as embeddings, and calendar, festival, promotion,
 price and age features of the past and the forecast periods are inputs; on weekly data
-also each forecast week's sales a year before (``yearly_lag``). It forecasts the whole
+also each forecast week's sales a year before (``yearly_lag``), read by the network and,
+linearly, straight into its outputs (``wide``). It forecasts the whole
 horizon at once as the quantiles in :data:`~core.forecast.models.lstm_quantiles.QUANTILES`
 (pinball loss) and the expected value (a mean head, :mod:`core.forecast.models.lstm_net`):
 ``forecast`` is that mean, ``median`` and the intervals are read off the quantiles.
@@ -118,6 +119,10 @@ class LSTMForecaster(Forecaster):
         Give the decoder each forecast period's sales a year earlier (52 weeks, 12
         months, 364 days; see :mod:`~core.forecast.models.windowing`); ``None``: on for
         weekly data only.
+    wide : bool, optional
+        Add a linear read-out of the decoder input to the outputs (see
+        :func:`~core.forecast.models.lstm_net.build_network`); ``None``: on where the
+        network reads the yearly lag.
     """
 
     #: One model learns from all products: backtests give it every product's history.
@@ -142,6 +147,7 @@ class LSTMForecaster(Forecaster):
         events_path: str | None = None,
         random_state: int = 0,
         yearly_lag: bool | None = None,
+        wide: bool | None = None,
     ) -> None:
         super().__init__(cell=cell, lookback=lookback, horizon=horizon, units=units,
                          layers=layers, dropout=dropout, learning_rate=learning_rate,
@@ -149,13 +155,20 @@ class LSTMForecaster(Forecaster):
                          windows_per_epoch=windows_per_epoch, max_passes=max_passes,
                          feature_groups=feature_groups,
                          region=region, events_path=events_path,
-                         random_state=random_state, yearly_lag=yearly_lag)  # fmt: skip
+                         random_state=random_state, yearly_lag=yearly_lag,
+                         wide=wide)  # fmt: skip
 
     @property
     def name(self) -> str:  # type: ignore[override]
         return "gru" if self.cell == "gru" else "lstm"
 
     # ------------------------------------------------------------------ fit
+    def _wide(self, panel, net, donor) -> bool:
+        """Whether the network gets the linear read-out (a warm start keeps its donor's)."""
+        if donor is not None:
+            return net.has_wide(donor.model_)
+        return bool(panel.season) if self.wide is None else bool(self.wide)
+
     def _fit(self, frame, freq, *, on_progress=None, should_stop=None, donor=None,
              epochs=None, take=False) -> None:  # fmt: skip
         check_params(self)
@@ -176,6 +189,7 @@ class LSTMForecaster(Forecaster):
                 vocabulary=self.vocabulary_, n_quantiles=len(QUANTILES), cell=self.name,
                 units=int(self.units), layers_=int(self.layers), dropout=float(self.dropout),
                 mean_head=donor is None or has_mean_head(donor.model_),
+                wide=self._wide(panel, net, donor),
             )  # fmt: skip
             if donor is None:
                 init_output_bias(self.model_, panel, series, ends, known, int(self.random_state))

@@ -11,6 +11,7 @@ Network (an MQ-RNN-style direct multi-horizon model)::
     context = Dense(units, relu)([h, e, l])
     for each of the horizon steps: Dense(units, relu)([context, future features, step])
     --> Dense(n_quantiles)              # scaled sales quantiles, (B, horizon, Q)
+    [+ Dense(n_quantiles)(future)]      # wide: a linear read-out of the decoder input
     --> StopGradient --> Dense(1)       # scaled expected sales,  (B, horizon, 1)
     concatenated                        # (B, horizon, Q + 1)
 
@@ -36,6 +37,14 @@ import numpy as np
 from keras import layers, ops
 
 from core.forecast.models.windowing import Panel, gather
+
+#: Names of the linear read-outs of the decoder input (quantiles, mean) of a wide network.
+WIDE = ("wide", "wide_mean")
+
+
+def has_wide(network) -> bool:
+    """Whether ``network`` was built with ``wide=True``."""
+    return any(layer.name == WIDE[0] for layer in network.layers)
 
 
 @keras.saving.register_keras_serializable(package="skucast")
@@ -103,10 +112,16 @@ def build_network(
     dropout: float = 0.1,
     embed_dim: int = 8,
     mean_head: bool = True,
+    wide: bool = False,
 ) -> keras.Model:
     """The forecasting network (see module doc); inputs named as :meth:`Batch.inputs`.
 
     ``mean_head=False`` builds the network of before issue 17 (quantiles only).
+    ``wide=True`` adds to every output a linear read-out of the decoder input (the
+    :data:`WIDE` layers, starting at zero): last year's week, scaled, times a learnt
+    weight per quantile, is then one step from the output rather than behind two
+    ReLU layers, so a network trained on a few thousand weekly windows can start
+    from a seasonal copy and learn what to change.
     """
     past = keras.Input((lookback, n_past), name="past")
     future = keras.Input((horizon, n_future), name="future")
@@ -126,12 +141,18 @@ def build_network(
     step = layers.Concatenate(name="decoder_in")([repeated, future])
     step = layers.Dense(units, activation="relu", name="decoder")(step)
     out = layers.Dense(n_quantiles, name="quantiles")(step)
+    if wide:
+        linear = layers.Dense(n_quantiles, use_bias=False, kernel_initializer="zeros", name=WIDE[0])
+        out = layers.Add(name="quantiles_wide")([out, linear(future)])
     if mean_head:
         # zero weights: the head starts at the targets' mean (its bias, set in fit) and
         # moves from there, so even a few epochs give a level-true mean
         mean = layers.Dense(1, kernel_initializer="zeros", name="mean")(
             StopGradient(name="mean_features")(step)
         )
+        if wide:
+            linear = layers.Dense(1, use_bias=False, kernel_initializer="zeros", name=WIDE[1])
+            mean = layers.Add(name="mean_wide")([mean, linear(future)])
         out = layers.Concatenate(name="outputs")([out, mean])
     return keras.Model([past, future, static, level], out, name="skucast_global")
 
