@@ -157,6 +157,22 @@ def test_short_series_fall_back(daily):
         assert model.predict(14, LEVELS)[["forecast", "lo_95", "hi_95"]].notna().all().all()
 
 
+def test_seasonal_naive_repeats_last_year_from_one_season_on():
+    """A weekly product of 70 weeks (over a year, under two) repeats its weeks of a year
+    before; one of 55 weeks (a season and 3) falls back to the last value."""
+    rng = np.random.default_rng(4)
+    dates = pd.date_range("2023-01-01", periods=70, freq="W-SUN")
+    y = 20 + 10 * np.sin(np.arange(70) * 2 * np.pi / 52) + rng.integers(0, 5, 70)
+    year = pd.DataFrame({"unique_id": "year", "ds": dates, "y": y})
+    young = year.tail(55).assign(unique_id="young")
+    model = SeasonalNaiveForecaster().fit(pd.concat([year, young]), "W-SUN")
+    assert set(model.fallbacks_) == {"young"} and "a season of 52" in model.fallbacks_["young"]
+    fc = model.predict(8, LEVELS).set_index("unique_id")
+    np.testing.assert_allclose(fc.loc["year", "forecast"], y[18:26])
+    np.testing.assert_allclose(fc.loc["young", "forecast"], y[-1])
+    assert (fc.loc["year", "hi_95"] > fc.loc["year", "forecast"]).all()
+
+
 def test_mstl_yearly_season_only_with_two_years():
     long = make_frame(1, 800, "D", "2020-01-01")
     model = MSTLForecaster().fit(long, "D")

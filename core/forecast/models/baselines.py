@@ -119,8 +119,19 @@ def _ets_or_mean(n: int, why: str) -> tuple[str, str]:
     return "mean", f"{n} periods < {ETS_MIN_OBS} needed for ETS; historical mean"
 
 
+#: Periods beyond one season a product needs for a seasonal naive forecast: the
+#: differences to the season before, that its band is read from.
+SNAIVE_EXTRA = 8
+
+
 class SeasonalNaiveForecaster(StatsBaseline):
-    """Repeat the last season; products shorter than two seasons get a naive forecast.
+    """Repeat the last season; products shorter than a season and :data:`SNAIVE_EXTRA`
+    periods get a naive forecast (the last value).
+
+    Repeating the last season needs one season, not two: 80 weeks of history are 80
+    weeks of last year's pattern and more (until 2026-12-03 two seasons were asked,
+    so weekly products of one to two years fell back to the last value: on 30
+    store-item series of 87 weeks MASE 2.061 against statsforecast's 0.972).
 
     Parameters
     ----------
@@ -135,9 +146,9 @@ class SeasonalNaiveForecaster(StatsBaseline):
 
     def _choose(self, n):
         s = self._season(self.season_length)
-        if n >= 2 * s:
+        if n >= s + SNAIVE_EXTRA:
             return "snaive", None
-        return "naive", f"{n} periods < 2 seasons of {s}; naive (last value)"
+        return "naive", f"{n} periods < a season of {s} + {SNAIVE_EXTRA}; naive (last value)"
 
     def _build(self, label, conformal):
         if label == "snaive":
