@@ -20,7 +20,11 @@ Per product, one of two readings:
   (at most :data:`STEADY` of the periods around it without a sale) that the product's
   own pattern makes improbable: with ``p`` the share of zero-sale periods in the
   :data:`WINDOW_DAYS` before the run (or after it, the higher of the two), ``k`` zeros
-  in a row have a chance ``p**k`` below :data:`ODDS`. A slow mover's long gaps between
+  in a row have a chance ``p**k`` below :data:`ODDS`. For a fast seller ``p`` is at most
+  the chance of a zero period at its rate (the lower of the two windows') under a
+  negative binomial of shape :data:`SHAPE`, demand far more uneven than Poisson: a
+  month without an empty day says little, 20 a day says it is rare; but never below the
+  share of zeros it had (a shop shut on Saturdays has one a week, however fast it sells). A slow mover's long gaps between
   sales stay as they are: without a stock count they cannot be told from a stock-out.
   Nor is a run a stock-out while the rest of the shop sold under :data:`SHOP_QUIET` of
   its usual rate (a holiday, the New Year courier shutdown, a closed shop). The sale
@@ -52,6 +56,7 @@ from core.text import pick
 
 __all__ = [
     "MIN_RUN",
+    "SHAPE",
     "ODDS",
     "OPEN_DAYS",
     "PERIOD_COLUMNS",
@@ -71,7 +76,10 @@ STOCKOUT_CHOICES = ("impute", "keep")
 #: Days of sales either side of a run that give its rate (at least 8 periods).
 WINDOW_DAYS = 28
 #: Fewest zero-sale periods in a row read as a stock-out without a stock count.
-MIN_RUN = 3
+MIN_RUN = 2
+#: Shape of the negative binomial whose chance of a zero period at the product's rate
+#: bounds the share of zeros around a run (2: demand far more uneven than Poisson).
+SHAPE = 2.0
 #: Poisson chance below which a run of zeros is too long for the product's rate.
 ODDS = 1e-3
 #: Highest share of zero-sale periods around a run for sales to count as steady.
@@ -336,6 +344,17 @@ def _improbable(zeros: np.ndarray, before: tuple, later: tuple, need: int) -> np
         p_later = np.where(later[1] >= need, (later[2] + 1) / (later[1] + 2), np.nan)
     p_zero = np.nan_to_num(np.fmax(p_before, p_later), nan=1.0)
     steady = p_zero <= STEADY
+    # a fast seller's share of zeros says less than its rate: at 10 a day even a very
+    # uneven demand (negative binomial, shape SHAPE) leaves a day without a sale rare
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r_before = np.where(before[1] >= need, before[0] / before[1], np.nan)
+        r_later = np.where(later[1] >= need, later[0] / later[1], np.nan)
+        rate = np.nan_to_num(np.fmin(r_before, r_later), nan=0.0)  # the lower known rate
+        by_rate = (SHAPE / (SHAPE + rate)) ** SHAPE
+        # ... but never below the zeros it had (a shop shut on Saturdays has one a week)
+        seen = np.fmax(np.where(before[1] >= need, before[2] / before[1], np.nan),
+                       np.where(later[1] >= need, later[2] / later[1], np.nan))  # fmt: skip
+    p_zero = np.fmax(np.fmin(p_zero, by_rate), np.nan_to_num(seen, nan=0.0))
     return (zeros >= MIN_RUN) & steady & (zeros * np.log(p_zero) < np.log(ODDS))
 
 

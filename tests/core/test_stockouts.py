@@ -81,6 +81,30 @@ def test_a_run_of_zeros_too_long_for_the_rate_is_flagged_without_a_stock_column(
     assert found.demand[60:65].mean() == pytest.approx(10, rel=0.2)
 
 
+def test_two_days_without_a_sale_are_a_stock_out_for_a_fast_seller_only():
+    """At 20 a day two empty days in a row are improbable even for very uneven demand;
+    at 3 a day (a day in twenty sells nothing anyway) they are not, nor for a shop shut
+    one day a week."""
+    fast = steady(120, 20, 8)
+    fast[60:62] = 0.0
+    frame = product("fast", fast)
+    found = find_stockouts(frame, "D")
+    assert flagged_days(frame, found) == [59, 60, 61]
+    assert found.demand[60:62].mean() == pytest.approx(20, rel=0.2)
+    ends = steady(100, 20, 9)
+    ends[98:] = 0.0  # still empty at the export date
+    assert find_stockouts(product("ends", ends), "D").periods["open"].tolist() == [True]
+    slow = np.random.default_rng(10).poisson(3, 120).astype(float)
+    slow[55:60], slow[60:62] = 3.0, 0.0
+    assert not find_stockouts(product("slow", slow), "D").flag[58:64].any()
+    shut = steady(120, 20, 11)
+    days = pd.date_range(START, periods=120)
+    shut[days.dayofweek == 5] = 0.0  # shut on Saturdays
+    sunday = int(np.flatnonzero(days.dayofweek == 6)[8])
+    shut[sunday] = 0.0  # ... and one Sunday nobody ordered: not an empty shelf
+    assert not find_stockouts(product("shut", shut), "D").flag.any()
+
+
 def test_a_slow_mover_is_not_flagged():
     y = np.random.default_rng(3).poisson(0.3, 365).astype(float)
     y[:3] = 1.0
