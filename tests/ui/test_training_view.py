@@ -383,3 +383,23 @@ def test_train_waits_while_a_new_file_is_imported(qtbot, sample_session, tmp_pat
     assert not sample_session.loading and view.start_btn.isEnabled()
     forecast.shutdown()
     importer.shutdown()
+
+
+def test_settings_column_fits_without_scrolling_sideways(qtbot):
+    """The model box's longest name once made the 390 px settings column scroll sideways,
+    hiding the Cancel button; the closed box now shows what fits, its open list all."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from ui.session import Session
+
+    view = _view(qtbot, Session())
+    view.resize(1280, 800)
+    view.show()
+    qtbot.waitExposed(view)
+    scroll = view.findChild(QScrollArea)
+    assert scroll.widget().minimumSizeHint().width() <= scroll.width()
+    assert not scroll.horizontalScrollBar().isVisible()
+    combo = view.form.model_combo
+    metrics = combo.fontMetrics()
+    widest = max(metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
+    assert combo.view().minimumWidth() >= widest > combo.width()

@@ -73,6 +73,11 @@ class TrainingForm(QWidget):
         self.model_combo = QComboBox()
         for name in MODELS:
             self.model_combo.addItem("", name)
+        # the settings column is 390 px: the closed box shows what fits, its list all
+        self.model_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.model_combo.setMinimumContentsLength(16)
         self.horizon, self.epochs = _spin(1, 730), _spin(1, 500)
         self.level_boxes = {lv: QCheckBox(f"{lv}%") for lv in _LEVELS}
         self.units, self.layers, self.lookback = _spin(4, 1024, 8), _spin(1, 4), _spin(0, 1460)
@@ -164,6 +169,10 @@ class TrainingForm(QWidget):
         for i, name in enumerate(MODELS):
             self.model_combo.setItemText(i, models[name][0])
             self.model_combo.setItemData(i, models[name][1], Qt.ItemDataRole.ToolTipRole)
+        # the open list shows every name in full
+        metrics = self.model_combo.fontMetrics()
+        widest = max(metrics.horizontalAdvance(models[name][0]) for name in MODELS)
+        self.model_combo.view().setMinimumWidth(widest + 32)
         for name, box in self.baseline_boxes.items():
             box.setText(display_name(name, core_lang()))
         self.lookback.setSpecialValueText(self.tr("Default"))
