@@ -24,8 +24,9 @@ Per product, one of two readings:
   the chance of a zero period at its rate (the lower of the two windows') under a
   negative binomial of shape :data:`SHAPE`, demand far more uneven than Poisson: a
   month without an empty day says little, 20 a day says it is rare; but never below the
-  share of zeros it had (a shop shut on Saturdays has one a week, however fast it sells). A slow mover's long gaps between
-  sales stay as they are: without a stock count they cannot be told from a stock-out.
+  share of zeros it had (a shop shut on Saturdays has one a week, however fast it sells).
+  A slow mover's long gaps between sales stay as they are: without a stock count they
+  cannot be told from a stock-out.
   Nor is a run a stock-out while the rest of the shop sold under :data:`SHOP_QUIET` of
   its usual rate (a holiday, the New Year courier shutdown, a closed shop). The sale
   just before such a run is marked too: the shelf usually emptied part-way through it.

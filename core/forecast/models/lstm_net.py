@@ -120,8 +120,8 @@ def build_network(
     ``wide=True`` adds to every output a linear read-out of the decoder input (the
     :data:`WIDE` layers, starting at zero): last year's week, scaled, times a learnt
     weight per quantile, is then one step from the output rather than behind two
-    ReLU layers, so a network trained on a few thousand weekly windows can start
-    from a seasonal copy and learn what to change.
+    ReLU layers, so a network trained on a few thousand weekly windows learns to
+    lean on last year's week within its first epochs.
     """
     past = keras.Input((lookback, n_past), name="past")
     future = keras.Input((horizon, n_future), name="future")
