@@ -340,22 +340,21 @@ def _improbable(zeros: np.ndarray, before: tuple, later: tuple, need: int) -> np
     sale added, so a short window is never sure), the higher of the two windows with at
     least ``need`` periods: a lumpy or slow product is judged by its own gaps.
     """
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p_before = np.where(before[1] >= need, (before[2] + 1) / (before[1] + 2), np.nan)
-        p_later = np.where(later[1] >= need, (later[2] + 1) / (later[1] + 2), np.nan)
-    p_zero = np.nan_to_num(np.fmax(p_before, p_later), nan=1.0)
+
+    def per_window(f) -> tuple[np.ndarray, np.ndarray]:
+        """``f(units, periods, zeros)`` of each window, NaN where it is too short."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return tuple(np.where(w[1] >= need, f(*w), np.nan) for w in (before, later))
+
+    p_zero = np.nan_to_num(np.fmax(*per_window(lambda u, n, z: (z + 1) / (n + 2))), nan=1.0)
     steady = p_zero <= STEADY
     # a fast seller's share of zeros says less than its rate: at 10 a day even a very
     # uneven demand (negative binomial, shape SHAPE) leaves a day without a sale rare
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r_before = np.where(before[1] >= need, before[0] / before[1], np.nan)
-        r_later = np.where(later[1] >= need, later[0] / later[1], np.nan)
-        rate = np.nan_to_num(np.fmin(r_before, r_later), nan=0.0)  # the lower known rate
-        by_rate = (SHAPE / (SHAPE + rate)) ** SHAPE
-        # ... but never below the zeros it had (a shop shut on Saturdays has one a week)
-        seen = np.fmax(np.where(before[1] >= need, before[2] / before[1], np.nan),
-                       np.where(later[1] >= need, later[2] / later[1], np.nan))  # fmt: skip
-    p_zero = np.fmax(np.fmin(p_zero, by_rate), np.nan_to_num(seen, nan=0.0))
+    rate = np.nan_to_num(np.fmin(*per_window(lambda u, n, z: u / n)), nan=0.0)  # the lower
+    by_rate = (SHAPE / (SHAPE + rate)) ** SHAPE
+    # ... but never below the zeros it had (a shop shut on Saturdays has one a week)
+    had = np.nan_to_num(np.fmax(*per_window(lambda u, n, z: z / n)), nan=0.0)
+    p_zero = np.fmax(np.fmin(p_zero, by_rate), had)
     return (zeros >= MIN_RUN) & steady & (zeros * np.log(p_zero) < np.log(ODDS))
 
 
