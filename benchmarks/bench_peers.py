@@ -177,6 +177,10 @@ def skucast_model(name: str, spec: DataSpec, seed: int, params: dict):
     from core.forecast import TrainSettings
 
     extra = dict(params.get(name, {})) if name in ("lstm", "gru", "lgbm") else {}
+    if params.get("ets"):  # ETS's own arguments, also where auto and the ensemble build it
+        own_stat = TrainSettings.stat_params
+        TrainSettings.stat_params = lambda self, n: {
+            **own_stat(self, n), **(params["ets"] if n == "ets" else {})}  # fmt: skip
     settings = TrainSettings(model=name, horizon=spec.holdout, region=spec.region,
                              random_state=seed, extra=extra)  # fmt: skip
     # auto's own settings (its candidates, folds) for tuning runs: --params '{"auto": {...}}'
@@ -379,7 +383,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="LSTM seeds 0..runs-1")
     parser.add_argument("--exclude-last", type=int, default=0,
                         help="drop this many last periods first (tuning)")  # fmt: skip
-    parser.add_argument("--params", default="{}", help="JSON: extra LSTM arguments")
+    parser.add_argument(
+        "--params",
+        default="{}",
+        help='JSON: extra arguments per model, e.g. {"lstm": {...}, "ets": {"festivals": false}}',
+    )
     parser.add_argument("--json", type=Path, help="also write every run's figures here")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()

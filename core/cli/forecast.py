@@ -43,6 +43,7 @@ from core.forecast import (
     DEEP_MODELS,
     MODEL_NAMES,
     backtest,
+    festival_lift_of,
     load_forecaster,
     permutation_importance,
     save_forecaster,
@@ -180,6 +181,12 @@ def _forecast_summary(args, model, fc: pd.DataFrame, dataset) -> str:
                               f"Forecasts scaled by each model's bias in the inner backtest "
                               f"(what it sold against what it forecast): {scales}",
                               f"按各模型在内部回测中的偏差（实际销量与预测之比）缩放预测：{scales}"))  # fmt: skip
+    lift = festival_lift_of(model)
+    if lift is not None:
+        lines.append(pick(args.lang,
+                          "ETS fitted without the shop's festival lift, put back into its "
+                          f"forecast: {lift.describe('en')}",
+                          f"ETS 先去掉店铺的节日拉动再拟合，预测时按期加回：{lift.describe('zh')}"))  # fmt: skip
     if args.save_model:
         lines.append(pick(args.lang, f"Model saved to {args.save_model}",
                           f"模型已保存到 {args.save_model}"))  # fmt: skip

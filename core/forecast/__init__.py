@@ -25,6 +25,7 @@ from core.forecast.features import (
     default_lags,
     future_frame,
 )
+from core.forecast.festival_lift import FestivalLift, festival_lift_of, fit_lift
 from core.forecast.folds import MIN_TRAIN, plan_cutoffs
 from core.forecast.leaderboard import (
     check_metric,
@@ -86,6 +87,9 @@ __all__ = [
     "empty_scores",
     "evaluate",
     "FEATURE_GROUPS",
+    "FestivalLift",
+    "festival_lift_of",
+    "fit_lift",
     "FeatureConfig",
     "FeatureFrame",
     "FeatureGroup",

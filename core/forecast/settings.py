@@ -173,6 +173,14 @@ class TrainSettings:
             **{k: v for k, v in self.extra.items() if k in known},
         }
 
+    def stat_params(self, name: str) -> dict:
+        """Keyword arguments of statistical model ``name``: the holiday region and event
+        calendar of ETS's festival lift (:mod:`core.forecast.festival_lift`); none for
+        the others."""
+        if str(name).strip().lower() != "ets":
+            return {}
+        return {"region": self.region, "events_path": self.events_path}
+
     def with_params(self, params: dict) -> TrainSettings:
         """A copy with deep-model ``params`` (e.g. from a ``tune`` settings file) applied:
         those that are fields set the field, the others go to :attr:`extra`."""
@@ -194,9 +202,10 @@ class TrainSettings:
             return partial(make_model, name, **self.tree_params())
         members = {n: dict(deep) for n in DEEP_MODELS}
         members |= {n: self.tree_params() for n in TREE_MODELS}
+        members["ets"] = self.stat_params("ets")
         if name in ENSEMBLE_MODELS:
             return partial(make_model, name, member_params=members)
         if name == "auto":
             params = {**members, **{n: {"member_params": members} for n in ENSEMBLE_MODELS}}
             return partial(make_model, "auto", model_params=params)
-        return partial(make_model, name)
+        return partial(make_model, name, **self.stat_params(name))

@@ -522,6 +522,10 @@
         <translation>已预测 {products}未来 {h} 期（{levels}% 预测区间）。</translation>
     </message>
     <message>
+        <source>ETS fitted the sales without the shop's festival lift and put it back into the forecast: {lifts}.</source>
+        <translation>ETS 先去掉店铺的节日拉动再拟合销量，预测时按期加回：{lifts}。</translation>
+    </message>
+    <message>
         <source>Planned promotions and prices from {name} used.</source>
         <translation>已使用 {name} 中的计划促销与价格。</translation>
     </message>
@@ -2297,8 +2301,8 @@ Open a sales file to see its rows here.</source>
         <translation>ETS（指数平滑）</translation>
     </message>
     <message>
-        <source>Classic per-product model of level, trend and season. Fast and solid.</source>
-        <translation>经典的单商品模型，刻画水平、趋势和季节性。快速且稳健。</translation>
+        <source>Classic per-product model of level, trend and season, fitted without the shop's festival lift (Double 11, holidays), which is put back into its forecast. Fast and solid.</source>
+        <translation>经典的单商品模型，刻画水平、趋势和季节性；先去掉店铺的节日拉动（双11、节假日）再拟合，预测时加回。快速且稳健。</translation>
     </message>
     <message>
         <source>Seasonal naive</source>

@@ -223,7 +223,14 @@ def test_max_history_limits_mstl_seasons():
 def test_auto_settings_follow_the_frequency(daily, weekly):
     ets = ETSForecaster().fit(daily, "D")
     assert (ets.history_limit_, ets.spec_) == (365, "AZA")
-    assert ets.get_params() == {"season_length": None, "model": "auto", "max_history": "auto"}
+    assert ets.get_params() == {
+        "season_length": None,
+        "model": "auto",
+        "max_history": "auto",
+        "festivals": True,
+        "region": "CN",
+        "events_path": None,
+    }
     weekly_ets = ETSForecaster().fit(weekly, "W-MON")
     assert (weekly_ets.history_limit_, weekly_ets.spec_) == (None, "ZZZ")
     assert MSTLForecaster().fit(daily, "D").history_limit_ == 4 * 365 + 1
@@ -296,7 +303,14 @@ def test_cancel_during_predict_stops_after_first_chunk():
 def test_callables_stay_out_of_params_and_copies():
     model = ETSForecaster(max_history=30)
     model.fit(_several(), "D", on_progress=lambda info: None, should_stop=lambda: False)
-    assert model.get_params() == {"season_length": None, "model": "auto", "max_history": 30}
+    assert model.get_params() == {
+        "season_length": None,
+        "model": "auto",
+        "max_history": 30,
+        "festivals": True,
+        "region": "CN",
+        "events_path": None,
+    }
     for clone in (pickle.loads(pickle.dumps(model)), copy.deepcopy(model)):
         assert not hasattr(clone, "_should_stop") and not hasattr(clone, "_on_progress")
         pd.testing.assert_frame_equal(clone.predict(7), model.predict(7))

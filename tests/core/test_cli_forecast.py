@@ -158,3 +158,19 @@ def test_align_to_end_extends_recent_and_sets_aside_old_products():
     assert aligned.frame.groupby("unique_id")["ds"].max().eq(dates[-1]).all()
     lines = aligned.describe("en")
     assert "10 periods added" in lines[0] and "gone" in lines[1]
+
+
+def test_forecast_ets_names_the_festival_lift_it_took_out(tmp_path, capsys):
+    """The sample shop's Double 11 and Spring Festival are measured and said, in both
+    languages; the forecast stays a non-negative expected value."""
+    out = tmp_path / "fc.csv"
+    args = ["forecast", str(SAMPLE_PATH), "--horizon", "14", "--model", "ets", "--out", str(out)]
+    assert main([*args, "--lang", "en"]) == 0
+    text = capsys.readouterr().out
+    line = next(x for x in text.splitlines() if "festival lift" in x)
+    assert "Double 11" in line or "Spring Festival" in line
+    fc = pd.read_csv(out)
+    assert (fc["forecast"] >= 0).all() and fc["forecast"].sum() > 0
+    assert main([*args, "--lang", "zh"]) == 0
+    text = capsys.readouterr().out
+    assert any("节日拉动" in x and ("双11" in x or "春节" in x) for x in text.splitlines())

@@ -308,3 +308,29 @@ def test_each_session_change_refreshes_the_decision_views_once(qtbot, shop):
     assert advice_view.model.rowCount() == 0 and advice_view.recommend_button.isEnabled()
     forecast_view.shutdown()
     advice_view.shutdown()
+
+
+def test_status_names_the_festival_lift_of_an_ets_model(qtbot, shop):
+    """An ETS model took the shop's festival lift out; the status line says which."""
+    from core.analysis import fit_model
+    from core.data import model_frames
+    from core.forecast import festival_lift_of
+    from ui.views.forecast_view import ForecastView
+
+    frames = model_frames(shop.cleaning.dataset)
+    settings = replace(shop.settings, model="ets")
+    model = fit_model(frames, shop.cleaning.dataset.freq, settings)
+    lift = festival_lift_of(model)
+    assert lift is not None and lift.active
+    session = new_session(shop, forecast=True)
+    session.set_model(model)
+    session.set_forecast(shop.forecast.copy(), shop.stages.copy(), shop.history.copy())
+    view = ForecastView(session)
+    qtbot.addWidget(view)
+    text = view.status_label.text()
+    assert "without the shop's festival lift" in text
+    assert lift.describe("en").split(",")[0] in text
+    # the snaive model of the other tests has none: no such note
+    other = ForecastView(new_session(shop, forecast=True))
+    qtbot.addWidget(other)
+    assert "festival lift" not in other.status_label.text()

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from core.analysis import archive_path, forecast_task, sendable, write_forecast_file
 from core.data import ProductRows, sales_ranking
 from core.errors import InputError
+from core.forecast import festival_lift_of
 from core.periods import period_days
 from core.recommend import festival_calendar
 from ui.i18n import core_lang, error_text, pick, products
@@ -212,7 +213,16 @@ class ForecastView(BaseView):
         levels = "/".join(str(c[3:]) for c in s.forecast.columns if c.startswith("lo_"))
         text = self.tr("{products} forecast {h} periods ahead ({levels}% intervals).").format(
             products=products(s.forecast["unique_id"].nunique()), h=periods, levels=levels)  # fmt: skip
-        return text + self._plan_note()
+        return text + self._plan_note() + self._lift_note()
+
+    def _lift_note(self) -> str:
+        """The festival lift ETS took out and put back (empty without one)."""
+        lift = festival_lift_of(self.session.model)
+        if lift is None:
+            return ""
+        text = self.tr("ETS fitted the sales without the shop's festival lift and put it back "
+                       "into the forecast: {lifts}.")  # fmt: skip
+        return " " + text.format(lifts=lift.describe(core_lang()))
 
     def _plan_note(self) -> str:
         """What the forecast did with a plan file (empty when made without one)."""

@@ -159,7 +159,7 @@ class TrainingForm(QWidget):
             "lgbm": (self.tr("LightGBM (global, gradient boosting)"), self.tr("One gradient-boosted tree model for all products; learns from recent sales, calendar, festivals, promotions and prices. Trains in seconds to minutes.")),
             "ensemble": (self.tr("Ensemble (LSTM + LightGBM + best statistical model)"), self.tr("Trains the LSTM, LightGBM and the best statistical model of each product, and takes the median of their forecasts and bands for each day. Slower than the LSTM alone, rarely worse than its best member.")),
             "auto": (self.tr("Auto (best per product by backtest)"), self.tr("Backtests the candidates on each group of products and uses the group's best for each product, unless another model beat it on that product in every backtest window; then scales each model's forecasts by what sold against what it forecast in that backtest.")),
-            "ets": (self.tr("ETS (exponential smoothing)"), self.tr("Classic per-product model of level, trend and season. Fast and solid.")),
+            "ets": (self.tr("ETS (exponential smoothing)"), self.tr("Classic per-product model of level, trend and season, fitted without the shop's festival lift (Double 11, holidays), which is put back into its forecast. Fast and solid.")),
             "snaive": (self.tr("Seasonal naive"), self.tr("Repeats the last season (e.g. the same weekday last week). The simplest benchmark.")),
             "mstl": (self.tr("MSTL (several seasons)"), self.tr("Separates weekly and yearly seasons and forecasts each.")),
             "croston": (self.tr("Croston (slow movers)"), self.tr("For products with many zero-sales days.")),

@@ -70,9 +70,12 @@ takes over silently.
 
 from __future__ import annotations
 
+import pandas as pd
 from statsforecast import models as sfm
 
+from core.data import load_event_calendar
 from core.errors import InputError
+from core.forecast.festival_lift import fit_lift
 from core.forecast.models.base import Forecaster
 from core.forecast.models.stats_base import (
     ALIAS,
@@ -171,18 +174,55 @@ class ETSForecaster(StatsBaseline):
     max_history : int, "auto" or None
         Fit on at most this many most recent periods per product; ``None``: all.
         ``"auto"``: 365 for daily data, else all.
+    festivals : bool
+        Fit on the sales with the shop's festival lift taken out and put the lift of
+        each future period back (:mod:`core.forecast.festival_lift`): a history that
+        ends in the Double 11 presale is not carried into the weeks after it. The lift
+        is read from the whole shop's sales before ``max_history`` trims them;
+        ``festival_lift_`` holds it after ``fit``.
+    region, events_path : str
+        Holiday region and user event calendar of the lift, as for the other models.
     """
 
     name = "ets"
 
     def __init__(
-        self, season_length: int | None = None, model: str = "auto", max_history="auto"
+        self,
+        season_length: int | None = None,
+        model: str = "auto",
+        max_history="auto",
+        festivals: bool = True,
+        region: str = "CN",
+        events_path: str | None = None,
     ) -> None:
-        super().__init__(season_length=season_length, model=model, max_history=max_history)
+        super().__init__(season_length=season_length, model=model, max_history=max_history,
+                         festivals=festivals, region=region, events_path=events_path)  # fmt: skip
 
     def _fit(self, frame, freq, *, on_progress=None, should_stop=None) -> None:
         self.spec_ = _ets_spec(self.model, freq)
+        self.festival_lift_ = None
+        if getattr(self, "festivals", False):
+            events = (
+                load_event_calendar(self.events_path)
+                if getattr(self, "events_path", None)
+                else None
+            )
+            lift = fit_lift(frame, freq, getattr(self, "region", "CN"), events)
+            if lift.active:
+                self.festival_lift_ = lift
+                frame = frame.assign(y=frame["y"] / lift.at(frame["ds"]))
         super()._fit(frame, freq, on_progress=on_progress, should_stop=should_stop)
+
+    def _predict(self, horizon, levels, future) -> pd.DataFrame:
+        out = super()._predict(horizon, levels, future)
+        lift = getattr(self, "festival_lift_", None)
+        if lift is not None and len(out):
+            factor = lift.at(out["ds"])
+            cols = [
+                c for c in out.columns if c in ("forecast", "median") or c[:3] in ("lo_", "hi_")
+            ]
+            out[cols] = out[cols].mul(factor, axis=0)
+        return out
 
     def _default_history(self):
         return ETS_DAILY_HISTORY if is_daily(self.freq_) else None

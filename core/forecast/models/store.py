@@ -37,6 +37,7 @@ import pandas as pd
 
 from core.errors import InputError, NotFittedError
 from core.forecast.features import FeatureConfig
+from core.forecast.festival_lift import FestivalLift
 from core.forecast.models.base import Forecaster
 from core.forecast.models.lgbm import booster_from_text
 from core.forecast.models.lgbm_features import LagSpec
@@ -90,6 +91,9 @@ def save_forecaster(model: Forecaster, folder: str | os.PathLike) -> Path:
             meta |= _save_ensemble(model, work)
         elif hasattr(model, "history_") and hasattr(model, "lengths_"):
             _write_csv(_baseline_history(model), work / "history.csv.gz")
+            lift = getattr(model, "festival_lift_", None)
+            if lift is not None:  # the history is saved without it: keep it as fitted
+                meta["festival_lift"] = lift.to_dict()
         else:
             raise InputError(
                 f"Saving a {model.name!r} model is not supported.",
@@ -122,7 +126,13 @@ def load_forecaster(folder: str | os.PathLike) -> Forecaster:
             _load_ensemble(model, path, meta)
         else:
             history = _read_csv(path / "history.csv.gz")
-            model.fit(history, meta["freq"])
+            lift = meta.get("festival_lift")
+            if lift is None:
+                model.fit(history, meta["freq"])
+            else:
+                model.festivals = False  # the saved history is already without the lift
+                model.fit(history, meta["freq"])
+                model.festivals, model.festival_lift_ = True, FestivalLift.from_dict(lift)
     except (KeyError, ValueError, OSError) as exc:
         raise _damaged(path, exc) from exc
     model.freq_ = meta["freq"]
