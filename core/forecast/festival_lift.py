@@ -36,10 +36,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from core.data import load_event_calendar
 from core.festivals import date_features
 from core.periods import PeriodGrid
 
-__all__ = ["BANDS", "MAX_LIFT", "FestivalLift", "festival_lift_of", "fit_lift"]
+__all__ = ["BANDS", "MAX_LIFT", "FestivalLift", "festival_lift_of", "fit_lift", "put_back_lift",
+           "take_out_lift"]  # fmt: skip
 
 #: Upper ends (days) of the bands that the distances to a festival are read in.
 BANDS = (3, 7, 14)
@@ -276,3 +278,29 @@ def fit_lift(history: pd.DataFrame, freq: str, region: str = "CN", events=None) 
     coef = beta[:k]
     shrunk = coef * coef**2 / (coef**2 + se**2 + 1e-12)
     return FestivalLift(freq, region, list(x.columns), shrunk, se, events)
+
+
+def take_out_lift(
+    frame: pd.DataFrame, freq: str, model
+) -> tuple[pd.DataFrame, FestivalLift | None]:
+    """``frame`` with the shop's lift taken out of its sales, and the lift (``None``, and
+    the frame as it is, when ``model.festivals`` is off or no festival lifts anything).
+    ``model`` gives ``festivals``, ``region`` and ``events_path``."""
+    if not getattr(model, "festivals", False):
+        return frame, None
+    path = getattr(model, "events_path", None)
+    events = load_event_calendar(path) if path else None
+    lift = fit_lift(frame, freq, getattr(model, "region", "CN"), events)
+    if not lift.active:
+        return frame, None
+    return frame.assign(y=frame["y"] / lift.at(frame["ds"])), lift
+
+
+def put_back_lift(forecast: pd.DataFrame, lift: FestivalLift | None) -> pd.DataFrame:
+    """``forecast`` (``ds``, ``forecast``, ``median``, ``lo_*``, ``hi_*``) times each
+    period's lift; as it is without one."""
+    if lift is None or not len(forecast):
+        return forecast
+    cols = [c for c in forecast.columns if c in ("forecast", "median") or c[:3] in ("lo_", "hi_")]
+    forecast[cols] = forecast[cols].mul(lift.at(forecast["ds"]), axis=0)
+    return forecast

@@ -6,12 +6,11 @@ of promotions and prices, then the lifecycle stages) in a child process, as trai
 does: the life-curve fits are seconds of Python that would hold the window's interpreter
 from a thread, and a packed model is loaded there, so Keras never enters the window's
 process. The result is stored in the session; after a training the forecast starts by itself
-(:meth:`ForecastView.follow_training`) and, once made, ``sig_followed`` lets the
-recommendations follow it. A product picker on the left, the
-chart (:class:`~ui.widgets.forecast_plot.ForecastPlot`) in the middle and the product's
-lifecycle stage, its reason and the next stage on the right. Exports: the forecasts as
-CSV/XLSX (:func:`core.data.export.write_forecast`; both the expected sales and the median,
-headed in the UI language), the chart as PNG/SVG.
+(:meth:`ForecastView.follow_training`) and ``sig_followed`` lets the recommendations follow.
+Left a product picker, in the middle the chart (:class:`~ui.widgets.forecast_plot.ForecastPlot`),
+right the product's stage, its reason and the next stage. Exports: the forecasts as CSV/XLSX
+(:func:`core.data.export.write_forecast`; expected sales and median, headed in the UI
+language), the chart as PNG/SVG. The status line names a festival lift ETS took out.
 
 ``python -m ui.views.forecast_view`` opens the view on the bundled sample shop (a
 seasonal-naive model, the forecast made in a worker once the window shows).
@@ -204,25 +203,17 @@ class ForecastView(BaseView):
         if s.forecast is None:
             if s.model is None:
                 return ""
-            text = self.tr("Press Forecast to forecast the next {n} periods.").format(
-                n=s.train_settings.horizon_for(s.freq))  # fmt: skip
+            text = self.tr("Press Forecast to forecast the next {n} periods.").format(n=s.train_settings.horizon_for(s.freq))  # fmt: skip
             if s.plan is not None:
                 text += " " + self.tr("The plan {name} goes with it.").format(name=s.plan_name)
             return text
         periods = int(s.forecast.groupby("unique_id").size().max())
         levels = "/".join(str(c[3:]) for c in s.forecast.columns if c.startswith("lo_"))
-        text = self.tr("{products} forecast {h} periods ahead ({levels}% intervals).").format(
-            products=products(s.forecast["unique_id"].nunique()), h=periods, levels=levels)  # fmt: skip
-        return text + self._plan_note() + self._lift_note()
-
-    def _lift_note(self) -> str:
-        """The festival lift ETS took out and put back (empty without one)."""
-        lift = festival_lift_of(self.session.model)
-        if lift is None:
-            return ""
-        text = self.tr("ETS fitted the sales without the shop's festival lift and put it back "
-                       "into the forecast: {lifts}.")  # fmt: skip
-        return " " + text.format(lifts=lift.describe(core_lang()))
+        text = self.tr("{products} forecast {h} periods ahead ({levels}% intervals).").format(products=products(s.forecast["unique_id"].nunique()), h=periods, levels=levels)  # fmt: skip
+        lift = festival_lift_of(s.model)  # what ETS took out of the sales and put back
+        if lift is not None:
+            text += " " + self.tr("ETS fitted the sales without the shop's festival lift and put it back into the forecast: {lifts}.").format(lifts=lift.describe(core_lang()))  # fmt: skip
+        return text + self._plan_note()
 
     def _plan_note(self) -> str:
         """What the forecast did with a plan file (empty when made without one)."""
@@ -237,8 +228,7 @@ class ForecastView(BaseView):
         elif "price" in read:
             text = self.tr("Planned prices from {name} used.")
         else:
-            text = self.tr("{name} was not used: this model does not read planned promotions "
-                           "or prices.")  # fmt: skip
+            text = self.tr("{name} was not used: this model does not read planned promotions or prices.")  # fmt: skip
         return " " + text.format(name=name)
 
     # ------------------------------------------------------------ one product

@@ -73,9 +73,8 @@ from __future__ import annotations
 import pandas as pd
 from statsforecast import models as sfm
 
-from core.data import load_event_calendar
 from core.errors import InputError
-from core.forecast.festival_lift import fit_lift
+from core.forecast.festival_lift import put_back_lift, take_out_lift
 from core.forecast.models.base import Forecaster
 from core.forecast.models.stats_base import (
     ALIAS,
@@ -200,29 +199,12 @@ class ETSForecaster(StatsBaseline):
 
     def _fit(self, frame, freq, *, on_progress=None, should_stop=None) -> None:
         self.spec_ = _ets_spec(self.model, freq)
-        self.festival_lift_ = None
-        if getattr(self, "festivals", False):
-            events = (
-                load_event_calendar(self.events_path)
-                if getattr(self, "events_path", None)
-                else None
-            )
-            lift = fit_lift(frame, freq, getattr(self, "region", "CN"), events)
-            if lift.active:
-                self.festival_lift_ = lift
-                frame = frame.assign(y=frame["y"] / lift.at(frame["ds"]))
+        frame, self.festival_lift_ = take_out_lift(frame, freq, self)
         super()._fit(frame, freq, on_progress=on_progress, should_stop=should_stop)
 
     def _predict(self, horizon, levels, future) -> pd.DataFrame:
-        out = super()._predict(horizon, levels, future)
         lift = getattr(self, "festival_lift_", None)
-        if lift is not None and len(out):
-            factor = lift.at(out["ds"])
-            cols = [
-                c for c in out.columns if c in ("forecast", "median") or c[:3] in ("lo_", "hi_")
-            ]
-            out[cols] = out[cols].mul(factor, axis=0)
-        return out
+        return put_back_lift(super()._predict(horizon, levels, future), lift)
 
     def _default_history(self):
         return ETS_DAILY_HISTORY if is_daily(self.freq_) else None
