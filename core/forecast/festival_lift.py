@@ -220,7 +220,8 @@ def _period_lift(history: pd.DataFrame, half: int) -> pd.DataFrame:
     level = rolled.median().droplevel(0).reindex(data.index).to_numpy()
     keep = level > 0
     data, level = data[keep], level[keep]
-    ratio = np.log((data["y"].to_numpy() + 0.5) / (level + 0.5))
+    # returns (negative sales) count as none: a ratio needs sales of 0 or more
+    ratio = np.log((np.maximum(data["y"].to_numpy(), 0.0) + 0.5) / (level + 0.5))
     frame = pd.DataFrame({"ds": data["ds"].to_numpy(), "wr": ratio * level, "w": level})
     grouped = frame.groupby("ds")
     out = pd.DataFrame({"lift": grouped["wr"].sum() / grouped["w"].sum(), "n": grouped.size()})

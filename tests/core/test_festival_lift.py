@@ -165,3 +165,12 @@ def test_saved_ets_forecasts_as_fitted_with_its_lift_and_events(tmp_path):
     june = before[before["ds"] == "2025-06-09"]["forecast"].sum()
     may = before[before["ds"] == "2025-06-02"]["forecast"].sum()
     assert june / may == pytest.approx(2.0, rel=0.25)
+
+
+def test_returns_do_not_void_the_lift():
+    """A shop with some negative weeks (returns) still reads its Double 11."""
+    frame = weekly(daily_shop("2023-01-02", "2025-11-02", _d11, seed=8))
+    frame.loc[frame.index[::97], "y"] = -3.0
+    lift = fit_lift(frame, "W-MON", "CN")
+    assert lift.active and np.isfinite(lift.coef).all()
+    assert lift.at(pd.to_datetime(["2025-10-27"]))[0] == pytest.approx(1.6, rel=0.15)
